@@ -1,0 +1,67 @@
+"""What a carrier document says once an adapter has read it, and the port the verifier reads through.
+
+Adapters live in the top-level ``carriers`` package and are pure: bytes in, a :class:`ParseResult`
+out. The domain only knows the :class:`DocumentReader` protocol, so the verifier stays free of XML
+and HTTP libraries while a bundle can still carry raw carrier responses.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Final, Literal, Protocol
+
+from trace_verify.domain.model import Event
+
+CarrierErrorCode = Literal["not_found", "unauthorized", "rate_limited", "carrier_error"]
+CARRIER_ERROR_CODES: Final[tuple[CarrierErrorCode, ...]] = (
+    "not_found",
+    "unauthorized",
+    "rate_limited",
+    "carrier_error",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedShipment:
+    """The events a document holds for one tracking number, oldest first."""
+
+    tracking_number: str
+    events: tuple[Event, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class CarrierMessage:
+    """A carrier's own error body (not found, unauthorized, rate limited…): data, not an exception."""
+
+    code: CarrierErrorCode
+    tracking_number: str | None
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class ParseResult:
+    """Everything one document said: shipments with their events, and the carrier's errors."""
+
+    carrier: str
+    shipments: tuple[ParsedShipment, ...] = ()
+    errors: tuple[CarrierMessage, ...] = ()
+
+
+class DocumentRejected(Exception):
+    """A document that cannot be read (``DOCUMENT_UNREADABLE``) or must not be (``DOCUMENT_UNSAFE``).
+
+    The message is safe to show: it never echoes the document's content.
+    """
+
+    def __init__(self, code: Literal["DOCUMENT_UNREADABLE", "DOCUMENT_UNSAFE"], message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+class DocumentReader(Protocol):
+    """Turns a raw carrier document into normalized events (implemented by ``carriers.registry``)."""
+
+    def read(self, carrier: str, data: bytes) -> ParseResult:
+        """Parse ``data`` as ``carrier``'s format; raise :class:`DocumentRejected` when it cannot."""
+        ...
