@@ -1,0 +1,1 @@
+"""Package anchor for the tracking-number format data (read with importlib.resources); see SOURCES.md."""
