@@ -18,7 +18,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Literal
 
 from trace_verify.domain.numbers.carrier_map import (
@@ -60,6 +59,8 @@ def s10_country(number: str) -> str | None:
 
 
 def _s10_country(normalized: str) -> str | None:
+    if len(normalized) != 13:
+        return None
     match = _S10_SHAPE.fullmatch(normalized)
     if match is None or s10_check_digit(match.group(1)) != int(match.group(2)):
         return None
@@ -75,8 +76,22 @@ def _select(formats: Iterable[tuple[str, frozenset[str] | None]]) -> tuple[Defin
     )
 
 
-@lru_cache(maxsize=512)
+_SCOPES: dict[tuple[str, tuple[str, ...]], _Scope] = {}
+_MAX_SCOPES = 4096
+
+
 def _scope(carrier: str, operators: tuple[str, ...]) -> _Scope:
+    """The formats to judge by, memoized per (carrier, operators) — a plain dict is the cheapest lookup."""
+    key = (carrier, operators)
+    scope = _SCOPES.get(key)
+    if scope is None:
+        scope = _build_scope(carrier, operators)
+        if len(_SCOPES) < _MAX_SCOPES:
+            _SCOPES[key] = scope
+    return scope
+
+
+def _build_scope(carrier: str, operators: tuple[str, ...]) -> _Scope:
     if carrier in AGGREGATORS:
         chosen = _select(formats_for_operators(operators))
         return _Scope(chosen, True) if chosen else _Scope(all_definitions(), False)
@@ -87,7 +102,7 @@ def _scope(carrier: str, operators: tuple[str, ...]) -> _Scope:
 def assess(number: str, carrier: str, operators: Iterable[str] = ()) -> Assessment:
     """Judge ``number`` against the formats of ``carrier`` (an adapter id) — see the module doc."""
     normalized = normalize_number(number)
-    scope = _scope(carrier, tuple(operators))
+    scope = _scope(carrier, operators if isinstance(operators, tuple) else tuple(operators))
     country = _s10_country(normalized)
     if not scope.definitions:
         return Assessment(normalized, carrier, "no_formats", (), country)

@@ -21,14 +21,26 @@ _ALPHABET_36 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
 def _to_int(text: str) -> int:
     """Ruby's ``String#to_i``: the leading decimal digits, 0 when there are none."""
+    if text.isascii() and text.isdigit():
+        return int(text)
     end = 0
     while end < len(text) and "0" <= text[end] <= "9":
         end += 1
     return int(text[:end]) if end else 0
 
 
+def _digit_values(text: str) -> list[int]:
+    """Per-character ``to_i`` (a letter counts 0), fast for the usual all-digit serial."""
+    return [ord(c) - 48 if "0" <= c <= "9" else 0 for c in text]
+
+
+#: mod-10 character values: digits as themselves, anything else as ``(ord - 3) % 10`` (UPS letters).
+_MOD10_VALUES: dict[str, int] = {chr(i): (i - 48 if 48 <= i <= 57 else (i - 3) % 10) for i in range(128)}
+
+
 def _mod10_value(char: str) -> int:
-    return ord(char) - 48 if "0" <= char <= "9" else (ord(char) - 3) % 10
+    value = _MOD10_VALUES.get(char)
+    return value if value is not None else (ord(char) - 3) % 10
 
 
 def _mod10(spec: Mapping[str, Any]) -> Check:
@@ -40,9 +52,13 @@ def _mod10(spec: Mapping[str, Any]) -> Check:
 
     def check(serial: str, digit: str) -> bool:
         chars = serial[::-1] if reverse else serial
-        total = 0
-        for index, char in enumerate(chars):
-            total += _mod10_value(char) * (odd_weight if index & 1 else even_weight)
+        try:
+            evens = sum(map(_MOD10_VALUES.__getitem__, chars[0::2]))
+            odds = sum(map(_MOD10_VALUES.__getitem__, chars[1::2]))
+        except KeyError:  # a non-ASCII character: compute it the slow way
+            evens = sum(map(_mod10_value, chars[0::2]))
+            odds = sum(map(_mod10_value, chars[1::2]))
+        total = even_weight * evens + odd_weight * odds
         remainder = total % 10
         return (10 - remainder if remainder else 0) == _to_int(digit)
 
@@ -58,9 +74,10 @@ def _mod7(spec: Mapping[str, Any]) -> Check:
 
 def s10_check_digit(serial: str) -> int:
     """UPU S10 check digit of an 8-digit serial: weights 8 6 4 2 3 5 9 7, mod 11; 10 → 0, 11 → 5."""
-    total = sum(
-        _to_int(char) * weight for char, weight in zip(serial, (8, 6, 4, 2, 3, 5, 9, 7), strict=False)
-    )
+    v = _digit_values(serial[:8])
+    if len(v) < 8:
+        v += [0] * (8 - len(v))
+    total = 8 * v[0] + 6 * v[1] + 4 * v[2] + 2 * v[3] + 3 * v[4] + 5 * v[5] + 9 * v[6] + 7 * v[7]
     remainder = total % 11
     if remainder == 1:
         return 0
@@ -82,7 +99,7 @@ def _sum_product(spec: Mapping[str, Any]) -> Check:
     modulo2 = int(spec["modulo2"])
 
     def check(serial: str, digit: str) -> bool:
-        total = sum(_to_int(char) * weight for char, weight in zip(serial, weights, strict=False))
+        total = sum(map(int.__mul__, _digit_values(serial), weights))
         return total % modulo1 % modulo2 == _to_int(digit)
 
     return check
@@ -113,8 +130,7 @@ def _mod_37_36(spec: Mapping[str, Any]) -> Check:
 def _luhn(spec: Mapping[str, Any]) -> Check:
     def check(serial: str, digit: str) -> bool:
         total = 0
-        for index, char in enumerate(reversed(serial)):
-            value = _to_int(char)
+        for index, value in enumerate(reversed(_digit_values(serial))):
             if not index & 1:
                 value *= 2
             if value > 9:
