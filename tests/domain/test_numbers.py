@@ -7,6 +7,7 @@ differential tests only; runtime code never imports it.
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 import time
@@ -18,7 +19,7 @@ from tracking_numbers import get_definition  # type: ignore[import-untyped]
 
 from trace_verify.domain.numbers import assess, identify, normalize_number, s10_country
 from trace_verify.domain.numbers.checksums import s10_check_digit
-from trace_verify.domain.numbers.definitions import all_definitions
+from trace_verify.domain.numbers.definitions import MAX_NUMBER_LENGTH, all_definitions
 
 UPPER = st.sampled_from("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
 DIGIT = st.sampled_from("0123456789")
@@ -269,3 +270,15 @@ def test_runtime_never_imports_the_oracle() -> None:
         "assert 'tracking_numbers' not in sys.modules\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_no_definition_matches_beyond_the_length_guard() -> None:
+    for definition in all_definitions():
+        _, widest = re._parser.parse(definition.pattern.pattern).getwidth()  # type: ignore[attr-defined]
+        assert widest <= MAX_NUMBER_LENGTH, definition.key
+
+
+def test_huge_input_is_cheap_and_unmatched() -> None:
+    number = "1" * 1_000_000
+    assert not identify(number).valid
+    assert assess(number, "fedex").status == "unrecognised"

@@ -27,7 +27,7 @@ from trace_verify.domain.numbers.carrier_map import (
     formats_for_operators,
 )
 from trace_verify.domain.numbers.checksums import s10_check_digit
-from trace_verify.domain.numbers.definitions import Definition, all_definitions
+from trace_verify.domain.numbers.definitions import MAX_NUMBER_LENGTH, Definition, all_definitions
 from trace_verify.domain.numbers.normalize import normalize_number
 
 Status = Literal["valid", "invalid", "unrecognised", "no_formats"]
@@ -108,7 +108,7 @@ def assess(number: str, carrier: str, operators: Iterable[str] = ()) -> Assessme
         return Assessment(normalized, carrier, "no_formats", (), country)
     matched: list[str] = []
     failed: list[str] = []
-    for definition in scope.definitions:
+    for definition in scope.definitions if len(normalized) <= MAX_NUMBER_LENGTH else ():
         match = definition.pattern.fullmatch(normalized)
         if match is not None:
             (matched if definition.check_passes(match) else failed).append(definition.name)

@@ -24,6 +24,10 @@ from typing import Any
 from trace_verify.domain.numbers.checksums import Check, build_check
 
 _DATA_DIRS = ("couriers", "china")
+
+#: No definition matches more than 42 characters (USPS IMpb with routing code); longer input is not
+#: matched at all, which bounds the work per call whatever a caller passes in.
+MAX_NUMBER_LENGTH = 64
 _NAMED_GROUP = re.compile(r"\(\?<([A-Za-z_][A-Za-z0-9_]*)>")
 
 

@@ -12,7 +12,7 @@ import json
 from dataclasses import dataclass
 
 from trace_verify.domain.numbers.carrier_map import ADAPTER_FOR_COURIER, ADAPTER_FOR_S10_COUNTRY
-from trace_verify.domain.numbers.definitions import Definition, all_definitions
+from trace_verify.domain.numbers.definitions import MAX_NUMBER_LENGTH, Definition, all_definitions
 from trace_verify.domain.numbers.normalize import normalize_number
 
 
@@ -72,7 +72,7 @@ def identify(number: str) -> Identification:
     normalized = normalize_number(number)
     checked: list[Candidate] = []
     format_only: list[Candidate] = []
-    if normalized:
+    if 0 < len(normalized) <= MAX_NUMBER_LENGTH:
         for definition in all_definitions():
             match = definition.pattern.fullmatch(normalized)
             if match is None or not definition.check_passes(match) or not definition.lookups_pass(match):
