@@ -1,0 +1,199 @@
+"""Carrier timestamps to UTC instants, in the contract's order of precedence (README, "Timestamps").
+
+Carriers report time in four ways: a UTC field, a local time with an offset, a local time in the
+carrier's documented zone (SF and Kuaidi100 use Beijing time), or a bare local time at the scan's
+place (DHL Unified: ``2026-03-01T18:20:00`` at ``OSAKA - JAPAN``). :func:`resolve_time` takes
+whatever a document offers and picks the first of
+
+1. a UTC field → ``carrier_utc``;
+2. a local time with an offset → ``carrier_offset`` (the offset is kept as ``local_offset_minutes``);
+3. a naive local time and the carrier's documented zone → ``carrier_timezone``;
+4. a naive local time and the place's zone → ``location_timezone``;
+5. a naive local time and nothing else → ``assumed_utc``.
+
+``local_offset_minutes`` is only ever the offset the carrier *reported*; a zone we looked up is not
+a report, so bases 3–5 leave it ``None``.
+
+Daylight-saving edges are resolved the PEP 495 way with ``fold=0``, always: a wall time that occurs
+twice (the autumn fold) is the *earlier* instant; a wall time that never occurs (the spring gap) is
+read with the offset in force *before* the transition, i.e. as if the clock had not yet been moved
+(02:30 in New York on a spring-forward day is 07:30Z, which is 03:30 EDT). Same input, same instant.
+
+Everything here is pure: no clock, no environment.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime, time, timedelta, timezone
+from functools import lru_cache
+from importlib import resources
+from typing import Final
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from trace_verify.domain.model import TimeBasis
+
+#: The contract's bound on ``local_offset_minutes`` (event.schema.json): UTC-14:00 … UTC+14:00.
+MAX_OFFSET_MINUTES: Final = 840
+
+_TIMESTAMP = re.compile(
+    r"(?P<date>\d{4}-\d{2}-\d{2})"
+    r"(?:[T ](?P<hour>\d{2}):(?P<minute>\d{2})(?::(?P<second>\d{2})(?:[.,](?P<fraction>\d{1,9}))?)?"
+    r"\s*(?P<zone>[Zz]|[+-]\d{2}(?::?\d{2})?)?)?",
+    re.ASCII,
+)
+_CLOCK_12H = re.compile(
+    r"(?P<hour>\d{1,2})(?::(?P<minute>\d{2}))?(?::(?P<second>\d{2}))?\s*(?P<half>[AaPp])\.?\s*[Mm]\.?",
+    re.ASCII,
+)
+_CLOCK_24H = re.compile(r"(?P<hour>\d{1,2}):(?P<minute>\d{2})(?::(?P<second>\d{2}))?", re.ASCII)
+
+
+@dataclass(frozen=True, slots=True)
+class ResolvedTime:
+    """A UTC instant with the basis it was derived from and the offset the carrier reported."""
+
+    occurred_at: datetime
+    time_basis: TimeBasis
+    local_offset_minutes: int | None = None
+
+
+def parse_timestamp(text: str) -> datetime:
+    """Read an ISO 8601 / RFC 3339 timestamp as carriers write it; naive when it carries no offset.
+
+    Accepts ``T`` or a space between date and time, optional seconds, fractions of up to nine digits
+    (DHL eCommerce sends nanoseconds, karrio issue #439; cut to microseconds), ``Z`` or ``±hh``,
+    ``±hhmm``, ``±hh:mm``. A bare date is midnight. Raises ValueError for anything else, including
+    week dates and compact forms that ``datetime.fromisoformat`` would let through, and offsets
+    beyond ±14:00.
+    """
+    match = _TIMESTAMP.fullmatch(text.strip())
+    if match is None:
+        raise ValueError("not an ISO 8601 timestamp")
+    day = datetime.strptime(match["date"], "%Y-%m-%d")
+    if match["hour"] is None:
+        return day
+    fraction = (match["fraction"] or "").ljust(6, "0")[:6]
+    moment = day.replace(
+        hour=int(match["hour"]),
+        minute=int(match["minute"]),
+        second=int(match["second"] or 0),
+        microsecond=int(fraction),
+    )
+    zone = match["zone"]
+    if zone is None:
+        return moment
+    return moment.replace(tzinfo=_fixed_offset(zone))
+
+
+def _fixed_offset(zone: str) -> timezone:
+    """``Z`` / ``±hh[[:]mm]`` as a fixed-offset tzinfo, bounded by the contract's ±14:00."""
+    if zone in ("Z", "z"):
+        return UTC
+    digits = zone[1:].replace(":", "")
+    minutes = int(digits[:2]) * 60 + int(digits[2:4] or 0)
+    if minutes > MAX_OFFSET_MINUTES or int(digits[2:4] or 0) >= 60:
+        raise ValueError("offset out of range")
+    return timezone(timedelta(minutes=-minutes if zone[0] == "-" else minutes))
+
+
+def parse_clock(text: str) -> time:
+    """A wall-clock time written ``15:12``, ``15:12:05``, ``3:12 pm``, ``3 PM`` or ``03:12 P.M.``.
+
+    12 am is midnight and 12 pm is noon. Raises ValueError for anything else (``15:12 pm``, ``0 am``).
+    Exists because karrio reads "3:12 pm" with ``%H:%M %p`` and loses the afternoon (carriers.md §3.4).
+    """
+    stripped = text.strip()
+    match = _CLOCK_12H.fullmatch(stripped)
+    if match is not None:
+        hour = int(match["hour"])
+        if not 1 <= hour <= 12:
+            raise ValueError("12-hour clock hour must be 1-12")
+        hour = hour % 12 + (12 if match["half"] in "Pp" else 0)
+        return time(hour, int(match["minute"] or 0), int(match["second"] or 0))
+    match = _CLOCK_24H.fullmatch(stripped)
+    if match is None:
+        raise ValueError("not a clock time")
+    return time(int(match["hour"]), int(match["minute"]), int(match["second"] or 0))
+
+
+def zone_named(name: str | None) -> ZoneInfo | None:
+    """The IANA zone called ``name``, or None when absent or unknown (never raises)."""
+    if not name:
+        return None
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return None
+
+
+def localize(wall: datetime, zone: ZoneInfo) -> datetime:
+    """Attach ``zone`` to a naive wall time with ``fold=0`` (see the module docstring for DST edges)."""
+    return wall.replace(tzinfo=zone, fold=0)
+
+
+@lru_cache(maxsize=1)
+def _country_zones() -> dict[str, tuple[str, ...]]:
+    """ISO country code → IANA zones, from ``zone.tab`` of the maintained ``tzdata`` package."""
+    text = resources.files("tzdata.zoneinfo").joinpath("zone.tab").read_text(encoding="utf-8")
+    zones: dict[str, list[str]] = {}
+    for line in text.splitlines():
+        if line and not line.startswith("#"):
+            fields = line.split("\t")
+            zones.setdefault(fields[0], []).append(fields[2])
+    return {country: tuple(names) for country, names in zones.items()}
+
+
+def country_zone(country: str | None, wall: datetime) -> str | None:
+    """A zone for a naive ``wall`` time somewhere in ``country`` when the country's zones agree on it.
+
+    A country with one zone (JP → Asia/Tokyo) always qualifies; a country with several qualifies when
+    they all give ``wall`` the same UTC offset (DE: Europe/Berlin and Europe/Busingen), so the
+    instant is the same whichever zone the place is in. China (Asia/Shanghai, Asia/Urumqi) or the US
+    do not: there the place itself must be resolved. Returns the first zone ``zone.tab`` lists.
+    """
+    if not country:
+        return None
+    names = _country_zones().get(country.upper(), ())
+    offsets = {localize(wall, ZoneInfo(name)).utcoffset() for name in names}
+    return names[0] if len(offsets) == 1 else None
+
+
+def resolve_time(
+    local: datetime | None = None,
+    *,
+    utc: datetime | None = None,
+    carrier_zone: str | None = None,
+    place_zone: str | None = None,
+) -> ResolvedTime:
+    """Pick the UTC instant by the contract's order of precedence (module docstring).
+
+    ``utc`` is a UTC field (a naive value is read as UTC); ``local`` is the local time the document
+    gives, aware when it carried an offset. Zones that zoneinfo does not know are skipped. Raises
+    ValueError when neither ``local`` nor ``utc`` is given.
+    """
+    if utc is not None:
+        instant = utc.replace(tzinfo=UTC) if utc.tzinfo is None else utc.astimezone(UTC)
+        return ResolvedTime(instant, "carrier_utc", _offset_minutes(local))
+    if local is None:
+        raise ValueError("a local time or a UTC field is required")
+    if local.tzinfo is not None:
+        return ResolvedTime(local.astimezone(UTC), "carrier_offset", _offset_minutes(local))
+    zones: tuple[tuple[TimeBasis, str | None], ...] = (
+        ("carrier_timezone", carrier_zone),
+        ("location_timezone", place_zone),
+    )
+    for basis, name in zones:
+        zone = zone_named(name)
+        if zone is not None:
+            return ResolvedTime(localize(local, zone).astimezone(UTC), basis)
+    return ResolvedTime(local.replace(tzinfo=UTC), "assumed_utc")
+
+
+def _offset_minutes(local: datetime | None) -> int | None:
+    """The offset an aware local time carried, in whole minutes; None for a naive or absent one."""
+    if local is None:
+        return None
+    offset = local.utcoffset()
+    return None if offset is None else int(offset.total_seconds() // 60)

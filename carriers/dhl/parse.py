@@ -1,0 +1,512 @@
+"""DHL Shipment Tracking – Unified JSON → normalized events (pure).
+
+Wire format (OpenAPI 1.3.1, carriers.md §4.3): ``{"shipments": [{"id", "service", "origin",
+"destination", "status", "details": {"references"…}, "events": [{"timestamp", "location":
+{"address": {"addressLocality", "countryCode", "postalCode"}}, "statusCode", "status",
+"description", "remark", "nextSteps"}]}]}``, events newest first; or an RFC 7807 problem body
+``{"status", "title", "detail", "instance"…}``.
+
+What karrio gets wrong and this module gets right (carriers.md §3.4, §4.3, §7):
+
+* DHL's timestamps carry no offset (``2026-03-01T18:20:00``): they are wall time at the scan's
+  place, resolved through the place's zone (``location_timezone``), not labelled UTC. A timestamp
+  that does carry ``Z`` or an offset is used as given.
+* The country comes from ``countryCode`` (``addressCountryCode`` is accepted too) or from the
+  "CITY - COUNTRY NAME" locality (``SHANGHAI - CHINA MAINLAND`` → CN), never dropped.
+* Customs, border crossings and handovers are events of their own.
+* A problem body with extra members (RFC 7807 ``type``, extensions) is still an error body.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import Any, Final, Protocol
+
+from carriers._time import country_zone, parse_timestamp, resolve_time
+from carriers.base import load_json
+from carriers.dhl import codes
+from trace_verify.domain.documents import (
+    CarrierErrorCode,
+    CarrierMessage,
+    DocumentRejected,
+    ParsedShipment,
+    ParseResult,
+)
+from trace_verify.domain.model import Event, Handover, Location, Milestone, TimeBasis
+from trace_verify.domain.places import Place
+
+CARRIER: Final = "dhl"
+FORMAT: Final = "DHL Unified JSON"
+#: Carrier error messages are the carrier's own words, kept short.
+MAX_MESSAGE: Final = 300
+
+_REGION_SUFFIX = re.compile(r"^(?P<base>.+?),\s*(?P<region>[A-Z]{2,3})$")
+_SERVICE_AREA_SUFFIX = re.compile(
+    r"\s*(?:&\s*SURROUNDING AREA|CITY GATEWAY|GATEWAY|HUB|SERVICE AREA)$", re.IGNORECASE
+)
+_ALPHA2 = re.compile(r"^[A-Z]{2}$")
+_INSTANCE_NUMBER = re.compile(r"^/shipments?/(?P<number>[A-Za-z0-9-]{4,40})$")
+
+
+class PlaceIndex(Protocol):
+    """The part of the gazetteer (``trace_verify.domain.places``) this parser needs."""
+
+    def resolve(
+        self, city: str | None, country: str | None = None, region: str | None = None
+    ) -> Place | None:
+        """The place called ``city`` in ``country``; None when unknown or ambiguous."""
+        ...
+
+    def country_code(self, text: str | None) -> str | None:
+        """ISO alpha-2 for a carrier's country name or code."""
+        ...
+
+
+def parse_document(data: bytes, places: PlaceIndex) -> ParseResult:
+    """Parse one DHL Unified response body; raise DocumentRejected when it is not one."""
+    doc = load_json(data, FORMAT)
+    if not isinstance(doc, dict):
+        raise _rejected("", "top level is not a JSON object")
+    if "shipments" in doc:
+        shipments = _list(doc, "shipments", "")
+        return ParseResult(
+            CARRIER,
+            shipments=tuple(
+                _shipment(_object(raw, f"/shipments/{i}"), f"/shipments/{i}", places)
+                for i, raw in enumerate(shipments)
+            ),
+        )
+    if any(key in doc for key in ("status", "title", "detail")):
+        return ParseResult(CARRIER, errors=(_problem(doc),))
+    raise _rejected("", "neither a shipments document nor a problem detail")
+
+
+# --- error bodies ----------------------------------------------------------------------------------
+
+
+def _problem(doc: Mapping[str, Any]) -> CarrierMessage:
+    """An RFC 7807 problem body: code from ``status``; members beyond the known ones are ignored."""
+    status = doc.get("status")
+    if isinstance(status, str) and status.isdigit():
+        status = int(status)
+    if status is not None and (isinstance(status, bool) or not isinstance(status, int) or status < 400):
+        raise _rejected("/status", "problem status is not an HTTP error status")
+    title = _str(doc, "title", "")
+    detail = _str(doc, "detail", "")
+    instance = _str(doc, "instance", "")
+    match = _INSTANCE_NUMBER.match(instance or "")
+    message = detail or title or f"DHL answered HTTP {status}"
+    return CarrierMessage(
+        code=_error_code(status),
+        tracking_number=match["number"] if match else None,
+        message=message[:MAX_MESSAGE],
+    )
+
+
+def _error_code(status: int | None) -> CarrierErrorCode:
+    if status == 404:
+        return "not_found"
+    if status in (401, 403):
+        return "unauthorized"
+    if status == 429:
+        return "rate_limited"
+    return "carrier_error"
+
+
+# --- shipments ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Scan:
+    """One DHL event before its milestone is settled against the shipment's route."""
+
+    index: int
+    at: datetime
+    basis: TimeBasis
+    offset: int | None
+    location: Location
+    kind: codes.Kind
+    status_code: str | None
+    description: str
+    texts: tuple[str, ...]
+
+
+def _shipment(raw: Mapping[str, Any], at: str, places: PlaceIndex) -> ParsedShipment:
+    number = _tracking_number(raw, at)
+    origin = _route_country(raw, "origin", at, places)
+    destination = _route_country(raw, "destination", at, places)
+    raw_events = _list(raw, "events", at) if "events" in raw else []
+    if raw_events:
+        scans = [
+            _scan(_object(e, f"{at}/events/{i}"), i, f"{at}/events/{i}", places, raw)
+            for i, e in enumerate(raw_events)
+        ]
+    elif isinstance(raw.get("status"), dict) and "timestamp" in raw["status"]:
+        scans = [_scan(raw["status"], 0, f"{at}/status", places, raw)]
+    else:
+        scans = []
+    ordered = _chronological(scans)
+    route = _Route.of(ordered, origin, destination)
+    handover = _handover_number(raw, at)
+    events = _events(ordered, route, number, handover)
+    return ParsedShipment(tracking_number=number, events=tuple(events))
+
+
+def _tracking_number(raw: Mapping[str, Any], at: str) -> str:
+    """``id`` is a string in the OpenAPI; DHL's own example shows a bare number, so both are read."""
+    value = raw.get("id")
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+        return str(value)
+    if isinstance(value, str) and value.strip():
+        return value.strip()
+    raise _rejected(f"{at}/id", "shipment has no tracking number")
+
+
+def _route_country(raw: Mapping[str, Any], key: str, at: str, places: PlaceIndex) -> str | None:
+    place = raw.get(key)
+    if place is None:
+        return None
+    return _location(_object(place, f"{at}/{key}"), f"{at}/{key}", places)[0].country
+
+
+def _scan(
+    raw: Mapping[str, Any], index: int, at: str, places: PlaceIndex, shipment: Mapping[str, Any]
+) -> _Scan:
+    stamp = _str(raw, "timestamp", at)
+    if stamp is None:
+        raise _rejected(f"{at}/timestamp", "event has no timestamp")
+    try:
+        local = parse_timestamp(stamp)
+    except ValueError:
+        raise _rejected(f"{at}/timestamp", "not an ISO 8601 timestamp") from None
+    location, zone = _event_place(raw, at, places, shipment)
+    if zone is None and local.tzinfo is None:
+        zone = country_zone(location.country, local)
+    resolved = resolve_time(local, place_zone=zone)
+    status_code = _str(raw, "statusCode", at)
+    description, status, remark = (_str(raw, k, at) for k in ("description", "status", "remark"))
+    texts = tuple(t for t in (description, status, remark, _str(raw, "nextSteps", at)) if t)
+    return _Scan(
+        index=index,
+        at=resolved.occurred_at,
+        basis=resolved.time_basis,
+        offset=resolved.local_offset_minutes,
+        location=location,
+        kind=_kind(description, status, remark, status_code),
+        status_code=status_code,
+        description=description or status or status_code or "",
+        texts=texts,
+    )
+
+
+def _kind(
+    description: str | None, status: str | None, remark: str | None, status_code: str | None
+) -> codes.Kind:
+    """What the event means: its own words first, ``statusCode`` where the words are generic.
+
+    A remark only refines a generic hold or customs event ("Shipment on hold" + "pending completion
+    of customs inspection" is a customs hold); an unknown code with unknown words is ``unknown``.
+    """
+    kind = codes.classify_text(description) or codes.classify_text(status)
+    refined = codes.classify_text(remark)
+    if kind == "on_hold":
+        kind = "customs_held" if refined in ("customs_held", "customs_processing") else "in_transit"
+    elif kind == "customs_processing" and refined == "customs_held":
+        kind = "customs_held"
+    from_code = codes.STATUS_CODES.get(status_code or "")
+    if kind is not None and kind != "in_transit":
+        return kind
+    if from_code is not None and from_code not in ("in_transit", "unknown"):
+        return from_code
+    return kind or from_code or "unknown"
+
+
+# --- places ------------------------------------------------------------------------------------------
+
+
+def _event_place(
+    raw: Mapping[str, Any], at: str, places: PlaceIndex, shipment: Mapping[str, Any]
+) -> tuple[Location, str | None]:
+    """The event's Location and zone; a locality without a country borrows the route's (see below)."""
+    if raw.get("location") is None:
+        return Location(), None
+    location, zone = _location(_object(raw["location"], f"{at}/location"), f"{at}/location", places)
+    if location.country is None:
+        location = _country_from_route(location, shipment, places)
+        place = places.resolve(location.city, location.country) if location.country else None
+        zone = place.tz if place else None
+    return location, zone
+
+
+def _location(raw: Mapping[str, Any], at: str, places: PlaceIndex) -> tuple[Location, str | None]:
+    """A DHL place → Location and the place's IANA zone (None when the place is not known)."""
+    address = _object(raw.get("address") or {}, f"{at}/address")
+    locality = _str(address, "addressLocality", f"{at}/address")
+    code = _str(address, "countryCode", f"{at}/address") or _str(
+        address, "addressCountryCode", f"{at}/address"
+    )
+    postal = _str(address, "postalCode", f"{at}/address")
+    parts, country_name = _split_locality(locality or "", places)
+    country = places.country_code(code) if code else None
+    country = country if country and _ALPHA2.match(country) else places.country_code(country_name)
+    city, region, facility, place = _city(parts, country, places)
+    if country is None and place is not None:
+        country = place.country
+    location = Location(city=city, region=region, postal_code=postal, country=country, facility=facility)
+    return location, place.tz if place else None
+
+
+def _split_locality(locality: str, places: PlaceIndex) -> tuple[list[str], str | None]:
+    """``"NEW YORK CITY GATEWAY, NY - USA"`` → (["NEW YORK CITY GATEWAY, NY"], "USA").
+
+    The last " - " part is the country when the gazetteer knows it as one. Express origins repeat
+    or add a city part (``"OSAKA - OSAKA - JAPAN"``, ``"SOUTHERN ALBERTA, AB - CALGARY - CANADA"``);
+    repeats are dropped. A lone country name (``"Germany"``) is a country without a city.
+    """
+    parts: list[str] = []
+    for part in (p.strip() for p in locality.split(" - ")):
+        if part and part not in parts:
+            parts.append(part)
+    country = places.country_code(parts[-1]) if parts else None
+    if country and (len(parts) > 1 or places.resolve(parts[0], country) is None):
+        return parts[:-1], parts[-1]
+    return parts, None
+
+
+def _city(
+    parts: Sequence[str], country: str | None, places: PlaceIndex
+) -> tuple[str | None, str | None, str | None, Place | None]:
+    """City, region, facility and resolved place from the locality's place parts.
+
+    Each part is tried as written, then without DHL's service-area suffixes ("& SURROUNDING AREA",
+    "GATEWAY", "HUB"); the first name the gazetteer resolves is the city (else the first part,
+    suffixes removed). The service-area text is kept as ``facility`` when it is more than the city.
+    """
+    bases, region = [], None
+    for part in parts:
+        base, part_region = _split_region(part)
+        bases.append(base)
+        region = region or part_region
+    candidates: list[str] = []
+    for base in bases:
+        for name in (base, _strip_service_area(base)):
+            if name not in candidates:
+                candidates.append(name)
+    place = None
+    city = _strip_service_area(bases[0]) if bases else None
+    for candidate in candidates:
+        place = places.resolve(candidate, country)
+        if place is not None:
+            city = candidate
+            break
+    service_area = " - ".join(bases) or None
+    return city, region, service_area if service_area != city else None, place
+
+
+def _split_region(part: str) -> tuple[str, str | None]:
+    """``"CINCINNATI HUB, OH"`` → ("CINCINNATI HUB", "OH"); ``"Oderweg 2, AMSTERDAM"`` → ("AMSTERDAM", None).
+
+    The second form is OpenAPI's own example of a street before the city.
+    """
+    match = _REGION_SUFFIX.match(part)
+    if match:
+        return match["base"], match["region"]
+    if "," in part:
+        return part.rsplit(",", 1)[1].strip(), None
+    return part, None
+
+
+def _strip_service_area(name: str) -> str:
+    return _SERVICE_AREA_SUFFIX.sub("", name).strip() or name
+
+
+def _country_from_route(location: Location, shipment: Mapping[str, Any], places: PlaceIndex) -> Location:
+    """A bare ``"CALGARY"`` takes the country of the shipment's origin or destination that names it."""
+    if location.country is not None or location.city is None:
+        return location
+    for key in ("destination", "origin"):
+        parts, country_name = _split_locality(_locality(shipment.get(key)), places)
+        names = {_strip_service_area(_split_region(p)[0]).casefold() for p in parts}
+        if country_name and location.city.casefold() in names:
+            return replace(location, country=places.country_code(country_name))
+    return location
+
+
+def _locality(place: Any) -> str:
+    """``place.address.addressLocality`` when every step has the right type, else ""."""
+    address = place.get("address") if isinstance(place, dict) else None
+    locality = address.get("addressLocality") if isinstance(address, dict) else None
+    return locality if isinstance(locality, str) else ""
+
+
+# --- ordering, route and milestones ------------------------------------------------------------------
+
+
+def _chronological(scans: list[_Scan]) -> list[_Scan]:
+    """Oldest first. DHL lists newest first, so equal instants keep DHL's order reversed."""
+    newest_first = len(scans) > 1 and scans[0].at > scans[-1].at
+    return sorted(scans, key=lambda s: (s.at, -s.index if newest_first else s.index))
+
+
+@dataclass(frozen=True, slots=True)
+class _Route:
+    """Where the shipment starts and ends, to tell export from import and borders from hubs."""
+
+    origin: str | None
+    destination: str | None
+    countries: tuple[str | None, ...]
+
+    @classmethod
+    def of(cls, scans: Sequence[_Scan], origin: str | None, destination: str | None) -> _Route:
+        countries = tuple(s.location.country for s in scans)
+        known = [c for c in countries if c]
+        delivered = [s.location.country for s in scans if s.kind == "delivered" and s.location.country]
+        return cls(
+            origin=origin or (known[0] if known else None),
+            destination=destination or (delivered[-1] if delivered else None),
+            countries=countries,
+        )
+
+    def crosses_border(self) -> bool:
+        """True when the shipment leaves its origin country (known destination or foreign scans)."""
+        if self.origin is None:
+            return False
+        if self.destination is not None:
+            return self.destination != self.origin
+        return any(c not in (None, self.origin) for c in self.countries)
+
+    def last_in_origin(self) -> int | None:
+        indexes = [i for i, c in enumerate(self.countries) if c is not None and c == self.origin]
+        return indexes[-1] if indexes else None
+
+    def side(self, country: str | None) -> str:
+        """``export`` (origin country), ``transit`` (a third country) or ``import`` (else)."""
+        if country is None or not self.crosses_border():
+            return "import"
+        if country == self.origin:
+            return "export"
+        if self.destination is not None and country != self.destination:
+            return "transit"
+        return "import"
+
+
+_CUSTOMS_BY_SIDE: Final[dict[str, dict[str, Milestone]]] = {
+    "export": {"import_cleared": "export_cleared", "customs_processing": "in_transit"},
+    "transit": {"import_cleared": "in_transit", "customs_processing": "in_transit"},
+    "import": {},
+}
+
+
+def _milestone(scans: Sequence[_Scan], i: int, route: _Route, arrived_at: int | None) -> Milestone:
+    scan = scans[i]
+    kind = scan.kind
+    if kind == "departed":
+        at_border = route.crosses_border() and scan.location.country == route.origin
+        return "departed_origin" if at_border and i == route.last_in_origin() else "in_transit"
+    if kind == "arrived":
+        return "arrived_destination_country" if i == arrived_at else "in_transit"
+    if not codes.is_milestone(kind):  # handed_over, on_hold: moving, nothing more specific
+        return "in_transit"
+    return _CUSTOMS_BY_SIDE[route.side(scan.location.country)].get(kind, kind)
+
+
+def _first_arrival(scans: Sequence[_Scan], route: _Route) -> int | None:
+    """The first arrival scan in the destination country after a scan elsewhere: the border."""
+    if route.destination is None or not route.crosses_border():
+        return None
+    seen_elsewhere = False
+    for i, scan in enumerate(scans):
+        country = scan.location.country
+        if scan.kind == "arrived" and country == route.destination and seen_elsewhere:
+            return i
+        seen_elsewhere = seen_elsewhere or country not in (None, route.destination)
+    return None
+
+
+def _events(scans: Sequence[_Scan], route: _Route, number: str, handover: str | None) -> list[Event]:
+    arrived_at = _first_arrival(scans, route)
+    handover_at = _handover_index(scans, handover)
+    return [
+        Event(
+            carrier=CARRIER,
+            tracking_number=number,
+            occurred_at=scan.at,
+            milestone=_milestone(scans, i, route, arrived_at),
+            location=scan.location,
+            description=scan.description,
+            time_basis=scan.basis,
+            local_offset_minutes=scan.offset,
+            carrier_code=scan.status_code,
+            handover_to=_handover(scan, handover) if i == handover_at else None,
+        )
+        for i, scan in enumerate(scans)
+    ]
+
+
+# --- the next leg ------------------------------------------------------------------------------------
+
+
+def _handover_number(raw: Mapping[str, Any], at: str) -> str | None:
+    """The ``local-tracking-number`` reference: the number the last-mile carrier tracks it under."""
+    details = raw.get("details")
+    if details is None:
+        return None
+    references = _object(details, f"{at}/details").get("references")
+    if references is None:
+        return None
+    # The OpenAPI types ``references`` as an array but gives a single object as its example.
+    items = references if isinstance(references, list) else [references]
+    for j, item in enumerate(items):
+        reference = _object(item, f"{at}/details/references/{j}")
+        if reference.get("type") == codes.LOCAL_TRACKING_REFERENCE:
+            number = _str(reference, "number", f"{at}/details/references/{j}")
+            if number and number.strip():
+                return number.strip()
+    return None
+
+
+def _handover_index(scans: Sequence[_Scan], number: str | None) -> int | None:
+    """The event that hands over (the latest such); the latest event when DHL names no handover."""
+    if number is None or not scans:
+        return None
+    handed = [i for i, s in enumerate(scans) if s.kind == "handed_over"]
+    return handed[-1] if handed else len(scans) - 1
+
+
+def _handover(scan: _Scan, number: str | None) -> Handover | None:
+    if number is None:
+        return None
+    carrier = next((c for c in map(codes.handover_carrier, scan.texts) if c), None)
+    return Handover(tracking_number=number, carrier=carrier)
+
+
+# --- typed access ------------------------------------------------------------------------------------
+
+
+def _rejected(pointer: str, message: str) -> DocumentRejected:
+    return DocumentRejected("DOCUMENT_UNREADABLE", f"{FORMAT}: {pointer or '/'}: {message}")
+
+
+def _object(value: Any, at: str) -> Mapping[str, Any]:
+    if not isinstance(value, dict):
+        raise _rejected(at, "expected an object")
+    return value
+
+
+def _list(parent: Mapping[str, Any], key: str, at: str) -> list[Any]:
+    value = parent.get(key)
+    if not isinstance(value, list):
+        raise _rejected(f"{at}/{key}", "expected an array")
+    return value
+
+
+def _str(parent: Mapping[str, Any], key: str, at: str) -> str | None:
+    value = parent.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise _rejected(f"{at}/{key}", "expected a string")
+    return value
