@@ -1,0 +1,230 @@
+"""The ``trace-verify`` command line: a thin shell over the services (contracts/README.md, command line).
+
+Every refusal is one line on stderr, ``error: CODE: /pointer: message``, and exit status 2; a
+traceback is never shown to a user. ``verify --jsonl`` streams: one line in, one line out.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from datetime import UTC, datetime
+from typing import IO, TYPE_CHECKING, NoReturn
+
+from trace_verify.config import Settings, load_settings
+from trace_verify.contract.jsonio import dumps
+from trace_verify.contract.schemas import is_rfc3339, parse_rfc3339
+from trace_verify.errors import InputError
+
+if TYPE_CHECKING:
+    from trace_verify.services.verification import VerificationService
+
+EXIT_OK, EXIT_SOME_FAILED, EXIT_BAD_INPUT, EXIT_INTERNAL = 0, 1, 2, 70
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that reports usage errors in the contract's one-line shape."""
+
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        _fail(InputError("USAGE", message))
+
+
+def _fail(error: InputError) -> NoReturn:
+    print(f"error: {error.one_line()}", file=sys.stderr)
+    raise SystemExit(EXIT_BAD_INPUT)
+
+
+def _now(text: str | None) -> datetime:
+    if text is None:
+        return datetime.now(UTC)
+    if not is_rfc3339(text):
+        raise InputError("INVALID_ARGUMENT", "--now must be an RFC 3339 date-time with an offset", "--now")
+    return parse_rfc3339(text)
+
+
+def _read_input(path: str, limit: int) -> bytes:
+    """The whole of FILE (or stdin for ``-``), refusing more than ``limit`` bytes."""
+    try:
+        if path == "-":
+            data = sys.stdin.buffer.read(limit + 1)
+        else:
+            with open(path, "rb") as handle:
+                data = handle.read(limit + 1)
+    except OSError as exc:
+        raise InputError("INPUT_UNREADABLE", f"cannot read {path}: {exc.strerror}") from None
+    if len(data) > limit:
+        raise InputError("BODY_TOO_LARGE", f"input larger than {limit} bytes", status=413)
+    return data
+
+
+def _lines(path: str, limit: int) -> Iterator[bytes | InputError]:
+    """Lines of FILE (or stdin), read lazily (constant memory); an oversized line becomes an error."""
+    try:
+        stream: IO[bytes] = sys.stdin.buffer if path == "-" else open(path, "rb")  # noqa: SIM115
+    except OSError as exc:
+        raise InputError("INPUT_UNREADABLE", f"cannot read {path}: {exc.strerror}") from None
+    with stream:
+        while True:
+            line = stream.readline(limit + 1)
+            if not line:
+                return
+            if len(line) > limit and not line.endswith(b"\n"):
+                # Skip the rest of an oversized line, reporting it as one bad line.
+                while line and not line.endswith(b"\n"):
+                    line = stream.readline(limit)
+                yield InputError("BODY_TOO_LARGE", f"line longer than {limit} bytes", status=413)
+                continue
+            yield line
+
+
+# -- commands ------------------------------------------------------------------------------------
+
+
+def cmd_verify(args: argparse.Namespace, settings: Settings) -> int:
+    from carriers import REGISTRY  # noqa: PLC0415 - composition root: adapters are injected here
+    from trace_verify.services.verification import VerificationService  # noqa: PLC0415
+
+    if args.db or settings.database_url:
+        print("note: --db has no stored history yet; verifying offline", file=sys.stderr)
+    service = VerificationService(REGISTRY, settings.policy, max_bundle_bytes=settings.max_cli_bundle_bytes)
+    now = _now(args.now)
+    if args.jsonl:
+        return _verify_jsonl(service, args.jsonl, now, settings.max_cli_bundle_bytes)
+    if not args.file:
+        raise InputError("USAGE", "give a bundle FILE, '-' for standard input, or --jsonl IN")
+    verdict = service.verify_bytes(_read_input(args.file, settings.max_cli_bundle_bytes), now)
+    sys.stdout.write(dumps(verdict, pretty=True) + "\n")
+    return EXIT_OK
+
+
+def _verify_jsonl(service: VerificationService, path: str, now: datetime, limit: int) -> int:
+    failed = False
+    out = sys.stdout
+    for outcome in service.verify_lines(_lines(path, limit), now):
+        failed = failed or not outcome.ok
+        out.write(outcome.text)
+        out.write("\n")
+    out.flush()
+    return EXIT_SOME_FAILED if failed else EXIT_OK
+
+
+def cmd_carriers(args: argparse.Namespace, settings: Settings) -> int:
+    from carriers import REGISTRY, adapter_to_json  # noqa: PLC0415
+
+    rows = [adapter_to_json(a) for a in REGISTRY.all()]
+    if args.json:
+        print(dumps(rows, pretty=True))
+        return EXIT_OK
+    print(f"{'id':<12} {'live':<5} {'name':<44} formats")
+    for row in rows:
+        note = "" if row.get("format_verified", True) else "  (format unverified)"
+        print(f"{row['id']:<12} {'yes' if row['live'] else 'no':<5} {row['name']:<44} {', '.join(row['formats'])}{note}")
+    return EXIT_OK
+
+
+def cmd_parse(args: argparse.Namespace, settings: Settings) -> int:
+    from carriers import REGISTRY, parse_result_to_json  # noqa: PLC0415
+    from trace_verify.domain.documents import DocumentRejected  # noqa: PLC0415
+
+    if REGISTRY.get(args.carrier) is None:
+        known = ", ".join(a.id for a in REGISTRY.all())
+        raise InputError("UNKNOWN_CARRIER", f"no adapter {args.carrier!r} (known: {known})", "--carrier")
+    data = _read_input(args.file, settings.max_cli_bundle_bytes)
+    try:
+        result = REGISTRY.read(args.carrier, data)
+    except DocumentRejected as exc:
+        raise InputError(exc.code, exc.message) from None
+    print(dumps(parse_result_to_json(result), pretty=True))
+    return EXIT_OK
+
+
+def cmd_number(args: argparse.Namespace, settings: Settings) -> int:
+    from trace_verify.domain.numbers import identify  # noqa: PLC0415
+
+    numbers: Sequence[str] | Iterator[str] = args.numbers
+    if list(args.numbers) == ["-"]:
+        numbers = (line.strip() for line in sys.stdin if line.strip())
+    for number in numbers:
+        print(identify(number).to_json())
+    return EXIT_OK
+
+
+def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
+    from trace_verify.web.serve import serve  # noqa: PLC0415
+
+    serve(settings, host=args.host or settings.host, port=args.port or settings.port)
+    return EXIT_OK
+
+
+def cmd_simulate(args: argparse.Namespace, settings: Settings) -> int:
+    from carriers.simulator import main as simulator_main  # noqa: PLC0415
+
+    return simulator_main(args.rest)
+
+
+COMMANDS: dict[str, Callable[[argparse.Namespace, Settings], int]] = {
+    "verify": cmd_verify,
+    "carriers": cmd_carriers,
+    "parse": cmd_parse,
+    "number": cmd_number,
+    "serve": cmd_serve,
+    "simulate-carriers": cmd_simulate,
+}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="trace-verify", description="Verify Overseas Direct Supply claims from carrier and customs evidence.")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    verify = sub.add_parser("verify", help="verify a bundle (or one bundle per line with --jsonl)")
+    verify.add_argument("file", nargs="?", help="bundle JSON file, or - for standard input")
+    verify.add_argument("--jsonl", metavar="IN", help="one bundle per line; one verdict per line out")
+    verify.add_argument("--now", metavar="TIMESTAMP", help="fix the clock (RFC 3339 with offset)")
+    verify.add_argument("--db", action="store_true", help="use the service's database (registry, history)")
+
+    carriers = sub.add_parser("carriers", help="list the carrier adapters")
+    carriers.add_argument("--json", action="store_true", help="JSON instead of a table")
+
+    parse = sub.add_parser("parse", help="parse a raw carrier document into normalized events")
+    parse.add_argument("--carrier", required=True, metavar="ID")
+    parse.add_argument("file", help="the document, or - for standard input")
+
+    number = sub.add_parser("number", help="identify tracking numbers")
+    number.add_argument("numbers", nargs="+", metavar="NUMBER", help="numbers, or - to read one a line")
+
+    serve = sub.add_parser("serve", help="run the HTTP service")
+    serve.add_argument("--host")
+    serve.add_argument("--port", type=int)
+
+    simulate = sub.add_parser("simulate-carriers", help="serve carrier APIs from fixtures on loopback", add_help=False)
+    simulate.add_argument("rest", nargs=argparse.REMAINDER)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the console script; returns the exit status."""
+    args = build_parser().parse_args(argv)
+    try:
+        settings = load_settings()
+    except (ValueError, KeyError) as exc:
+        _fail(InputError("INVALID_CONFIGURATION", str(exc)))
+    try:
+        return COMMANDS[args.command](args, settings)
+    except InputError as exc:
+        _fail(exc)
+    except BrokenPipeError:
+        return EXIT_OK
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # a bug, not bad input: one line, no traceback, distinct status
+        if os.environ.get("TRACE_VERIFY_DEBUG"):
+            raise
+        print(f"error: INTERNAL_ERROR: /: {type(exc).__name__} (set TRACE_VERIFY_DEBUG=1 for details)", file=sys.stderr)
+        return EXIT_INTERNAL
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,334 @@
+"""Reads a bundle per ``bundle.schema.json`` and the contract's input rules, into domain types.
+
+Two passes: the compiled schema validator (closed objects, types, enums, patterns) and then the
+checks JSON Schema cannot express — real calendar instants with an offset, assigned ISO 3166 codes,
+ISO 4217 currencies and money within the currency's minor unit. Every refusal names its JSON pointer.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Any, cast
+
+from fastjsonschema import JsonSchemaValueException
+
+from trace_verify.contract.schemas import parse_rfc3339, validator
+from trace_verify.domain.bundle import (
+    Address,
+    Bundle,
+    Certificate,
+    Complaint,
+    Credential,
+    CustomsRecord,
+    Dispatch,
+    Merchant,
+    Order,
+    OrderLine,
+    OtherCost,
+    Party,
+    RawDocument,
+    Shipment,
+    TraceCodeRecord,
+)
+from trace_verify.domain.countries import is_assigned
+from trace_verify.domain.model import Event, Handover, Location
+from trace_verify.domain.money import ZERO, fits_minor_unit, is_currency
+from trace_verify.errors import InputError, pointer_of
+
+Json = Mapping[str, Any]
+
+
+def read_bundle(obj: Any) -> Bundle:
+    """Validate a decoded JSON value and build the typed bundle; raises :class:`InputError`."""
+    try:
+        validator("bundle")(obj)
+    except JsonSchemaValueException as exc:
+        raise schema_error(exc, "INVALID_BUNDLE") from None
+    return _BundleBuilder(obj).build()
+
+
+def schema_error(exc: JsonSchemaValueException, code: str) -> InputError:
+    """Translate the validator's first error into the contract's error, with its pointer."""
+    path: list[str | int] = list(exc.path[1:]) if exc.path else []
+    definition = exc.definition if isinstance(exc.definition, dict) else {}
+    if exc.rule == "additionalProperties" and isinstance(exc.value, dict):
+        allowed = set(definition.get("properties", {}))
+        unknown = sorted(k for k in exc.value if k not in allowed)
+        field = unknown[0] if unknown else ""
+        return InputError("UNKNOWN_FIELD", f"unknown field {field[:60]!r}", pointer_of([*path, field]))
+    if exc.rule == "required" and isinstance(exc.value, dict):
+        missing = sorted(k for k in definition.get("required", []) if k not in exc.value)
+        field = missing[0] if missing else ""
+        return InputError(code, "required field is missing", pointer_of([*path, field]))
+    return InputError(code, _describe(exc.rule, definition), pointer_of(path))
+
+
+def _describe(rule: str | None, definition: dict[str, Any]) -> str:
+    if rule == "type":
+        kinds = definition.get("type")
+        wanted = " or ".join(kinds) if isinstance(kinds, list) else str(kinds)
+        return f"must be {wanted}"
+    if rule == "enum":
+        return "must be one of " + ", ".join(map(str, definition.get("enum", [])))
+    if rule == "const":
+        return f"must be {definition.get('const')!r}"
+    if rule == "format":
+        return "must be an RFC 3339 date-time with an offset (Z or ±hh:mm)"
+    if rule == "pattern":
+        return _PATTERN_MESSAGES.get(definition.get("pattern", ""), "has the wrong form")
+    if rule in ("minimum", "maximum", "minLength", "minItems", "maxItems"):
+        return f"violates {rule} {definition.get(rule)}"
+    return f"is invalid ({rule})"
+
+
+_PATTERN_MESSAGES = {
+    "^[0-9]+(\\.[0-9]+)?$": "must be a non-negative decimal string such as \"12.50\"",
+    "^[A-Z]{2}$": "must be an ISO 3166-1 alpha-2 country code",
+    "^[A-Z]{3}$": "must be an ISO 4217 currency code",
+    "^[0-9]{4}$": "must be a 4-digit supervision mode",
+    "Z$": "must be in UTC (end with Z)",
+    "^[A-Z]{2}[A-Z0-9]{3}$": "must be a UN/LOCODE",
+}
+
+
+class _BundleBuilder:
+    """Builds the domain bundle, checking what the schema cannot."""
+
+    def __init__(self, obj: Json) -> None:
+        self.obj = obj
+        self.currency = "XXX"
+
+    def build(self) -> Bundle:
+        order = self.order(self.obj["order"])
+        complaint = self.obj.get("complaint")
+        return Bundle(
+            order=order,
+            merchant=self.merchant(self.obj.get("merchant")),
+            shipments=tuple(self.shipment(i, s) for i, s in enumerate(self.obj["shipments"])),
+            customs=tuple(self.customs(i, c) for i, c in enumerate(self.obj.get("customs") or ())),
+            trace_codes=tuple(self.trace_code(i, c) for i, c in enumerate(self.obj.get("trace_codes") or ())),
+            complaint=self.complaint(complaint) if complaint is not None else None,
+        )
+
+    # -- scalar checks ---------------------------------------------------------------------------
+
+    @staticmethod
+    def time(value: str, where: str) -> datetime:
+        try:
+            return parse_rfc3339(value)
+        except ValueError:
+            raise InputError(
+                "INVALID_BUNDLE", "must be a real RFC 3339 date-time with an offset", where
+            ) from None
+
+    def opt_time(self, value: str | None, where: str) -> datetime | None:
+        return None if value is None else self.time(value, where)
+
+    @staticmethod
+    def country(value: str, where: str) -> str:
+        if not is_assigned(value):
+            raise InputError("INVALID_BUNDLE", f"{value!r} is not an assigned ISO 3166-1 code", where)
+        return value
+
+    def opt_country(self, value: str | None, where: str) -> str | None:
+        return None if value is None else self.country(value, where)
+
+    def money(self, value: str | None, where: str) -> Decimal:
+        if value is None:
+            return ZERO
+        amount = Decimal(value)
+        if not fits_minor_unit(amount, self.currency):
+            raise InputError("INVALID_BUNDLE", f"more decimals than {self.currency} allows", where)
+        return amount
+
+    # -- records ---------------------------------------------------------------------------------
+
+    def address(self, obj: Json | None, where: str) -> Address | None:
+        if obj is None:
+            return None
+        return Address(
+            country=self.country(obj["country"], f"{where}/country"),
+            region=obj.get("region"),
+            city=obj.get("city"),
+            postal_code=obj.get("postal_code"),
+            line=obj.get("line"),
+        )
+
+    @staticmethod
+    def party(obj: Json | None) -> Party | None:
+        return None if obj is None else Party(name=obj["name"], id=obj.get("id"))
+
+    def order(self, obj: Json) -> Order:
+        currency = obj["currency"]
+        if not is_currency(currency):
+            raise InputError("INVALID_BUNDLE", f"{currency!r} is not an ISO 4217 currency", "/order/currency")
+        self.currency = currency
+        return Order(
+            id=obj["id"],
+            merchant_id=obj["merchant_id"],
+            consumer_id=obj.get("consumer_id"),
+            promise=obj.get("promise", "overseas_direct_supply"),
+            placed_at=self.time(obj["placed_at"], "/order/placed_at"),
+            completed_at=self.opt_time(obj.get("completed_at"), "/order/completed_at"),
+            destination=cast(Address, self.address(obj["destination"], "/order/destination")),
+            amount_paid=self.money(obj["amount_paid"], "/order/amount_paid"),
+            currency=currency,
+            buyer_delivery_cost=self.money(obj.get("buyer_delivery_cost"), "/order/buyer_delivery_cost"),
+            return_shipping_cost=self.money(obj.get("return_shipping_cost"), "/order/return_shipping_cost"),
+            other_costs=tuple(
+                OtherCost(c["kind"], self.money(c["amount"], f"/order/other_costs/{i}/amount"))
+                for i, c in enumerate(obj.get("other_costs") or ())
+            ),
+            items=tuple(
+                OrderLine(
+                    sku=line.get("sku"),
+                    gtin=line.get("gtin"),
+                    quantity=line.get("quantity", 1),
+                    trace_codes=tuple(line.get("trace_codes") or ()),
+                )
+                for line in obj.get("items") or ()
+            ),
+            claimed_path=obj.get("claimed_path"),
+        )
+
+    def merchant(self, obj: Json | None) -> Merchant | None:
+        if obj is None:
+            return None
+        return Merchant(
+            id=obj.get("id"),
+            return_address=self.address(obj.get("return_address"), "/merchant/return_address"),
+            registered_importer=self.party(obj.get("registered_importer")),
+        )
+
+    def shipment(self, index: int, obj: Json) -> Shipment:
+        where = f"/shipments/{index}"
+        dispatch = obj.get("dispatch")
+        handover = obj.get("handover_from")
+        return Shipment(
+            index=index,
+            carrier=obj["carrier"],
+            tracking_number=obj["tracking_number"],
+            declared_origin_country=self.opt_country(
+                obj.get("declared_origin_country"), f"{where}/declared_origin_country"
+            ),
+            dispatch=None
+            if dispatch is None
+            else Dispatch(
+                facility=dispatch.get("facility"),
+                bonded_zone=dispatch.get("bonded_zone"),
+                address=self.address(dispatch.get("address"), f"{where}/dispatch/address"),
+            ),
+            handover_from=None
+            if handover is None
+            else Handover(tracking_number=handover["tracking_number"], carrier=handover.get("carrier")),
+            events=self.events(obj.get("events") or (), f"{where}/events"),
+            documents=raw_documents(obj.get("documents") or (), f"{where}/documents"),
+        )
+
+    def events(self, items: Sequence[Json], where: str) -> tuple[Event, ...]:
+        return tuple(self.event(e, f"{where}/{i}") for i, e in enumerate(items))
+
+    def event(self, obj: Json, where: str) -> Event:
+        loc = obj["location"]
+        offset = obj.get("local_offset_minutes")
+        handover = obj.get("handover_to")
+        return Event(
+            carrier=obj["carrier"],
+            tracking_number=obj["tracking_number"],
+            occurred_at=self.time(obj["occurred_at"], f"{where}/occurred_at").astimezone(UTC),
+            milestone=obj["milestone"],
+            location=Location(
+                city=loc.get("city"),
+                region=loc.get("region"),
+                postal_code=loc.get("postal_code"),
+                country=self.opt_country(loc.get("country"), f"{where}/location/country"),
+                facility=loc.get("facility"),
+                locode=loc.get("locode"),
+            ),
+            description=obj["description"],
+            time_basis=obj.get("time_basis") or ("carrier_offset" if offset is not None else "carrier_utc"),
+            local_offset_minutes=offset,
+            carrier_code=obj.get("carrier_code"),
+            handover_to=None
+            if handover is None
+            else Handover(tracking_number=handover["tracking_number"], carrier=handover.get("carrier")),
+            operator=obj.get("operator"),
+            source=obj,
+        )
+
+    def customs(self, index: int, obj: Json) -> CustomsRecord:
+        return CustomsRecord(
+            index=index,
+            declaration_number=obj.get("declaration_number"),
+            supervision_mode=obj.get("supervision_mode"),
+            port=obj.get("port"),
+            importer=self.party(obj.get("importer")),
+            declared_at=self.opt_time(obj.get("declared_at"), f"/customs/{index}/declared_at"),
+        )
+
+    def trace_code(self, index: int, obj: Json) -> TraceCodeRecord:
+        return TraceCodeRecord(
+            index=index,
+            code=obj["code"],
+            signature=obj.get("signature"),
+            merchant_id=obj.get("merchant_id"),
+            gtin=obj.get("gtin"),
+            origin_country=obj.get("origin_country"),
+            departure_country=obj.get("departure_country"),
+            import_port=obj.get("import_port"),
+            declaration_number=obj.get("declaration_number"),
+            importer=self.party(obj.get("importer")),
+            supervision_mode=obj.get("supervision_mode"),
+        )
+
+    def complaint(self, obj: Json) -> Complaint:
+        cert = obj.get("certificate")
+        return Complaint(
+            type=obj["type"],
+            filed_at=self.time(obj["filed_at"], "/complaint/filed_at"),
+            credentials=tuple(self.credential(i, c) for i, c in enumerate(obj.get("credentials") or ())),
+            certificate=None
+            if cert is None
+            else Certificate(
+                issuer_type=cert.get("issuer_type"),
+                issuer=cert.get("issuer"),
+                reference=cert.get("reference"),
+                issued_at=self.opt_time(cert.get("issued_at"), "/complaint/certificate/issued_at"),
+            ),
+        )
+
+    def credential(self, index: int, obj: Json) -> Credential:
+        where = f"/complaint/credentials/{index}"
+        return Credential(
+            index=index,
+            kind=obj["kind"],
+            carrier=obj.get("carrier"),
+            tracking_number=obj.get("tracking_number"),
+            note=obj.get("note"),
+            events=self.events(obj.get("events") or (), f"{where}/events"),
+            documents=raw_documents(obj.get("documents") or (), f"{where}/documents"),
+        )
+
+
+def raw_documents(items: Sequence[Json], where: str) -> tuple[RawDocument, ...]:
+    """Raw documents as bytes; content that cannot be decoded is kept as ``data=None`` (unreadable)."""
+    return tuple(RawDocument(d["carrier"], _document_bytes(d), f"{where}/{i}") for i, d in enumerate(items))
+
+
+def _document_bytes(obj: Json) -> bytes | None:
+    if "content_base64" in obj:
+        try:
+            return base64.b64decode(obj["content_base64"], validate=True)
+        except (binascii.Error, ValueError):
+            return None
+    content = obj.get("content")
+    if content is None:
+        return None
+    try:
+        return cast(str, content).encode("utf-8")
+    except UnicodeEncodeError:
+        return None

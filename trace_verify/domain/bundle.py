@@ -1,0 +1,243 @@
+"""A verification request, typed: the order, its shipments, customs records, codes and complaint.
+
+Built by ``trace_verify.contract.reader`` from JSON that already passed the schema, so the types here
+hold facts, not hopes: times are aware, money is ``Decimal``, countries are assigned ISO codes. Each
+record keeps its index so that findings can point back into the bundle (``/shipments/0/documents/1``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime
+from decimal import Decimal
+from typing import Literal
+
+from trace_verify.domain.documents import CarrierMessage
+from trace_verify.domain.model import Event, Handover
+
+Path = Literal["direct_international", "bonded_zone", "general_trade"]
+PATHS: tuple[Path, ...] = ("direct_international", "bonded_zone", "general_trade")
+Promise = Literal["overseas_direct_supply", "none"]
+ComplaintType = Literal["direct_supply", "genuine_goods"]
+CredentialKind = Literal["waybill", "logistics_record", "photo", "other"]
+IssuerType = Literal["right_owner", "judicial_authority", "enforcement_authority", "other"]
+
+
+@dataclass(frozen=True, slots=True)
+class Address:
+    """A postal address; only the country is certain."""
+
+    country: str
+    region: str | None = None
+    city: str | None = None
+    postal_code: str | None = None
+    line: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Party:
+    """A company: name and, where known, its unified social credit code."""
+
+    name: str
+    id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class OtherCost:
+    """A cost of the transaction or the dispute the consumer claims back."""
+
+    kind: str
+    amount: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class OrderLine:
+    """One line of the order; ``trace_codes`` are the ids printed on its units."""
+
+    sku: str | None
+    gtin: str | None
+    quantity: int
+    trace_codes: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Order:
+    """The order as sold."""
+
+    id: str
+    merchant_id: str
+    consumer_id: str | None
+    promise: Promise
+    placed_at: datetime
+    completed_at: datetime | None
+    destination: Address
+    amount_paid: Decimal
+    currency: str
+    buyer_delivery_cost: Decimal
+    return_shipping_cost: Decimal
+    other_costs: tuple[OtherCost, ...]
+    items: tuple[OrderLine, ...]
+    claimed_path: Path | None
+
+
+@dataclass(frozen=True, slots=True)
+class Merchant:
+    """What the bundle says of the merchant (the service uses its stored record instead)."""
+
+    id: str | None
+    return_address: Address | None
+    registered_importer: Party | None
+
+
+@dataclass(frozen=True, slots=True)
+class Dispatch:
+    """Where the merchant says the goods left from."""
+
+    facility: str | None
+    bonded_zone: str | None
+    address: Address | None
+
+
+@dataclass(frozen=True, slots=True)
+class RawDocument:
+    """A carrier response carried in the bundle, not yet read; ``data`` is None when absent/undecodable."""
+
+    carrier: str
+    data: bytes | None
+    pointer: str
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentProblem:
+    """A document that could not be read, or a carrier's error answer inside a document."""
+
+    pointer: str
+    kind: Literal["unreadable", "carrier_error"]
+    code: str
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class Shipment:
+    """One parcel leg with one carrier and tracking number."""
+
+    index: int
+    carrier: str
+    tracking_number: str
+    declared_origin_country: str | None
+    dispatch: Dispatch | None
+    handover_from: Handover | None
+    events: tuple[Event, ...]
+    documents: tuple[RawDocument, ...] = ()
+    problems: tuple[DocumentProblem, ...] = ()
+    carrier_errors: tuple[CarrierMessage, ...] = ()
+
+    @property
+    def pointer(self) -> str:
+        """JSON pointer of this shipment in the bundle."""
+        return f"/shipments/{self.index}"
+
+    def with_documents_read(
+        self, events: tuple[Event, ...], problems: tuple[DocumentProblem, ...], errors: tuple[CarrierMessage, ...]
+    ) -> Shipment:
+        """This shipment with the events and problems its documents yielded."""
+        return replace(
+            self, events=self.events + events, documents=(), problems=problems, carrier_errors=errors
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class CustomsRecord:
+    """A customs declaration or cross-border inventory list for the order."""
+
+    index: int
+    declaration_number: str | None
+    supervision_mode: str | None
+    port: str | None
+    importer: Party | None
+    declared_at: datetime | None
+
+    @property
+    def pointer(self) -> str:
+        """JSON pointer of this record in the bundle."""
+        return f"/customs/{self.index}"
+
+
+@dataclass(frozen=True, slots=True)
+class TraceCodeRecord:
+    """A traceability code record as presented in the bundle (rules.md §5)."""
+
+    index: int
+    code: str
+    signature: str | None
+    merchant_id: str | None
+    gtin: str | None
+    origin_country: str | None
+    departure_country: str | None
+    import_port: str | None
+    declaration_number: str | None
+    importer: Party | None
+    supervision_mode: str | None
+
+    @property
+    def pointer(self) -> str:
+        """JSON pointer of this record in the bundle."""
+        return f"/trace_codes/{self.index}"
+
+
+@dataclass(frozen=True, slots=True)
+class Credential:
+    """Something the consumer presents with a complaint: a waybill, a record, a photo."""
+
+    index: int
+    kind: CredentialKind
+    carrier: str | None
+    tracking_number: str | None
+    note: str | None
+    events: tuple[Event, ...]
+    documents: tuple[RawDocument, ...] = ()
+    problems: tuple[DocumentProblem, ...] = ()
+
+    @property
+    def pointer(self) -> str:
+        """JSON pointer of this credential in the bundle."""
+        return f"/complaint/credentials/{self.index}"
+
+
+@dataclass(frozen=True, slots=True)
+class Certificate:
+    """A counterfeit examination certificate, judgment or ruling."""
+
+    issuer_type: IssuerType | None
+    issuer: str | None
+    reference: str | None
+    issued_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class Complaint:
+    """A consumer's complaint about the order."""
+
+    type: ComplaintType
+    filed_at: datetime
+    credentials: tuple[Credential, ...]
+    certificate: Certificate | None
+
+
+@dataclass(frozen=True, slots=True)
+class Bundle:
+    """Everything known about one order."""
+
+    order: Order
+    merchant: Merchant | None
+    shipments: tuple[Shipment, ...]
+    customs: tuple[CustomsRecord, ...] = ()
+    trace_codes: tuple[TraceCodeRecord, ...] = ()
+    complaint: Complaint | None = None
+
+    @property
+    def has_unread_documents(self) -> bool:
+        """True until the raw documents were turned into events (see ``documents.read_documents``)."""
+        if any(s.documents for s in self.shipments):
+            return True
+        return self.complaint is not None and any(c.documents for c in self.complaint.credentials)

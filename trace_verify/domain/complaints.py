@@ -1,0 +1,32 @@
+"""The complaint decision (rules.md §3), from the verdict and the complaint's own findings."""
+
+from __future__ import annotations
+
+from trace_verify.domain.compensation import ggg_compensation, ods_compensation
+from trace_verify.domain.context import Context
+from trace_verify.domain.rules.complaint import COUNTING_CREDENTIALS, has_accepted_certificate, in_ggg_window
+from trace_verify.domain.verdict import ComplaintOutcome, Finding, VerdictValue
+
+
+def decide(ctx: Context, verdict: VerdictValue, findings: list[Finding]) -> ComplaintOutcome | None:
+    """Upheld, rejected, manual review or inadmissible, with compensation when upheld."""
+    complaint = ctx.bundle.complaint
+    if complaint is None:
+        return None
+    if complaint.type == "genuine_goods":
+        if not in_ggg_window(ctx):
+            return ComplaintOutcome("genuine_goods", "rejected", None)
+        if has_accepted_certificate(ctx):
+            return ComplaintOutcome("genuine_goods", "upheld", ggg_compensation(ctx.order, ctx.policy))
+        return ComplaintOutcome("genuine_goods", "manual_review", None)
+    if ctx.order.promise == "none":
+        return ComplaintOutcome("direct_supply", "rejected", None)
+    if not any(c.kind in COUNTING_CREDENTIALS for c in complaint.credentials):
+        return ComplaintOutcome("direct_supply", "inadmissible", None)
+    if any(f.code == "CONSUMER_WAYBILL_UNVERIFIED" for f in findings):
+        return ComplaintOutcome("direct_supply", "manual_review", None)
+    if verdict == "not_met":
+        return ComplaintOutcome("direct_supply", "upheld", ods_compensation(ctx.order, ctx.policy))
+    if verdict == "met":
+        return ComplaintOutcome("direct_supply", "rejected", None)
+    return ComplaintOutcome("direct_supply", "manual_review", None)

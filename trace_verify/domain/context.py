@@ -1,0 +1,229 @@
+"""What every rule needs about one bundle, computed once: timeline, chains, places, the claimed path.
+
+Rules are small functions of a :class:`Context`; the expensive questions (where is this event, which
+chain is it in) are answered here and cached, so adding a rule adds no repeated work.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from functools import cached_property
+from typing import Literal, Protocol
+
+from trace_verify.domain.bundle import Bundle, Path, Shipment
+from trace_verify.domain.chains import Chain, build_chains
+from trace_verify.domain.model import MAINLAND, Event, Location
+from trace_verify.domain.places import Gazetteer, Place, default_gazetteer
+from trace_verify.domain.policy import Policy
+from trace_verify.domain.timeline import Timeline, build_timeline
+
+
+class ZoneLike(Protocol):
+    """A recognised bonded zone."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def name_en(self) -> str: ...
+
+
+class Zones(Protocol):
+    """The bonded-zone data file."""
+
+    def match(self, text: str | None) -> ZoneLike | None: ...
+
+
+class Districts(Protocol):
+    """The customs district table."""
+
+    def office_known(self, code2: str) -> bool: ...
+    def district_known(self, code4: str) -> bool: ...
+
+
+class Modes(Protocol):
+    """The supervision-mode table."""
+
+    def path_of(self, mode: str) -> str | None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Reference:
+    """Reference data the rules consult (loaded once, shared by every verification)."""
+
+    gazetteer: Gazetteer
+    zones: Zones
+    districts: Districts
+    modes: Modes
+
+
+def default_reference() -> Reference:
+    """The shipped reference data."""
+    from trace_verify.domain import reference as data  # noqa: PLC0415 - loaded on first use only
+
+    return Reference(default_gazetteer(), data.bonded_zones(), data.customs_districts(), data.supervision_modes())
+
+
+BONDED_MODES = frozenset({"1210", "1239"})
+GENERAL_TRADE_MODES = frozenset({"0110"})
+Match = Literal["same", "different", "unknown"]
+
+
+class Context:
+    """One verification's shared, lazily computed facts."""
+
+    def __init__(self, bundle: Bundle, now: datetime, policy: Policy, reference: Reference) -> None:
+        self.bundle = bundle
+        self.order = bundle.order
+        self.now = now
+        self.policy = policy
+        self.ref = reference
+        self._places: dict[tuple[str | None, str | None, str | None], Place | None] = {}
+        #: Results rules share (e.g. the path assessment), computed by the first rule that needs them.
+        self.memo: dict[str, object] = {}
+
+    # -- events ----------------------------------------------------------------------------------
+
+    @cached_property
+    def timeline(self) -> Timeline:
+        return build_timeline(self.bundle.shipments)
+
+    @property
+    def events(self) -> tuple[Event, ...]:
+        return self.timeline.events
+
+    @cached_property
+    def chains(self) -> tuple[Chain, ...]:
+        return build_chains(self.bundle.shipments, self.timeline)
+
+    def shipment(self, index: int) -> Shipment:
+        return self.bundle.shipments[index]
+
+    def custody(self, indexes: tuple[int, ...]) -> list[int]:
+        """The custody events among ``indexes`` (rules.md §1, terms)."""
+        return [i for i in indexes if self.events[i].is_custody]
+
+    def first_custody(self, chain: Chain) -> int | None:
+        custody = self.custody(chain.events)
+        return custody[0] if custody else None
+
+    def leg_events(self, chain: Chain, leg: int) -> tuple[int, ...]:
+        return self.timeline.by_shipment[leg]
+
+    def delivered_on_last_leg(self, chain: Chain) -> list[int]:
+        return [i for i in self.leg_events(chain, chain.last_leg) if self.events[i].milestone == "delivered"]
+
+    # -- places ----------------------------------------------------------------------------------
+
+    def place(self, location: Location) -> Place | None:
+        """The resolved place of a location (city first, then facility), or None."""
+        key = (location.city, location.country, location.facility)
+        if key not in self._places:
+            found = self.ref.gazetteer.resolve(location.city, location.country, location.region)
+            if found is None and location.facility:
+                found = self.ref.gazetteer.resolve(location.facility, location.country)
+            if found is not None and location.country and found.country != location.country:
+                found = None
+            self._places[key] = found
+        return self._places[key]
+
+    def country(self, location: Location) -> str | None:
+        """The location's country: as given, else from its resolved place."""
+        if location.country:
+            return location.country
+        place = self.place(location)
+        return place.country if place else None
+
+    def in_mainland(self, location: Location) -> bool | None:
+        country = self.country(location)
+        return None if country is None else country == MAINLAND
+
+    @cached_property
+    def destination_place(self) -> Place | None:
+        d = self.order.destination
+        return self.ref.gazetteer.resolve(d.city, d.country, d.region) if d.city else None
+
+    @property
+    def destination_in_mainland(self) -> bool:
+        return self.order.destination.country == MAINLAND
+
+    def at_destination(self, location: Location) -> Match:
+        """Compare with the order's destination: by country abroad, by prefecture city in Mainland China."""
+        country = self.country(location)
+        if country is None:
+            return "unknown"
+        if country != self.order.destination.country:
+            return "different"
+        if not self.destination_in_mainland:
+            return "same"
+        here, there = self.place(location), self.destination_place
+        if here is None or there is None:
+            return "unknown"
+        return "same" if here.city_key == there.city_key else "different"
+
+    def same_place(self, a: Location, b: Location) -> Match:
+        """Whether two locations are one place (prefecture city in Mainland China, country elsewhere)."""
+        ca, cb = self.country(a), self.country(b)
+        if ca is None or cb is None:
+            return "unknown"
+        if ca != cb:
+            return "different"
+        if ca != MAINLAND:
+            return "same"
+        pa, pb = self.place(a), self.place(b)
+        if pa is None or pb is None:
+            return "unknown"
+        return "same" if pa.city_key == pb.city_key else "different"
+
+    # -- bonded zones and customs ----------------------------------------------------------------
+
+    def zone_named_by(self, shipment: Shipment) -> str | None:
+        """The bonded zone the shipment's dispatch names, as written."""
+        return shipment.dispatch.bonded_zone if shipment.dispatch else None
+
+    def zone_of(self, shipment: Shipment, event: Event | None) -> ZoneLike | None:
+        """The recognised zone the goods left from: the dispatch's zone or facility, or the event's facility."""
+        candidates = []
+        if shipment.dispatch is not None:
+            candidates += [shipment.dispatch.bonded_zone, shipment.dispatch.facility]
+        if event is not None:
+            candidates.append(event.location.facility)
+        for text in candidates:
+            zone = self.ref.zones.match(text)
+            if zone is not None:
+                return zone
+        return None
+
+    @cached_property
+    def modes(self) -> frozenset[str]:
+        return frozenset(c.supervision_mode for c in self.bundle.customs if c.supervision_mode)
+
+    @cached_property
+    def has_bonded_record(self) -> bool:
+        return bool(self.modes & BONDED_MODES)
+
+    @cached_property
+    def claimed_path(self) -> Path:
+        """The merchant's claim, or the inference of rules.md §1."""
+        if self.order.claimed_path is not None:
+            return self.order.claimed_path
+        if any(s.dispatch and s.dispatch.bonded_zone for s in self.bundle.shipments) or self.has_bonded_record:
+            return "bonded_zone"
+        if any(line.trace_codes for line in self.order.items) or self.bundle.trace_codes:
+            return "general_trade"
+        if self.modes & GENERAL_TRADE_MODES:
+            return "general_trade"
+        return "direct_international"
+
+    # -- time ------------------------------------------------------------------------------------
+
+    def surely_before(self, event: Event, moment: datetime) -> bool:
+        """``event`` happened before ``moment``, with the assumed-UTC margin where it applies."""
+        margin = self.policy.assumed_utc_margin if event.time_basis == "assumed_utc" else None
+        return event.occurred_at + margin < moment if margin else event.occurred_at < moment
+
+    def surely_ordered(self, earlier: Event, later: Event) -> bool:
+        """``earlier`` truly precedes ``later`` even if an assumed-UTC time is off by the margin."""
+        assumed = "assumed_utc" in (earlier.time_basis, later.time_basis)
+        gap = later.occurred_at - earlier.occurred_at
+        return gap > self.policy.assumed_utc_margin if assumed else gap > timedelta(0)

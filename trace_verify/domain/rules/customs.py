@@ -1,0 +1,63 @@
+"""Customs records and their numbers: DECLARATION_NUMBER_INVALID, CUSTOMS_DISTRICT_UNKNOWN,
+SUPERVISION_MODE_MISMATCH (rules.md §6)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from zoneinfo import ZoneInfo
+
+from trace_verify.domain.context import Context
+from trace_verify.domain.customs import check_declaration
+from trace_verify.domain.findings import finding
+from trace_verify.domain.verdict import Finding, PointerRef
+
+_SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+def _numbers(ctx: Context) -> Iterator[tuple[str, str, str]]:
+    """(pointer of the number, subject, number) for every declaration number in the bundle."""
+    for record in ctx.bundle.customs:
+        if record.declaration_number:
+            yield f"{record.pointer}/declaration_number", record.pointer, record.declaration_number
+    for code in ctx.bundle.trace_codes:
+        if code.declaration_number:
+            yield f"{code.pointer}/declaration_number", code.pointer, code.declaration_number
+
+
+def declaration_numbers(ctx: Context) -> Iterator[Finding]:
+    """Structure of every declaration / inventory-list number."""
+    year = ctx.now.astimezone(_SHANGHAI).year
+    for pointer, subject, number in _numbers(ctx):
+        check = check_declaration(number, year, ctx.ref.districts, ctx.policy.first_declaration_year)
+        if check.status == "invalid":
+            yield finding(
+                "DECLARATION_NUMBER_INVALID", f"Declaration number {check.reason}.", [PointerRef(pointer)], subject
+            )
+        elif check.status == "district_unknown":
+            yield finding(
+                "CUSTOMS_DISTRICT_UNKNOWN",
+                f"The declaration's {check.reason} (a known customs office; sub-office codes change).",
+                [PointerRef(pointer)],
+                subject,
+            )
+
+
+def supervision_modes(ctx: Context) -> Iterator[Finding]:
+    """A mode that belongs to another path than the claimed one, or an export mode."""
+    claimed = ctx.claimed_path
+    records = [(r.pointer, r.supervision_mode) for r in ctx.bundle.customs]
+    records += [(c.pointer, c.supervision_mode) for c in ctx.bundle.trace_codes]
+    for pointer, mode in records:
+        if not mode:
+            continue
+        path = ctx.ref.modes.path_of(mode)
+        if path == "export":
+            message = f"Supervision mode {mode} is an export mode and never supports an import claim."
+        elif path in ("direct_international", "bonded_zone", "general_trade") and path != claimed:
+            message = f"Supervision mode {mode} belongs to the {path} path, not the claimed {claimed} path."
+        else:
+            continue
+        yield finding("SUPERVISION_MODE_MISMATCH", message, [PointerRef(f"{pointer}/supervision_mode")], pointer)
+
+
+RULES = (declaration_numbers, supervision_modes)

@@ -1,0 +1,183 @@
+"""Where each chain starts and whether it is traceable: the facts every path rule stands on.
+
+``assess(ctx)`` answers, once per verification, for each chain: the first custody event and where it
+was (abroad, a recognised bonded zone, a zone our data lacks, Mainland China, unknown), whether the
+dispatch place and delivery at the destination are shown, and — for goods entering Mainland China —
+whether the crossing is shown. Which path is evidenced is derived from these facts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from trace_verify.domain.bundle import Path
+from trace_verify.domain.chains import Chain
+from trace_verify.domain.context import Context, ZoneLike
+from trace_verify.domain.model import CUSTOMS_MILESTONES, Location
+
+Origin = Literal["abroad", "zone", "zone_unknown", "mainland", "unknown", "none"]
+
+_DOMESTIC_DELIVERY = frozenset({"out_for_delivery", "delivery_attempted", "available_for_pickup", "delivered"})
+_LEAVING = frozenset({"departed_origin", "in_transit"})
+_ENTERING = frozenset({"arrived_destination_country"}) | CUSTOMS_MILESTONES
+
+
+@dataclass(frozen=True, slots=True)
+class ChainFacts:
+    """What one chain shows."""
+
+    chain: Chain
+    first_custody: int | None
+    origin: Origin
+    zone: ZoneLike | None
+    delivered: tuple[int, ...]
+    delivered_at_destination: int | None
+    dispatch_shown: bool
+    crossing_shown: bool
+    customs_shown: bool
+
+    @property
+    def is_delivered(self) -> bool:
+        return bool(self.delivered)
+
+    @property
+    def traceable(self) -> bool:
+        """Custody at the dispatch place and delivery on the last leg at the destination."""
+        return (
+            self.first_custody is not None
+            and self.origin not in ("unknown", "none")
+            and self.dispatch_shown
+            and self.delivered_at_destination is not None
+        )
+
+
+def chain_facts(ctx: Context, chain: Chain) -> ChainFacts:
+    """Establish the facts of one chain."""
+    first = ctx.first_custody(chain)
+    delivered = tuple(ctx.delivered_on_last_leg(chain))
+    at_destination = next(
+        (i for i in delivered if ctx.at_destination(ctx.events[i].location) != "different"
+         and ctx.country(ctx.events[i].location) is not None),
+        None,
+    )
+    origin, zone = _origin(ctx, chain, first)
+    return ChainFacts(
+        chain=chain,
+        first_custody=first,
+        origin=origin,
+        zone=zone,
+        delivered=delivered,
+        delivered_at_destination=at_destination,
+        dispatch_shown=_dispatch_shown(ctx, chain, first),
+        crossing_shown=_crossing_shown(ctx, chain),
+        customs_shown=any(ctx.events[i].milestone in CUSTOMS_MILESTONES for i in chain.events),
+    )
+
+
+def _origin(ctx: Context, chain: Chain, first: int | None) -> tuple[Origin, ZoneLike | None]:
+    if first is None:
+        return "none", None
+    event = ctx.events[first]
+    shipment = ctx.shipment(chain.first_leg)
+    in_mainland = ctx.in_mainland(event.location)
+    if in_mainland is None:
+        return "unknown", None
+    if not in_mainland:
+        return "abroad", None
+    zone = ctx.zone_of(shipment, event)
+    if zone is not None:
+        return "zone", zone
+    if ctx.zone_named_by(shipment) and ctx.has_bonded_record:
+        return "zone_unknown", None
+    return "mainland", None
+
+
+def _dispatch_shown(ctx: Context, chain: Chain, first: int | None) -> bool:
+    """A custody event at the dispatch place (the shipment's ``dispatch`` when it gives an address)."""
+    if first is None:
+        return False
+    dispatch = ctx.shipment(chain.first_leg).dispatch
+    if dispatch is None or dispatch.address is None:
+        return True  # the dispatch place is the first custody event's own place
+    a = dispatch.address
+    place = Location(city=a.city, region=a.region, country=a.country)
+    return any(ctx.same_place(place, ctx.events[i].location) != "different" for i in ctx.custody(chain.events))
+
+
+def _crossing_shown(ctx: Context, chain: Chain) -> bool:
+    """Left a place outside Mainland China, then entered it, before any domestic delivery event."""
+    left = False
+    for i in chain.events:
+        event = ctx.events[i]
+        in_mainland = ctx.in_mainland(event.location)
+        if not left:
+            if event.milestone in _LEAVING and in_mainland is False:
+                left = True
+            elif event.milestone in _DOMESTIC_DELIVERY and in_mainland:
+                return False
+            continue
+        if event.milestone in _ENTERING and in_mainland is not False:
+            return True
+        if event.milestone in _DOMESTIC_DELIVERY and in_mainland:
+            return False
+    return False
+
+
+@dataclass(frozen=True, slots=True)
+class PathAssessment:
+    """Chain facts, the general-trade conditions and the path actually evidenced."""
+
+    chains: tuple[ChainFacts, ...]
+    general_trade_shown: bool
+    path: Path | None
+    traceable_abroad: bool
+
+    @property
+    def evidenced(self) -> bool:
+        return self.path is not None or self.traceable_abroad
+
+
+def chain_path(ctx: Context, facts: ChainFacts) -> Path | None:
+    """The path one chain evidences on its own (direct or bonded), if any."""
+    if not facts.traceable or _dispatched_before_order(ctx, facts):
+        return None
+    if facts.origin == "abroad" and facts.crossing_shown:
+        return "direct_international"
+    if facts.origin == "zone":
+        return "bonded_zone"
+    return None
+
+
+def _dispatched_before_order(ctx: Context, facts: ChainFacts) -> bool:
+    return facts.first_custody is not None and ctx.surely_before(
+        ctx.events[facts.first_custody], ctx.order.placed_at
+    )
+
+
+def evidenced_path(ctx: Context, chains: tuple[ChainFacts, ...], general_trade: bool) -> Path | None:
+    """Every chain evidences a direct or bonded path, or the general-trade conditions hold."""
+    per_chain = [chain_path(ctx, facts) for facts in chains]
+    if chains and all(per_chain):
+        if ctx.claimed_path in per_chain:
+            return ctx.claimed_path
+        return per_chain[0]
+    return "general_trade" if general_trade else None
+
+
+def assess(ctx: Context) -> PathAssessment:
+    """The path assessment of this verification, computed once."""
+    cached = ctx.memo.get("paths")
+    if isinstance(cached, PathAssessment):
+        return cached
+    from trace_verify.domain.rules.codes import general_trade_shown  # noqa: PLC0415 - avoids a cycle
+
+    chains = tuple(chain_facts(ctx, chain) for chain in ctx.chains)
+    general = general_trade_shown(ctx)
+    if ctx.destination_in_mainland:
+        result = PathAssessment(chains, general, evidenced_path(ctx, chains, general), False)
+    else:
+        abroad = bool(chains) and all(f.traceable for f in chains)
+        result = PathAssessment(chains, general, None, abroad)
+    ctx.memo["paths"] = result
+    return result

@@ -1,0 +1,87 @@
+"""TIMELINE_IMPOSSIBLE (rules.md §1, time and speed): events of one chain that contradict physics."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from trace_verify.domain.chains import Chain
+from trace_verify.domain.context import Context
+from trace_verify.domain.findings import finding
+from trace_verify.domain.model import Event
+from trace_verify.domain.places import distance_km
+from trace_verify.domain.verdict import Finding, TimelineRef
+
+_ORDER_RULES = (
+    ("delivered", "departed_origin", "delivered before it departed from the origin country"),
+    ("arrived_destination_country", "departed_origin", "arrived in the destination country before departing"),
+)
+
+
+def timeline_impossible(ctx: Context) -> Iterator[Finding]:
+    """One finding per chain: the first contradiction in time order, or an impossible speed."""
+    for chain in ctx.chains:
+        problem = _order_problem(ctx, chain) or _speed_problem(ctx, chain)
+        if problem is not None:
+            message, refs = problem
+            yield finding("TIMELINE_IMPOSSIBLE", message, refs, subject=f"/shipments/{chain.first_leg}")
+
+
+def _order_problem(ctx: Context, chain: Chain) -> tuple[str, list[TimelineRef]] | None:
+    for early_milestone, late_milestone, text in _ORDER_RULES:
+        early = [i for i in chain.events if ctx.events[i].milestone == early_milestone]
+        late = [i for i in chain.events if ctx.events[i].milestone == late_milestone]
+        for e in early:
+            for later in late:
+                if ctx.surely_ordered(ctx.events[e], ctx.events[later]):
+                    return f"The parcel {text}.", [TimelineRef(e), TimelineRef(later)]
+    return None
+
+
+def _speed_problem(ctx: Context, chain: Chain) -> tuple[str, list[TimelineRef]] | None:
+    policy = ctx.policy
+    for a, b in zip(chain.events, chain.events[1:], strict=False):
+        km = _distance(ctx, ctx.events[a], ctx.events[b])
+        if km is None or km < policy.min_checked_distance_km:
+            continue
+        hours = _hours_between(ctx, ctx.events[a], ctx.events[b])
+        if km / hours > policy.max_speed_kmh:
+            return (
+                f"A move of {km:.0f} km in {hours * 60:.0f} minutes is faster than "
+                f"{policy.max_speed_kmh:.0f} km/h.",
+                [TimelineRef(a), TimelineRef(b)],
+            )
+    return None
+
+
+def _distance(ctx: Context, a: Event, b: Event) -> float | None:
+    pa, pb = ctx.place(a.location), ctx.place(b.location)
+    if pa is None or pb is None:
+        return None
+    return distance_km(pa, pb)
+
+
+def _hours_between(ctx: Context, a: Event, b: Event) -> float:
+    """Elapsed hours, at least the policy's minimum interval, widened by the assumed-UTC margin."""
+    elapsed = max(abs(b.occurred_at - a.occurred_at), ctx.policy.min_interval)
+    if "assumed_utc" in (a.time_basis, b.time_basis):
+        elapsed += ctx.policy.assumed_utc_margin
+    return elapsed.total_seconds() / 3600
+
+
+def destination_mismatch(ctx: Context) -> Iterator[Finding]:
+    """DESTINATION_MISMATCH (blocker): delivered on a last leg somewhere else than the destination."""
+    for chain in ctx.chains:
+        for i in ctx.delivered_on_last_leg(chain):
+            if ctx.at_destination(ctx.events[i].location) == "different":
+                loc = ctx.events[i].location
+                where = ", ".join(p for p in (loc.city, loc.country) if p)
+                yield finding(
+                    "DESTINATION_MISMATCH",
+                    f"Delivered in {where}, not at the order's destination.",
+                    [TimelineRef(i)],
+                    subject=f"/shipments/{chain.last_leg}",
+                )
+                break
+
+
+RULES = (timeline_impossible, destination_mismatch)

@@ -1,0 +1,42 @@
+"""The order's timeline: every event once, oldest first, with a map back to each shipment.
+
+Output rules: sorted by (occurred_at, shipment index, position in its shipment); exact duplicates
+(same carrier, number, time, milestone, place) appear once. Findings cite events by timeline index.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from trace_verify.domain.bundle import Shipment
+from trace_verify.domain.model import Event
+
+
+@dataclass(frozen=True, slots=True)
+class Timeline:
+    """The ordered events and, per shipment, the timeline indexes of its events in time order."""
+
+    events: tuple[Event, ...]
+    by_shipment: tuple[tuple[int, ...], ...]
+
+
+def build_timeline(shipments: tuple[Shipment, ...]) -> Timeline:
+    """Merge the shipments' events into one de-duplicated, time-ordered timeline."""
+    keyed = [
+        (event.occurred_at, s_index, position, event)
+        for s_index, shipment in enumerate(shipments)
+        for position, event in enumerate(shipment.events)
+    ]
+    keyed.sort(key=lambda item: (item[0], item[1], item[2]))
+    events: list[Event] = []
+    seen: dict[tuple[object, ...], int] = {}
+    per_shipment: list[list[int]] = [[] for _ in shipments]
+    for _, s_index, _, event in keyed:
+        key = event.dedup_key()
+        index = seen.get(key)
+        if index is None:
+            index = seen[key] = len(events)
+            events.append(event)
+        if not per_shipment[s_index] or per_shipment[s_index][-1] != index:
+            per_shipment[s_index].append(index)
+    return Timeline(tuple(events), tuple(tuple(ix) for ix in per_shipment))

@@ -1,0 +1,110 @@
+"""The verifier: given a bundle and a clock, decide. Pure: no I/O, no clock, no environment.
+
+``verify`` runs every rule over a shared :class:`Context`, keeps one finding per code and subject,
+orders them as the contract's output rules say, and derives the verdict and the complaint decision.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from trace_verify.domain.bundle import Bundle
+from trace_verify.domain.complaints import decide
+from trace_verify.domain.context import Context, Reference, default_reference
+from trace_verify.domain.findings import PATH_FINDINGS
+from trace_verify.domain.policy import DEFAULT_POLICY, Policy
+from trace_verify.domain.rules import ALL_RULES, Rule
+from trace_verify.domain.rules.origin import assess
+from trace_verify.domain.verdict import (
+    SEVERITY_RANK,
+    EvidenceRef,
+    Finding,
+    HistoryRef,
+    PointerRef,
+    RegistryRef,
+    TimelineRef,
+    Verdict,
+    VerdictValue,
+)
+
+_PATH_CODES = frozenset(PATH_FINDINGS.values()) | {"PATH_TRACEABLE_ABROAD"}
+
+
+def verify(
+    bundle: Bundle,
+    now: datetime,
+    *,
+    policy: Policy = DEFAULT_POLICY,
+    reference: Reference | None = None,
+    rules: tuple[Rule, ...] = ALL_RULES,
+) -> Verdict:
+    """Decide whether the order was truly Overseas Direct Supply, and the complaint if any.
+
+    ``bundle`` must have its documents read already (``documents_read.read_documents``); ``now`` is
+    the clock windows and plausible years are computed against (timezone-aware).
+    """
+    if bundle.has_unread_documents:
+        raise ValueError("read the bundle's documents before verifying it")
+    ctx = Context(bundle, now, policy, reference or _reference())
+    findings = _unique(f for rule in rules for f in rule(ctx))
+    value = _verdict_value(ctx, findings)
+    if value != "met":
+        findings = [f for f in findings if f.code not in _PATH_CODES]
+    findings.sort(key=_order_key)
+    result = assess(ctx)
+    return Verdict(
+        order_id=bundle.order.id,
+        verdict=value,
+        path=result.path if value == "met" else None,
+        findings=tuple(findings),
+        timeline=ctx.events,
+        complaint=decide(ctx, value, findings),
+        rules_version=policy.version,
+        checked_at=now,
+    )
+
+
+_REFERENCE: list[Reference] = []
+
+
+def _reference() -> Reference:
+    if not _REFERENCE:
+        _REFERENCE.append(default_reference())
+    return _REFERENCE[0]
+
+
+def _unique(findings: Iterable[Finding]) -> list[Finding]:
+    """One finding per code and subject (output rules); the first raised wins."""
+    seen: set[tuple[str, str]] = set()
+    kept: list[Finding] = []
+    for f in findings:
+        key = (f.code, f.subject)
+        if key not in seen:
+            seen.add(key)
+            kept.append(f)
+    return kept
+
+
+def _verdict_value(ctx: Context, findings: list[Finding]) -> VerdictValue:
+    if any(f.severity == "blocker" for f in findings):
+        return "not_met"
+    return "met" if assess(ctx).evidenced else "insufficient_evidence"
+
+
+def _evidence_key(ref: EvidenceRef) -> tuple[object, ...]:
+    if isinstance(ref, TimelineRef):
+        return (1, ref.index)
+    if isinstance(ref, PointerRef):
+        segments = ref.pointer.split("/")[1:]
+        return (2, tuple((0, int(s), "") if s.isdigit() else (1, 0, s) for s in segments))
+    if isinstance(ref, RegistryRef):
+        return (3, ref.registry, ref.id)
+    if isinstance(ref, HistoryRef):
+        return (4, ref.history)
+    raise TypeError(ref)
+
+
+def _order_key(f: Finding) -> tuple[object, ...]:
+    first = (0,) if not f.evidence else _evidence_key(f.evidence[0])
+    return (SEVERITY_RANK[f.severity], f.code, first)

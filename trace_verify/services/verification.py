@@ -1,0 +1,84 @@
+"""The verification use case shared by the command line and HTTP: bytes or JSON in, verdict JSON out.
+
+The shells only translate transport details (files, exit codes, status codes); reading the bundle,
+reading its documents, verifying and writing the verdict happen here, identically for both.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from trace_verify.contract.jsonio import dumps, strict_loads
+from trace_verify.contract.reader import read_bundle
+from trace_verify.contract.writer import verdict_to_json
+from trace_verify.domain.bundle import Bundle
+from trace_verify.domain.context import Reference, default_reference
+from trace_verify.domain.documents import DocumentReader
+from trace_verify.domain.documents_read import read_documents
+from trace_verify.domain.policy import DEFAULT_POLICY, Policy
+from trace_verify.domain.verdict import Verdict
+from trace_verify.domain.verifier import verify
+from trace_verify.errors import InputError
+
+
+@dataclass(frozen=True, slots=True)
+class JsonlOutcome:
+    """One line of a ``--jsonl`` run: a verdict or an error, already serialised."""
+
+    line: int
+    text: str
+    ok: bool
+
+
+class VerificationService:
+    """Verifies bundles offline (no registry, no stored history; see rules.md §5)."""
+
+    def __init__(
+        self,
+        documents: DocumentReader,
+        policy: Policy = DEFAULT_POLICY,
+        reference: Reference | None = None,
+        max_bundle_bytes: int = 16 * 1024 * 1024,
+    ) -> None:
+        self.documents = documents
+        self.policy = policy
+        self.reference = reference or default_reference()
+        self.max_bundle_bytes = max_bundle_bytes
+
+    def read(self, obj: Any) -> Bundle:
+        """Validate a decoded bundle and read its documents."""
+        return read_documents(read_bundle(obj), self.documents)
+
+    def verify_bundle(self, bundle: Bundle, now: datetime) -> Verdict:
+        """Verify an already-read bundle."""
+        return verify(bundle, now, policy=self.policy, reference=self.reference)
+
+    def verify_json(self, obj: Any, now: datetime) -> dict[str, Any]:
+        """Verdict JSON for a decoded bundle; raises :class:`InputError` for an invalid one."""
+        return verdict_to_json(self.verify_bundle(self.read(obj), now))
+
+    def verify_bytes(self, raw: bytes, now: datetime) -> dict[str, Any]:
+        """Verdict JSON for raw bundle bytes (size limit, strict JSON, schema)."""
+        if len(raw) > self.max_bundle_bytes:
+            raise InputError("BODY_TOO_LARGE", f"bundle larger than {self.max_bundle_bytes} bytes", status=413)
+        return self.verify_json(strict_loads(raw), now)
+
+    def verify_lines(self, lines: Iterable[bytes | InputError], now: datetime) -> Iterator[JsonlOutcome]:
+        """Verify one bundle per line, in order; a bad line yields an error line and the run goes on.
+
+        An item may already be an :class:`InputError` (e.g. a line over the size limit). Blank lines
+        are skipped but still counted, so line numbers match the input file.
+        """
+        for number, raw in enumerate(lines, start=1):
+            try:
+                if isinstance(raw, InputError):
+                    raise raw
+                if not raw.strip():
+                    continue
+                text = dumps(self.verify_bytes(raw, now))
+                yield JsonlOutcome(number, text, True)
+            except InputError as exc:
+                yield JsonlOutcome(number, dumps({"line": number, **exc.to_json()}), False)

@@ -1,0 +1,62 @@
+"""A small read-only demo page: the demo bundles shipped in ``fixtures/bundles`` with their verdicts."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from flask import Blueprint, current_app, render_template
+
+from trace_verify.config import Settings
+from trace_verify.errors import InputError
+from trace_verify.services.verification import VerificationService
+
+bp = Blueprint("pages", __name__)
+
+
+@dataclass(frozen=True)
+class DemoRow:
+    """One demo bundle and what the verifier says of it."""
+
+    name: str
+    order_id: str
+    verdict: str
+    path: str | None
+    complaint: str
+    codes: list[tuple[str, str]]
+
+
+def _rows(directory: Path, service: VerificationService) -> list[DemoRow]:
+    rows = []
+    for file in sorted(directory.glob("*.json")):
+        try:
+            obj = json.loads(file.read_text("utf-8"))
+            now = datetime.fromisoformat(obj.pop("$now")) if "$now" in obj else datetime.now(UTC)
+            verdict = service.verify_json(obj, now)
+        except (InputError, ValueError) as exc:
+            rows.append(DemoRow(file.stem, "—", f"unreadable: {exc}", None, "—", []))
+            continue
+        complaint = verdict["complaint"]
+        rows.append(
+            DemoRow(
+                name=file.stem,
+                order_id=verdict["order_id"],
+                verdict=verdict["verdict"],
+                path=verdict["path"],
+                complaint=f"{complaint['type']}: {complaint['decision']}" if complaint else "—",
+                codes=[(f["code"], f["severity"]) for f in verdict["findings"]],
+            )
+        )
+    return rows
+
+
+@bp.get("/")
+def index() -> str:
+    """The demo bundles and their verdicts."""
+    settings: Settings = current_app.config["TRACE_VERIFY_SETTINGS"]
+    service: VerificationService = current_app.extensions["trace_verify.verification"]
+    directory = settings.demo_dir
+    rows = _rows(directory, service) if directory and directory.is_dir() else []
+    return render_template("index.html", rows=rows, directory=directory)
