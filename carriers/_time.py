@@ -37,6 +37,12 @@ from trace_verify.domain.model import TimeBasis
 #: The contract's bound on ``local_offset_minutes`` (event.schema.json): UTC-14:00 … UTC+14:00.
 MAX_OFFSET_MINUTES: Final = 840
 
+#: Countries whose ``zone.tab`` lists several zones but whose clocks, and carriers' stamps, follow one
+#: legal time. China has one national standard time, Beijing Time (``zone.tab`` labels Asia/Shanghai
+#: "Beijing Time"; Asia/Urumqi's "Xinjiang Time" is local usage, not what carriers stamp; the
+#: gazetteer gives every Mainland place Asia/Shanghai for the same reason).
+LEGAL_TIME: Final[dict[str, str]] = {"CN": "Asia/Shanghai"}
+
 _TIMESTAMP = re.compile(
     r"(?P<date>\d{4}-\d{2}-\d{2})"
     r"(?:[T ](?P<hour>\d{2}):(?P<minute>\d{2})(?::(?P<second>\d{2})(?:[.,](?P<fraction>\d{1,9}))?)?"
@@ -85,6 +91,14 @@ def parse_timestamp(text: str) -> datetime:
     if zone is None:
         return moment
     return moment.replace(tzinfo=_fixed_offset(zone))
+
+
+def is_utc_stamp(text: str) -> bool:
+    """True for a timestamp written in UTC (``…Z``): a UTC field, not a report of the local offset.
+
+    ``+00:00`` is different: it reports a local offset of zero (London in winter), RFC 3339 §4.2.
+    """
+    return text.strip().endswith(("Z", "z"))
 
 
 def _fixed_offset(zone: str) -> timezone:
@@ -150,11 +164,14 @@ def country_zone(country: str | None, wall: datetime) -> str | None:
 
     A country with one zone (JP → Asia/Tokyo) always qualifies; a country with several qualifies when
     they all give ``wall`` the same UTC offset (DE: Europe/Berlin and Europe/Busingen), so the
-    instant is the same whichever zone the place is in. China (Asia/Shanghai, Asia/Urumqi) or the US
-    do not: there the place itself must be resolved. Returns the first zone ``zone.tab`` lists.
+    instant is the same whichever zone the place is in; a country in :data:`LEGAL_TIME` has its legal
+    zone. The US or Canada do not qualify: there the place itself must be resolved. Returns the first
+    zone ``zone.tab`` lists.
     """
     if not country:
         return None
+    if country.upper() in LEGAL_TIME:
+        return LEGAL_TIME[country.upper()]
     names = _country_zones().get(country.upper(), ())
     offsets = {localize(wall, ZoneInfo(name)).utcoffset() for name in names}
     return names[0] if len(offsets) == 1 else None

@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+from importlib.util import find_spec
 from typing import Final
 
 from carriers.dhl.parse import PlaceIndex, parse_document
@@ -19,7 +20,8 @@ class DhlAdapter:
     id: Final = "dhl"
     name: Final = "DHL Shipment Tracking – Unified API"
     formats: Final = ("DHL Unified JSON (GET /track/shipments)", "RFC 7807 problem JSON (404, 401, 429)")
-    live: Final = True
+    #: A client fetches live when ``carriers/dhl/client.py`` exists (written alongside this adapter).
+    live: Final = find_spec(f"{__name__}.client") is not None
     format_verified: Final = True
     format_note: Final = (
         "Field names from DHL's published OpenAPI 1.3.1 (dpdhl_tracking-unified-api_1.3.1.yaml); "

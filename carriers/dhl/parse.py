@@ -25,7 +25,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, Final, Protocol
 
-from carriers._time import country_zone, parse_timestamp, resolve_time
+from carriers._time import country_zone, is_utc_stamp, parse_timestamp, resolve_time
 from carriers.base import load_json
 from carriers.dhl import codes
 from trace_verify.domain.documents import (
@@ -185,7 +185,7 @@ def _scan(
     location, zone = _event_place(raw, at, places, shipment)
     if zone is None and local.tzinfo is None:
         zone = country_zone(location.country, local)
-    resolved = resolve_time(local, place_zone=zone)
+    resolved = resolve_time(utc=local) if is_utc_stamp(stamp) else resolve_time(local, place_zone=zone)
     status_code = _str(raw, "statusCode", at)
     description, status, remark = (_str(raw, k, at) for k in ("description", "status", "remark"))
     texts = tuple(t for t in (description, status, remark, _str(raw, "nextSteps", at)) if t)
@@ -262,17 +262,20 @@ def _location(raw: Mapping[str, Any], at: str, places: PlaceIndex) -> tuple[Loca
 def _split_locality(locality: str, places: PlaceIndex) -> tuple[list[str], str | None]:
     """``"NEW YORK CITY GATEWAY, NY - USA"`` → (["NEW YORK CITY GATEWAY, NY"], "USA").
 
-    The last " - " part is the country when the gazetteer knows it as one. Express origins repeat
-    or add a city part (``"OSAKA - OSAKA - JAPAN"``, ``"SOUTHERN ALBERTA, AB - CALGARY - CANADA"``);
-    repeats are dropped. A lone country name (``"Germany"``) is a country without a city.
+    In DHL's " - " form the last part is the country name. Express origins repeat or add a city part
+    (``"OSAKA - OSAKA - JAPAN"``, ``"SOUTHERN ALBERTA, AB - CALGARY - CANADA"``); repeats are
+    dropped. A single part is a place (``"CALGARY"``), or a country when the gazetteer knows it as
+    one and not as a place (``"Germany"``, but not ``"SINGAPORE"``).
     """
     parts: list[str] = []
     for part in (p.strip() for p in locality.split(" - ")):
         if part and part not in parts:
             parts.append(part)
-    country = places.country_code(parts[-1]) if parts else None
-    if country and (len(parts) > 1 or places.resolve(parts[0], country) is None):
+    if len(parts) > 1:
         return parts[:-1], parts[-1]
+    country = places.country_code(parts[0]) if parts else None
+    if country and places.resolve(parts[0], country) is None:
+        return [], parts[0]
     return parts, None
 
 
@@ -298,7 +301,7 @@ def _city(
     place = None
     city = _strip_service_area(bases[0]) if bases else None
     for candidate in candidates:
-        place = places.resolve(candidate, country)
+        place = places.resolve(candidate, country, region)
         if place is not None:
             city = candidate
             break
