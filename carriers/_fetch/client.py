@@ -255,7 +255,8 @@ class FetchClient:
         wait = bucket.reserve(max_wait=deadline - self._clock.monotonic())
         if wait is None:
             raise CarrierRateLimited(self.policy.carrier, "local rate limit: no slot before the deadline")
-        self._clock.sleep(wait)
+        if wait > 0:
+            self._clock.sleep(wait)
 
     def _attempt(self, req: _Request, deadline: float) -> tuple[FetchResult, Mapping[str, str]]:
         """Send once and read the body; transport failures become :class:`CarrierFetchError`.
