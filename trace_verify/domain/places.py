@@ -26,6 +26,8 @@ Resolution rules (what the verifier relies on):
 * A full Chinese name is matched as written before its folded form: 朝阳区 (two districts, in Beijing
   and in Changchun) is ambiguous without a region, while 朝阳 / 朝阳市 is the prefecture in Liaoning.
   English suffixes are understood the same way ("Xiaoshan District", "Hangzhou City", "Pudong New Area").
+* Three capital letters that are an IATA airport code are the airport ("CAN" is Guangzhou Baiyun,
+  not Çan in Turkey); written otherwise ("Can") the name ranks first.
 * "City, Country" and "CITY - COUNTRY" strings (DHL's "SHANGHAI - CHINA MAINLAND") are split when
   the whole string is not a known name.
 * Time zone: GeoNames' / airportsdata's IANA zone; every Mainland China place has ``Asia/Shanghai``
@@ -40,6 +42,7 @@ import math
 import re
 import unicodedata
 from array import array
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -59,6 +62,7 @@ LEVEL_OTHER = "p"  # a GeoNames city outside Mainland China
 
 _STRIP = re.compile(r"[\s'’‘`´.\-_·•()（）]+")
 _HAN_SUFFIXES = frozenset("市区县區縣")
+_IATA_LIKE = re.compile(r"[A-Z]{3}")
 _SPLIT = re.compile(r"\s*,\s*|\s+-\s+|\s*/\s*")
 # (folded English suffix, level it implies or None) — tried only when the whole name is unknown.
 _EN_SUFFIXES: tuple[tuple[str, str | None], ...] = (
@@ -172,6 +176,11 @@ class Gazetteer:
     def __len__(self) -> int:
         return len(self._places)
 
+    def __iter__(self) -> Iterator[Place]:
+        """Every place in the index (parsed on the fly, not cached)."""
+        for start in self._places:
+            yield _parse_row(self._blob, start).place
+
     # -- resolution ----------------------------------------------------------------------------------
 
     def _resolve_name(self, text: str, cc: str | None, region: str | None) -> Place | None:
@@ -189,13 +198,17 @@ class Gazetteer:
                 if exact.endswith(suffix) and len(exact) - len(suffix) >= 3:
                     cands, level = self._lookup(exact[: -len(suffix)]), implied
                     break
-        return self._choose(cands, cc, region, level) if cands else None
+        if not cands:
+            return None
+        code_like = _IATA_LIKE.fullmatch(text.strip()) is not None
+        return self._choose(cands, cc, region, level, code_like)
 
     def _resolve_compound(self, text: str, cc: str | None, region: str | None) -> Place | None:
         """'CITY, REGION, COUNTRY' / 'CITY - COUNTRY': the head is the city, the rest narrows it."""
-        head, *rest = [p for p in _SPLIT.split(text.strip()) if p]
-        if not rest:
+        parts = [p for p in _SPLIT.split(text.strip()) if p]
+        if len(parts) < 2:
             return None
+        head, *rest = parts
         for part in rest:
             code = self.country_code(part)
             if code is None:
@@ -207,11 +220,18 @@ class Gazetteer:
         return self._resolve_name(head, cc, region)
 
     def _choose(
-        self, cands: list[tuple[int, int]], cc: str | None, region: str | None, level: str | None
+        self,
+        cands: list[tuple[int, int]],
+        cc: str | None,
+        region: str | None,
+        level: str | None,
+        code_like: bool = False,
     ) -> Place | None:
         rows = [(self._row(idx), rank) for idx, rank in cands]
         if cc is not None:
             rows = [(r, k) for r, k in rows if r.place.country == cc]
+        if code_like and any(k == RANK_IATA for _, k in rows):
+            rows = [(r, k) for r, k in rows if k == RANK_IATA]
         if level is not None:
             rows = [(r, k) for r, k in rows if r.level in (level, LEVEL_OTHER)]
         if region and len(rows) > 1:
