@@ -67,6 +67,7 @@ NATIVE_SCRIPTS = {
 }
 GEONAMES_CN_MATCH_KM = 60.0
 AIRPORT_CITY_KM = 100.0
+CN_SEAT_KM = 50.0
 # ISO 3166-2:CN letter codes ↔ GB/T 2260 province codes (ISO 3166-2:CN took its letters from
 # GB/T 2260-2007); pinyin cannot map them (陕西 and 山西 are both "shanxi", 内蒙古 is "Nei Mongol").
 ISO_CN = {
@@ -441,7 +442,8 @@ class Builder:
         self.report.update(airports_kept=kept, airports_dropped=dropped)
 
     def _airport_city(self, ap: dict[str, object], index: dict[str, set[str]]) -> Rec | None:
-        """The gazetteer city an airport serves: its named city in the same country within 100 km."""
+        """The gazetteer city an airport serves: its named city in the same country within 100 km (in
+        Mainland China, else the nearest division seat); None drops the airport (not a major one)."""
         lat, lon, cc = float(ap["lat"]), float(ap["lon"]), str(ap["country"])  # type: ignore[arg-type]
         best: tuple[float, Rec] | None = None
         for key in index.get(fold(str(ap["city"])), set()):
@@ -449,7 +451,20 @@ class Builder:
             dist = self._km(rec, lat, lon) if rec.country == cc else None
             if dist is not None and dist <= AIRPORT_CITY_KM and (best is None or dist < best[0]):
                 best = (dist, rec)
+        if best is None and cc == "CN":
+            best = self._nearest_cn_seat(lat, lon)
         return best[1] if best else None
+
+    def _nearest_cn_seat(self, lat: float, lon: float) -> tuple[float, Rec] | None:
+        """A Mainland airport whose city name is not a division name (TFU's "Jianyang"…): the division
+        whose seat is nearest, within 50 km — counties are small enough for the prefecture to be right."""
+        best: tuple[float, Rec] | None = None
+        for rec in self.recs.values():
+            if rec.country == "CN" and rec.level in (LEVEL_CITY, LEVEL_COUNTY) and rec.lat is not None:
+                dist = km(rec.lat, rec.lon, lat, lon)  # type: ignore[arg-type]
+                if dist <= CN_SEAT_KM and (best is None or dist < best[0]):
+                    best = (dist, rec)
+        return best
 
     # -- countries ---------------------------------------------------------------------------------------
 

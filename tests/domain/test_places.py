@@ -217,6 +217,7 @@ def test_city_country_strings_are_split(g: Gazetteer) -> None:
         ("CTU", "CN", "CN-510100"),
         ("TSN", "CN", "CN-120000"),
         ("HAK", "CN", "CN-460100"),
+        ("TFU", "CN", "CN-510100"),
     ],
 )
 def test_mainland_iata_codes_map_to_their_prefecture(
