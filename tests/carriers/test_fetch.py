@@ -209,7 +209,8 @@ def test_the_total_deadline_stops_a_slow_drip(sim: tuple[SimulatorApp, str]) -> 
     """A server sending one byte every 50 ms never trips a 1 s read timeout; the deadline stops it."""
     app, base = sim
     _queue(app, "drip=0.05")
-    client = FetchClient(_policy(total_deadline=0.6, read_timeout=1.0, max_attempts=1), guards=None)
+    policy = _policy(total_deadline=0.6, read_timeout=1.0, max_attempts=1)
+    client = FetchClient(policy, guards=CarrierGuards.for_policy(policy))
     started = time.monotonic()
     with pytest.raises(CarrierTimeout) as caught:
         client.get(_dhl(base), params={"trackingNumber": DHL_NUMBER}, headers={"DHL-API-Key": "sim-key"})

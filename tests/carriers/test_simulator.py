@@ -7,6 +7,7 @@ import http.client
 import json
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -270,27 +271,31 @@ def served(app: SimulatorApp) -> Iterator[tuple[str, int]]:
         yield host, int(port)
 
 
-def _raw_get(server: tuple[str, int], fault: str) -> http.client.HTTPResponse:
+@contextmanager
+def _raw_get(server: tuple[str, int], fault: str) -> Iterator[http.client.HTTPResponse]:
     conn = http.client.HTTPConnection(*server, timeout=5)
-    conn.request("GET", f"/track/shipments?trackingNumber={DHL_NUMBER}", headers={**KEY, FAULT_HEADER: fault})
-    return conn.getresponse()
+    try:
+        conn.request(
+            "GET", f"/track/shipments?trackingNumber={DHL_NUMBER}", headers={**KEY, FAULT_HEADER: fault}
+        )
+        with conn.getresponse() as response:
+            yield response
+    finally:
+        conn.close()
 
 
 def test_truncate_sends_half_of_the_announced_body_and_closes(served: tuple[str, int]) -> None:
-    response = _raw_get(served, "truncate")
-    assert int(response.headers["Content-Length"]) > 100
-    with pytest.raises(http.client.IncompleteRead):
-        response.read()
-    response.close()
+    with _raw_get(served, "truncate") as response:
+        assert int(response.headers["Content-Length"]) > 100
+        with pytest.raises(http.client.IncompleteRead):
+            response.read()
 
 
 def test_drip_sends_one_byte_at_a_time(served: tuple[str, int]) -> None:
-    response = _raw_get(served, "drip=0.05")
-    started = time.monotonic()
-    first = response.read(3)
-    assert first == b"{\n "
-    assert time.monotonic() - started >= 0.1
-    response.close()
+    with _raw_get(served, "drip=0.05") as response:
+        started = time.monotonic()
+        assert response.read(5) == b'{\n  "'
+        assert time.monotonic() - started >= 0.15  # at least 4 of the 0.05 s gaps, first byte maybe buffered
 
 
 def test_discovery_has_the_builtin_routes() -> None:
