@@ -9,10 +9,9 @@ only bytes that are not that carrier's format raise :class:`DocumentRejected`.
 
 from __future__ import annotations
 
-import json
-from decimal import Decimal
 from typing import Any, Final, Protocol
 
+from trace_verify import strictjson
 from trace_verify.domain.documents import DocumentRejected, ParseResult
 
 #: Largest document an adapter reads. The command line caps a bundle at 16 MiB (contract README), so
@@ -88,23 +87,6 @@ def parse_result_to_json(result: ParseResult) -> dict[str, Any]:
 # --- strict JSON for JSON-speaking adapters ------------------------------------------------------
 
 
-def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    """A duplicated key would let one copy silently win; a carrier never sends one."""
-    obj = dict(pairs)
-    if len(obj) != len(pairs):
-        raise DocumentRejected("DOCUMENT_UNREADABLE", "duplicate key in a JSON object")
-    return obj
-
-
-def _reject_constant(name: str) -> Any:
-    raise DocumentRejected("DOCUMENT_UNREADABLE", f"{name} is not a JSON number")
-
-
-_DECODER = json.JSONDecoder(
-    object_pairs_hook=_no_duplicates, parse_constant=_reject_constant, parse_float=Decimal
-)
-
-
 def load_json(data: bytes, what: str) -> Any:
     """Decode a carrier's JSON document strictly (reliability.md §3.1).
 
@@ -115,30 +97,8 @@ def load_json(data: bytes, what: str) -> Any:
     if len(data) > MAX_DOCUMENT_BYTES:
         raise DocumentRejected("DOCUMENT_UNSAFE", f"{what}: larger than {MAX_DOCUMENT_BYTES} bytes")
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise DocumentRejected("DOCUMENT_UNREADABLE", f"{what}: not UTF-8 (byte {exc.start})") from None
-    try:
-        obj = _DECODER.decode(text)
-    except DocumentRejected:
-        raise
-    except RecursionError:
-        raise DocumentRejected("DOCUMENT_UNSAFE", f"{what}: JSON nested too deeply") from None
-    except json.JSONDecodeError as exc:
-        raise DocumentRejected(
-            "DOCUMENT_UNREADABLE", f"{what}: not JSON ({exc.msg} at line {exc.lineno} column {exc.colno})"
-        ) from None
-    except ValueError:  # e.g. an integer beyond CPython's digit limit
-        raise DocumentRejected("DOCUMENT_UNREADABLE", f"{what}: JSON value out of range") from None
-    if ("\\ud" in text or "\\uD" in text) and _has_lone_surrogate(obj):
-        raise DocumentRejected("DOCUMENT_UNREADABLE", f"{what}: lone surrogate in a string")
-    return obj
-
-
-def _has_lone_surrogate(obj: Any) -> bool:
-    """True when a decoded string holds half a surrogate pair: it could never be written back out."""
-    try:
-        json.dumps(obj, ensure_ascii=False, default=str).encode("utf-8")
-    except UnicodeEncodeError:
-        return True
-    return False
+        return strictjson.loads(data)
+    except strictjson.StrictJsonError as exc:
+        if exc.too_deep:
+            raise DocumentRejected("DOCUMENT_UNSAFE", f"{what}: JSON nested too deeply") from None
+        raise DocumentRejected("DOCUMENT_UNREADABLE", f"{what}: not strict JSON ({exc.message})") from None

@@ -84,8 +84,8 @@ def _lines(path: str, limit: int) -> Iterator[bytes | InputError]:
 
 
 def cmd_verify(args: argparse.Namespace, settings: Settings) -> int:
-    from carriers import REGISTRY  # noqa: PLC0415 - composition root: adapters are injected here
-    from trace_verify.services.verification import VerificationService  # noqa: PLC0415
+    from carriers import REGISTRY
+    from trace_verify.services.verification import VerificationService
 
     if args.db or settings.database_url:
         print("note: --db has no stored history yet; verifying offline", file=sys.stderr)
@@ -112,7 +112,7 @@ def _verify_jsonl(service: VerificationService, path: str, now: datetime, limit:
 
 
 def cmd_carriers(args: argparse.Namespace, settings: Settings) -> int:
-    from carriers import REGISTRY, adapter_to_json  # noqa: PLC0415
+    from carriers import REGISTRY, adapter_to_json
 
     rows = [adapter_to_json(a) for a in REGISTRY.all()]
     if args.json:
@@ -121,13 +121,16 @@ def cmd_carriers(args: argparse.Namespace, settings: Settings) -> int:
     print(f"{'id':<12} {'live':<5} {'name':<44} formats")
     for row in rows:
         note = "" if row.get("format_verified", True) else "  (format unverified)"
-        print(f"{row['id']:<12} {'yes' if row['live'] else 'no':<5} {row['name']:<44} {', '.join(row['formats'])}{note}")
+        print(
+            f"{row['id']:<12} {'yes' if row['live'] else 'no':<5} {row['name']:<44} "
+            f"{', '.join(row['formats'])}{note}"
+        )
     return EXIT_OK
 
 
 def cmd_parse(args: argparse.Namespace, settings: Settings) -> int:
-    from carriers import REGISTRY, parse_result_to_json  # noqa: PLC0415
-    from trace_verify.domain.documents import DocumentRejected  # noqa: PLC0415
+    from carriers import REGISTRY, parse_result_to_json
+    from trace_verify.domain.documents import DocumentRejected
 
     if REGISTRY.get(args.carrier) is None:
         known = ", ".join(a.id for a in REGISTRY.all())
@@ -142,7 +145,7 @@ def cmd_parse(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_number(args: argparse.Namespace, settings: Settings) -> int:
-    from trace_verify.domain.numbers import identify  # noqa: PLC0415
+    from trace_verify.domain.numbers import identify
 
     numbers: Sequence[str] | Iterator[str] = args.numbers
     if list(args.numbers) == ["-"]:
@@ -153,14 +156,14 @@ def cmd_number(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
-    from trace_verify.web.serve import serve  # noqa: PLC0415
+    from trace_verify.web.serve import serve
 
     serve(settings, host=args.host or settings.host, port=args.port or settings.port)
     return EXIT_OK
 
 
 def cmd_simulate(args: argparse.Namespace, settings: Settings) -> int:
-    from carriers.simulator import main as simulator_main  # noqa: PLC0415
+    from carriers.simulator import main as simulator_main
 
     return simulator_main(args.rest)
 
@@ -176,7 +179,10 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, Settings], int]] = {
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="trace-verify", description="Verify Overseas Direct Supply claims from carrier and customs evidence.")
+    parser = _Parser(
+        prog="trace-verify",
+        description="Verify Overseas Direct Supply claims from carrier and customs evidence.",
+    )
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     verify = sub.add_parser("verify", help="verify a bundle (or one bundle per line with --jsonl)")
@@ -199,7 +205,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host")
     serve.add_argument("--port", type=int)
 
-    simulate = sub.add_parser("simulate-carriers", help="serve carrier APIs from fixtures on loopback", add_help=False)
+    simulate = sub.add_parser(
+        "simulate-carriers", help="serve carrier APIs from fixtures on loopback", add_help=False
+    )
     simulate.add_argument("rest", nargs=argparse.REMAINDER)
     return parser
 
@@ -222,7 +230,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:  # a bug, not bad input: one line, no traceback, distinct status
         if os.environ.get("TRACE_VERIFY_DEBUG"):
             raise
-        print(f"error: INTERNAL_ERROR: /: {type(exc).__name__} (set TRACE_VERIFY_DEBUG=1 for details)", file=sys.stderr)
+        print(
+            f"error: INTERNAL_ERROR: /: {type(exc).__name__} (set TRACE_VERIFY_DEBUG=1 for details)",
+            file=sys.stderr,
+        )
         return EXIT_INTERNAL
 
 

@@ -86,7 +86,7 @@ def _describe(rule: str | None, definition: dict[str, Any]) -> str:
 
 
 _PATTERN_MESSAGES = {
-    "^[0-9]+(\\.[0-9]+)?$": "must be a non-negative decimal string such as \"12.50\"",
+    "^[0-9]+(\\.[0-9]+)?$": 'must be a non-negative decimal string such as "12.50"',
     "^[A-Z]{2}$": "must be an ISO 3166-1 alpha-2 country code",
     "^[A-Z]{3}$": "must be an ISO 4217 currency code",
     "^[0-9]{4}$": "must be a 4-digit supervision mode",

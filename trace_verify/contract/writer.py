@@ -73,6 +73,8 @@ def compensation_to_json(comp: Compensation | None) -> dict[str, Any] | None:
         return None
     return {
         "currency": comp.currency,
-        "lines": [{"kind": line.kind, "amount": format_money(line.amount, comp.currency)} for line in comp.lines],
+        "lines": [
+            {"kind": line.kind, "amount": format_money(line.amount, comp.currency)} for line in comp.lines
+        ],
         "total": format_money(comp.total, comp.currency),
     }

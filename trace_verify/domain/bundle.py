@@ -138,7 +138,10 @@ class Shipment:
         return f"/shipments/{self.index}"
 
     def with_documents_read(
-        self, events: tuple[Event, ...], problems: tuple[DocumentProblem, ...], errors: tuple[CarrierMessage, ...]
+        self,
+        events: tuple[Event, ...],
+        problems: tuple[DocumentProblem, ...],
+        errors: tuple[CarrierMessage, ...],
     ) -> Shipment:
         """This shipment with the events and problems its documents yielded."""
         return replace(

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from trace_verify.domain.bundle import Shipment
+from trace_verify.domain.model import MILESTONES
 from trace_verify.domain.numbers import normalize_number as _norm
 from trace_verify.domain.timeline import Timeline
 
@@ -85,5 +86,33 @@ def _chain(members: list[int], links: set[tuple[int, int]], timeline: Timeline) 
         pick = ready[0] if ready else remaining[0]
         ordered.append(pick)
         remaining.remove(pick)
-    indexes = sorted({ix for m in members for ix in timeline.by_shipment[m]})
+    indexes = sorted(
+        {ix for m in members for ix in timeline.by_shipment[m]}, key=lambda i: canonical(timeline, i)
+    )
     return Chain(tuple(ordered), tuple(indexes))
+
+
+_MILESTONE_RANK = {name: rank for rank, name in enumerate(MILESTONES)}
+
+
+def canonical(timeline: Timeline, index: int) -> tuple[object, ...]:
+    """Order of events for the rules: by time, then by what they say, never by how they were listed.
+
+    The timeline keeps the contract's order (listing position breaks ties), but a verdict must not
+    change when a carrier lists simultaneous events the other way round.
+    """
+    e = timeline.events[index]
+    loc = e.location
+    return (
+        e.occurred_at,
+        _MILESTONE_RANK[e.milestone],
+        tuple(
+            part or ""
+            for part in (loc.country, loc.city, loc.facility, loc.region, loc.postal_code, loc.locode)
+        ),
+        e.carrier,
+        e.tracking_number,
+        e.carrier_code or "",
+        e.description,
+        index,
+    )

@@ -59,9 +59,11 @@ class Reference:
 
 def default_reference() -> Reference:
     """The shipped reference data."""
-    from trace_verify.domain import reference as data  # noqa: PLC0415 - loaded on first use only
+    from trace_verify.domain import reference as data
 
-    return Reference(default_gazetteer(), data.bonded_zones(), data.customs_districts(), data.supervision_modes())
+    return Reference(
+        default_gazetteer(), data.bonded_zones(), data.customs_districts(), data.supervision_modes()
+    )
 
 
 BONDED_MODES = frozenset({"1210", "1239"})
@@ -182,7 +184,7 @@ class Context:
         return shipment.dispatch.bonded_zone if shipment.dispatch else None
 
     def zone_of(self, shipment: Shipment, event: Event | None) -> ZoneLike | None:
-        """The recognised zone the goods left from: the dispatch's zone or facility, or the event's facility."""
+        """The recognised zone the goods left from: named by the dispatch or by the event's facility."""
         candidates = []
         if shipment.dispatch is not None:
             candidates += [shipment.dispatch.bonded_zone, shipment.dispatch.facility]
@@ -207,7 +209,10 @@ class Context:
         """The merchant's claim, or the inference of rules.md §1."""
         if self.order.claimed_path is not None:
             return self.order.claimed_path
-        if any(s.dispatch and s.dispatch.bonded_zone for s in self.bundle.shipments) or self.has_bonded_record:
+        if (
+            any(s.dispatch and s.dispatch.bonded_zone for s in self.bundle.shipments)
+            or self.has_bonded_record
+        ):
             return "bonded_zone"
         if any(line.trace_codes for line in self.order.items) or self.bundle.trace_codes:
             return "general_trade"

@@ -35,7 +35,9 @@ def normalise_declaration(text: str) -> str:
     return re.sub(r"[\s\-]", "", text).upper()
 
 
-def check_declaration(text: str, current_year: int, districts: DistrictTable, first_year: int = 2000) -> DeclarationCheck:
+def check_declaration(
+    text: str, current_year: int, districts: DistrictTable, first_year: int = 2000
+) -> DeclarationCheck:
     """Check an import declaration or inventory-list number's structure."""
     number = normalise_declaration(text)
     if len(number) != 18:

@@ -22,7 +22,9 @@ def read_documents(bundle: Bundle, reader: DocumentReader) -> Bundle:
     shipments = tuple(_read_shipment(s, reader) for s in bundle.shipments)
     complaint = bundle.complaint
     if complaint is not None:
-        complaint = replace(complaint, credentials=tuple(_read_credential(c, reader) for c in complaint.credentials))
+        complaint = replace(
+            complaint, credentials=tuple(_read_credential(c, reader) for c in complaint.credentials)
+        )
     return replace(bundle, shipments=shipments, complaint=complaint)
 
 
@@ -35,21 +37,42 @@ def _read(
     wanted = normalize_number(number) if number else None
     for doc in documents:
         if doc.data is None:
-            problems.append(DocumentProblem(doc.pointer, "unreadable", "DOCUMENT_UNREADABLE", "The document has no readable content."))
+            problems.append(
+                DocumentProblem(
+                    doc.pointer, "unreadable", "DOCUMENT_UNREADABLE", "The document has no readable content."
+                )
+            )
             continue
         try:
             result = reader.read(doc.carrier, doc.data)
         except DocumentRejected as exc:
-            problems.append(DocumentProblem(doc.pointer, "unreadable", exc.code, f"The {doc.carrier} document could not be read: {exc.message}"))
+            problems.append(
+                DocumentProblem(
+                    doc.pointer,
+                    "unreadable",
+                    exc.code,
+                    f"The {doc.carrier} document could not be read: {exc.message}",
+                )
+            )
             continue
         for shipment in result.shipments:
-            if wanted is None or normalize_number(shipment.tracking_number) == wanted or len(result.shipments) == 1:
+            if (
+                wanted is None
+                or normalize_number(shipment.tracking_number) == wanted
+                or len(result.shipments) == 1
+            ):
                 events.extend(shipment.events)
         for error in result.errors:
-            if wanted is None or error.tracking_number is None or normalize_number(error.tracking_number) == wanted:
+            if (
+                wanted is None
+                or error.tracking_number is None
+                or normalize_number(error.tracking_number) == wanted
+            ):
                 errors.append(error)
                 problems.append(
-                    DocumentProblem(doc.pointer, "carrier_error", error.code, f"{doc.carrier}: {error.message}")
+                    DocumentProblem(
+                        doc.pointer, "carrier_error", error.code, f"{doc.carrier}: {error.message}"
+                    )
                 )
     return tuple(events), tuple(problems), tuple(errors)
 

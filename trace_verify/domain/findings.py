@@ -51,7 +51,12 @@ SEVERITY: Final[dict[str, Severity]] = {
 
 #: Findings that decide the complaint only and never change the verdict (rules.md §1, verdict).
 COMPLAINT_ONLY: Final[frozenset[str]] = frozenset(
-    {"CONSUMER_EVIDENCE_MISSING", "GGG_WINDOW_EXPIRED", "GGG_CERTIFICATE_MISSING", "CONSUMER_WAYBILL_UNVERIFIED"}
+    {
+        "CONSUMER_EVIDENCE_MISSING",
+        "GGG_WINDOW_EXPIRED",
+        "GGG_CERTIFICATE_MISSING",
+        "CONSUMER_WAYBILL_UNVERIFIED",
+    }
 )
 
 PATH_FINDINGS: Final[dict[str, str]] = {

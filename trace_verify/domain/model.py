@@ -57,9 +57,7 @@ CUSTOMS_MILESTONES: Final[frozenset[str]] = frozenset(
     {"customs_processing", "customs_held", "import_cleared"}
 )
 
-TimeBasis = Literal[
-    "carrier_offset", "carrier_utc", "carrier_timezone", "location_timezone", "assumed_utc"
-]
+TimeBasis = Literal["carrier_offset", "carrier_utc", "carrier_timezone", "location_timezone", "assumed_utc"]
 TIME_BASES: Final[tuple[TimeBasis, ...]] = (
     "carrier_offset",
     "carrier_utc",

@@ -56,7 +56,8 @@ class Finding:
     severity: Severity
     message: str
     evidence: tuple[EvidenceRef, ...] = ()
-    #: What the finding is about (shipment, customs record, code, credential, order): one per code and subject.
+    #: What the finding is about (shipment, customs record, code, credential, order):
+    #: one finding per code and subject.
     subject: str = "order"
 
 
@@ -64,7 +65,9 @@ class Finding:
 class CompensationLine:
     """One line of a compensation formula."""
 
-    kind: Literal["refund", "other_costs", "extra_compensation", "logistics_costs", "compensation", "delivery"]
+    kind: Literal[
+        "refund", "other_costs", "extra_compensation", "logistics_costs", "compensation", "delivery"
+    ]
     amount: Decimal
 
 

@@ -63,7 +63,9 @@ class VerificationService:
     def verify_bytes(self, raw: bytes, now: datetime) -> dict[str, Any]:
         """Verdict JSON for raw bundle bytes (size limit, strict JSON, schema)."""
         if len(raw) > self.max_bundle_bytes:
-            raise InputError("BODY_TOO_LARGE", f"bundle larger than {self.max_bundle_bytes} bytes", status=413)
+            raise InputError(
+                "BODY_TOO_LARGE", f"bundle larger than {self.max_bundle_bytes} bytes", status=413
+            )
         return self.verify_json(strict_loads(raw), now)
 
     def verify_lines(self, lines: Iterable[bytes | InputError], now: datetime) -> Iterator[JsonlOutcome]:

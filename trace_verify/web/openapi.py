@@ -104,7 +104,9 @@ def build_document(operations: list[Operation], version: str) -> dict[str, Any]:
         "info": {
             "title": "trace_verify",
             "version": version,
-            "description": "Verifies Overseas Direct Supply claims and complaints from logistics and customs evidence.",
+            "description": (
+                "Verifies Overseas Direct Supply claims and complaints from logistics and customs evidence."
+            ),
         },
         "paths": paths,
         "components": {

@@ -8,8 +8,8 @@ from trace_verify.config import Settings
 
 
 def _app(settings: Settings) -> object:
-    from carriers import REGISTRY  # noqa: PLC0415 - composition root
-    from trace_verify.web import create_app  # noqa: PLC0415
+    from carriers import REGISTRY
+    from trace_verify.web import create_app
 
     return create_app(settings, REGISTRY)
 
@@ -17,11 +17,13 @@ def _app(settings: Settings) -> object:
 def serve(settings: Settings, host: str, port: int) -> None:
     """Serve until interrupted."""
     app = _app(settings)
-    print(f"trace_verify listening on http://{host}:{port}/  (API: /api/v1, health: /healthz)", file=sys.stderr)
+    print(
+        f"trace_verify listening on http://{host}:{port}/  (API: /api/v1, health: /healthz)", file=sys.stderr
+    )
     try:
-        from gunicorn.app.base import BaseApplication  # noqa: PLC0415
+        from gunicorn.app.base import BaseApplication
     except ImportError:
-        from werkzeug.serving import run_simple  # noqa: PLC0415
+        from werkzeug.serving import run_simple
 
         run_simple(host, port, app, threaded=True)  # type: ignore[arg-type]
         return

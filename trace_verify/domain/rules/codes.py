@@ -23,9 +23,11 @@ def missing_fields(code: TraceCodeRecord) -> list[str]:
     missing = []
     for name in FIVE_FIELDS:
         value = getattr(code, name)
-        if value is None or (isinstance(value, str) and not value.strip()):
-            missing.append(name)
-        elif isinstance(value, Party) and not value.name.strip():
+        if (
+            value is None
+            or (isinstance(value, str) and not value.strip())
+            or (isinstance(value, Party) and not value.name.strip())
+        ):
             missing.append(name)
     return missing
 
@@ -134,7 +136,9 @@ def importer_mismatch(ctx: Context) -> Iterator[Finding]:
 def port_mismatch(ctx: Context) -> Iterator[Finding]:
     """PORT_MISMATCH (warning): the code's port differs from its declaration's or the clearance place."""
     declarations = {
-        r.declaration_number.replace("-", ""): r for r in ctx.bundle.customs if r.declaration_number and r.port
+        r.declaration_number.replace("-", ""): r
+        for r in ctx.bundle.customs
+        if r.declaration_number and r.port
     }
     cleared = [e.location.locode for e in ctx.events if e.milestone == "import_cleared" and e.location.locode]
     for code in ctx.bundle.trace_codes:
@@ -150,7 +154,8 @@ def port_mismatch(ctx: Context) -> Iterator[Finding]:
             continue
         yield finding(
             "PORT_MISMATCH",
-            f"The import port on code {code.code[:40]!r} differs from where the goods were declared or cleared.",
+            f"The import port on code {code.code[:40]!r} differs from where the goods were declared or "
+            "cleared.",
             where,
             subject=code.pointer,
         )

@@ -7,10 +7,10 @@ from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from trace_verify.domain.bundle import Credential
-from trace_verify.domain.numbers import normalize_number as _norm
 from trace_verify.domain.context import Context
 from trace_verify.domain.findings import finding
 from trace_verify.domain.model import Event
+from trace_verify.domain.numbers import normalize_number as _norm
 from trace_verify.domain.verdict import Finding, PointerRef
 
 COUNTING_CREDENTIALS = frozenset({"waybill", "logistics_record", "photo"})
@@ -55,7 +55,10 @@ def consumer_waybills(ctx: Context) -> Iterator[Finding]:
                 "CONSUMER_WAYBILL_UNLINKED",
                 "The parcel the consumer received was taken into custody in Mainland China and delivered at "
                 "the order's destination after the order, but it is not a shipment of the order.",
-                [where, PointerRef(f"{credential.pointer}/events" if credential.events else credential.pointer)],
+                [
+                    where,
+                    PointerRef(f"{credential.pointer}/events" if credential.events else credential.pointer),
+                ],
                 credential.pointer,
             )
         else:

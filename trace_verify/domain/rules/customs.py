@@ -31,7 +31,10 @@ def declaration_numbers(ctx: Context) -> Iterator[Finding]:
         check = check_declaration(number, year, ctx.ref.districts, ctx.policy.first_declaration_year)
         if check.status == "invalid":
             yield finding(
-                "DECLARATION_NUMBER_INVALID", f"Declaration number {check.reason}.", [PointerRef(pointer)], subject
+                "DECLARATION_NUMBER_INVALID",
+                f"Declaration number {check.reason}.",
+                [PointerRef(pointer)],
+                subject,
             )
         elif check.status == "district_unknown":
             yield finding(
@@ -57,7 +60,9 @@ def supervision_modes(ctx: Context) -> Iterator[Finding]:
             message = f"Supervision mode {mode} belongs to the {path} path, not the claimed {claimed} path."
         else:
             continue
-        yield finding("SUPERVISION_MODE_MISMATCH", message, [PointerRef(f"{pointer}/supervision_mode")], pointer)
+        yield finding(
+            "SUPERVISION_MODE_MISMATCH", message, [PointerRef(f"{pointer}/supervision_mode")], pointer
+        )
 
 
 RULES = (declaration_numbers, supervision_modes)

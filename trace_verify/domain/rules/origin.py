@@ -18,7 +18,9 @@ from trace_verify.domain.model import CUSTOMS_MILESTONES, Location
 
 Origin = Literal["abroad", "zone", "zone_unknown", "mainland", "unknown", "none"]
 
-_DOMESTIC_DELIVERY = frozenset({"out_for_delivery", "delivery_attempted", "available_for_pickup", "delivered"})
+_DOMESTIC_DELIVERY = frozenset(
+    {"out_for_delivery", "delivery_attempted", "available_for_pickup", "delivered"}
+)
 _LEAVING = frozenset({"departed_origin", "in_transit"})
 _ENTERING = frozenset({"arrived_destination_country"}) | CUSTOMS_MILESTONES
 
@@ -57,8 +59,12 @@ def chain_facts(ctx: Context, chain: Chain) -> ChainFacts:
     first = ctx.first_custody(chain)
     delivered = tuple(ctx.delivered_on_last_leg(chain))
     at_destination = next(
-        (i for i in delivered if ctx.at_destination(ctx.events[i].location) != "different"
-         and ctx.country(ctx.events[i].location) is not None),
+        (
+            i
+            for i in delivered
+            if ctx.at_destination(ctx.events[i].location) != "different"
+            and ctx.country(ctx.events[i].location) is not None
+        ),
         None,
     )
     origin, zone = _origin(ctx, chain, first)
@@ -102,7 +108,9 @@ def _dispatch_shown(ctx: Context, chain: Chain, first: int | None) -> bool:
         return True  # the dispatch place is the first custody event's own place
     a = dispatch.address
     place = Location(city=a.city, region=a.region, country=a.country)
-    return any(ctx.same_place(place, ctx.events[i].location) != "different" for i in ctx.custody(chain.events))
+    return any(
+        ctx.same_place(place, ctx.events[i].location) != "different" for i in ctx.custody(chain.events)
+    )
 
 
 def _crossing_shown(ctx: Context, chain: Chain) -> bool:
@@ -170,7 +178,7 @@ def assess(ctx: Context) -> PathAssessment:
     cached = ctx.memo.get("paths")
     if isinstance(cached, PathAssessment):
         return cached
-    from trace_verify.domain.rules.codes import general_trade_shown  # noqa: PLC0415 - avoids a cycle
+    from trace_verify.domain.rules.codes import general_trade_shown
 
     chains = tuple(chain_facts(ctx, chain) for chain in ctx.chains)
     general = general_trade_shown(ctx)

@@ -8,7 +8,7 @@ from trace_verify.domain.context import Context
 from trace_verify.domain.findings import PATH_FINDINGS, finding
 from trace_verify.domain.model import Event
 from trace_verify.domain.rules.origin import ChainFacts, assess
-from trace_verify.domain.verdict import Finding, PointerRef, TimelineRef
+from trace_verify.domain.verdict import EvidenceRef, Finding, PointerRef, TimelineRef
 
 
 def _where(event: Event) -> str:
@@ -25,17 +25,25 @@ def path_evidenced(ctx: Context) -> Iterator[Finding]:
     """PATH_* (info): the path actually evidenced, or PATH_TRACEABLE_ABROAD."""
     result = assess(ctx)
     if result.traceable_abroad:
-        refs = [TimelineRef(f.delivered_at_destination) for f in result.chains if f.delivered_at_destination is not None]
-        yield finding("PATH_TRACEABLE_ABROAD", "Sold outside Mainland China and traceable from dispatch to delivery.", refs)
+        refs = [
+            TimelineRef(f.delivered_at_destination)
+            for f in result.chains
+            if f.delivered_at_destination is not None
+        ]
+        yield finding(
+            "PATH_TRACEABLE_ABROAD",
+            "Sold outside Mainland China and traceable from dispatch to delivery.",
+            refs,
+        )
         return
     if result.path is None:
         return
     if result.path == "general_trade":
-        refs = [PointerRef(code.pointer) for code in ctx.bundle.trace_codes]
+        codes: list[EvidenceRef] = [PointerRef(code.pointer) for code in ctx.bundle.trace_codes]
         yield finding(
             "PATH_GENERAL_TRADE",
             "Imported by general trade before the order; every unit carries a complete traceability code.",
-            refs,
+            codes,
         )
         return
     yield finding(PATH_FINDINGS[result.path], _story(ctx, result.chains[0]), _chain_refs(result.chains[0]))
@@ -60,7 +68,9 @@ def _story(ctx: Context, facts: ChainFacts) -> str:
         steps.append(f"departed {ctx.country(first.location)}")
         cleared = [ctx.events[i] for i in facts.chain.events if ctx.events[i].milestone == "import_cleared"]
         if cleared:
-            steps.append(f"cleared import customs in {cleared[0].location.city or ctx.order.destination.country}")
+            steps.append(
+                f"cleared import customs in {cleared[0].location.city or ctx.order.destination.country}"
+            )
     steps.append(f"delivered in {delivered.location.city or _where(delivered)}")
     return f"{steps[0]}; {', '.join(steps[1:])}."
 
@@ -83,9 +93,7 @@ def origin_in_mainland(ctx: Context) -> Iterator[Finding]:
         )
     if starts and not any(ctx.in_mainland(ctx.events[i].location) is False for i in ctx.custody(_all(ctx))):
         refs = [TimelineRef(f.first_custody) for f in starts if f.first_custody is not None]
-        yield finding(
-            "DOMESTIC_ONLY_TRACE", "No carrier scan of the order is outside Mainland China.", refs
-        )
+        yield finding("DOMESTIC_ONLY_TRACE", "No carrier scan of the order is outside Mainland China.", refs)
 
 
 def _all(ctx: Context) -> tuple[int, ...]:
@@ -119,7 +127,9 @@ def chain_gaps(ctx: Context) -> Iterator[Finding]:
             continue
         gap = _gap(ctx, facts)
         if gap:
-            refs = [TimelineRef(i) for i in (facts.first_custody, facts.delivered[-1]) if i is not None]
+            refs: list[EvidenceRef] = [
+                TimelineRef(i) for i in (facts.first_custody, facts.delivered[-1]) if i is not None
+            ]
             refs = refs or [PointerRef(f"/shipments/{facts.chain.first_leg}")]
             yield finding("TRACE_INCOMPLETE", gap, refs, subject=f"/shipments/{facts.chain.first_leg}")
 

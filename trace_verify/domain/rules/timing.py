@@ -8,7 +8,7 @@ from trace_verify.domain.chains import Chain
 from trace_verify.domain.context import Context
 from trace_verify.domain.findings import finding
 from trace_verify.domain.model import Event
-from trace_verify.domain.places import distance_km
+from trace_verify.domain.places import Place, distance_km
 from trace_verify.domain.verdict import Finding, TimelineRef
 
 _ORDER_RULES = (
@@ -38,26 +38,45 @@ def _order_problem(ctx: Context, chain: Chain) -> tuple[str, list[TimelineRef]] 
 
 
 def _speed_problem(ctx: Context, chain: Chain) -> tuple[str, list[TimelineRef]] | None:
-    policy = ctx.policy
-    for a, b in zip(chain.events, chain.events[1:], strict=False):
-        km = _distance(ctx, ctx.events[a], ctx.events[b])
-        if km is None or km < policy.min_checked_distance_km:
+    """Compare each located event with the located events of its own instant and of the next one.
+
+    Events without a resolvable place are passed over (they say nothing of distance), and events of
+    the same instant are compared all with all, so the outcome never depends on listing order.
+    """
+    groups: list[list[tuple[int, Place]]] = []
+    for i in chain.events:
+        place = ctx.place(ctx.events[i].location)
+        if place is None or place.lat is None:
             continue
-        hours = _hours_between(ctx, ctx.events[a], ctx.events[b])
-        if km / hours > policy.max_speed_kmh:
-            return (
-                f"A move of {km:.0f} km in {hours * 60:.0f} minutes is faster than "
-                f"{policy.max_speed_kmh:.0f} km/h.",
-                [TimelineRef(a), TimelineRef(b)],
-            )
+        if groups and ctx.events[groups[-1][0][0]].occurred_at == ctx.events[i].occurred_at:
+            groups[-1].append((i, place))
+        else:
+            groups.append([(i, place)])
+    for n, group in enumerate(groups):
+        later = groups[n + 1] if n + 1 < len(groups) else []
+        pairs = [(x, y) for k, x in enumerate(group) for y in group[k + 1 :]] + [
+            (x, y) for x in group for y in later
+        ]
+        for (a, place_a), (b, place_b) in pairs:
+            problem = _too_fast(ctx, a, place_a, b, place_b)
+            if problem is not None:
+                return problem
     return None
 
 
-def _distance(ctx: Context, a: Event, b: Event) -> float | None:
-    pa, pb = ctx.place(a.location), ctx.place(b.location)
-    if pa is None or pb is None:
+def _too_fast(ctx: Context, a: int, pa: Place, b: int, pb: Place) -> tuple[str, list[TimelineRef]] | None:
+    policy = ctx.policy
+    km = distance_km(pa, pb)
+    if km is None or km < policy.min_checked_distance_km:
         return None
-    return distance_km(pa, pb)
+    hours = _hours_between(ctx, ctx.events[a], ctx.events[b])
+    if km / hours <= policy.max_speed_kmh:
+        return None
+    first, second = sorted((a, b))
+    return (
+        f"A move of {km:.0f} km in {hours * 60:.0f} minutes is faster than {policy.max_speed_kmh:.0f} km/h.",
+        [TimelineRef(first), TimelineRef(second)],
+    )
 
 
 def _hours_between(ctx: Context, a: Event, b: Event) -> float:

@@ -20,7 +20,8 @@ def tracking_numbers(ctx: Context) -> Iterator[Finding]:
         if result.status == "invalid":
             yield finding(
                 "TRACKING_NUMBER_INVALID",
-                f"{shipment.tracking_number[:40]!r} has the form of a {shipment.carrier} number but its check "
+                f"{shipment.tracking_number[:40]!r} has the form of a {shipment.carrier} number but its "
+                "check "
                 "digit is wrong.",
                 where,
                 shipment.pointer,
@@ -39,10 +40,14 @@ def tracking_origin(ctx: Context) -> Iterator[Finding]:
     chain_of = {leg: chain for chain in ctx.chains for leg in chain.legs}
     for shipment in ctx.bundle.shipments:
         where = f"{shipment.pointer}/tracking_number"
-        if ctx.claimed_path == "direct_international" and numbers.s10_country(shipment.tracking_number) == MAINLAND:
+        if (
+            ctx.claimed_path == "direct_international"
+            and numbers.s10_country(shipment.tracking_number) == MAINLAND
+        ):
             yield finding(
                 "TRACKING_ORIGIN_MISMATCH",
-                "The UPU S10 number was issued in Mainland China (suffix CN) on a direct-from-overseas claim.",
+                "The UPU S10 number was issued in Mainland China (suffix CN) on a direct-from-overseas "
+                "claim.",
                 [PointerRef(where)],
                 shipment.pointer,
             )
