@@ -75,7 +75,9 @@ def run_cli(*args: str, stdin: bytes = b"") -> CliResult:
     """Run ``trace-verify`` in-process, as a user would, capturing its streams and exit status."""
     from trace_verify.cli import main
 
-    out, err = io.StringIO(), io.StringIO()
+    out_bytes, err_bytes = io.BytesIO(), io.BytesIO()
+    out = io.TextIOWrapper(out_bytes, encoding="utf-8", write_through=True)
+    err = io.TextIOWrapper(err_bytes, encoding="utf-8", write_through=True)
     fake_in = io.TextIOWrapper(io.BytesIO(stdin), encoding="utf-8")
     saved = sys.stdout, sys.stderr, sys.stdin
     sys.stdout, sys.stderr, sys.stdin = out, err, fake_in
@@ -84,5 +86,7 @@ def run_cli(*args: str, stdin: bytes = b"") -> CliResult:
     except SystemExit as exc:
         status = int(exc.code or 0)
     finally:
+        out.flush()
+        err.flush()
         sys.stdout, sys.stderr, sys.stdin = saved
-    return CliResult(status, out.getvalue(), err.getvalue())
+    return CliResult(status, out_bytes.getvalue().decode("utf-8"), err_bytes.getvalue().decode("utf-8"))

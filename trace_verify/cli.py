@@ -102,11 +102,10 @@ def cmd_verify(args: argparse.Namespace, settings: Settings) -> int:
 
 def _verify_jsonl(service: VerificationService, path: str, now: datetime, limit: int) -> int:
     failed = False
-    out = sys.stdout
+    out = sys.stdout.buffer
     for outcome in service.verify_lines(_lines(path, limit), now):
         failed = failed or not outcome.ok
-        out.write(outcome.text)
-        out.write("\n")
+        out.write(outcome.data + b"\n")
     out.flush()
     return EXIT_SOME_FAILED if failed else EXIT_OK
 

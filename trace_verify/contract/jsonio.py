@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
+
+import orjson
 
 from trace_verify.errors import InputError
 from trace_verify.strictjson import StrictJsonError, loads
@@ -18,7 +19,10 @@ def strict_loads(raw: bytes | str) -> Any:
 
 
 def dumps(obj: Any, *, pretty: bool = False) -> str:
-    """Output JSON: UTF-8 text, never NaN."""
-    if pretty:
-        return json.dumps(obj, ensure_ascii=False, indent=2, allow_nan=False)
-    return json.dumps(obj, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    """Output JSON as text (see :func:`dumps_bytes`)."""
+    return dumps_bytes(obj, pretty=pretty).decode("utf-8")
+
+
+def dumps_bytes(obj: Any, *, pretty: bool = False) -> bytes:
+    """Output JSON as UTF-8 bytes, compact or indented; verdicts hold no floats, so no NaN can appear."""
+    return orjson.dumps(obj, option=orjson.OPT_INDENT_2 if pretty else 0)

@@ -14,9 +14,9 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any, cast
 
-from fastjsonschema import JsonSchemaValueException
+import jsonschema_rs
 
-from trace_verify.contract.schemas import parse_rfc3339, validator
+from trace_verify.contract.schemas import rfc3339_or_none, validator
 from trace_verify.domain.bundle import (
     Address,
     Bundle,
@@ -45,44 +45,37 @@ Json = Mapping[str, Any]
 def read_bundle(obj: Any) -> Bundle:
     """Validate a decoded JSON value and build the typed bundle; raises :class:`InputError`."""
     try:
-        validator("bundle")(obj)
-    except JsonSchemaValueException as exc:
+        validator("bundle").validate(obj)
+    except jsonschema_rs.ValidationError as exc:
         raise schema_error(exc, "INVALID_BUNDLE") from None
     return _BundleBuilder(obj).build()
 
 
-def schema_error(exc: JsonSchemaValueException, code: str) -> InputError:
+def schema_error(exc: jsonschema_rs.ValidationError, code: str) -> InputError:
     """Translate the validator's first error into the contract's error, with its pointer."""
-    path: list[str | int] = list(exc.path[1:]) if exc.path else []
-    definition = exc.definition if isinstance(exc.definition, dict) else {}
-    if exc.rule == "additionalProperties" and isinstance(exc.value, dict):
-        allowed = set(definition.get("properties", {}))
-        unknown = sorted(k for k in exc.value if k not in allowed)
-        field = unknown[0] if unknown else ""
+    path: list[str | int] = list(exc.instance_path)
+    kind = exc.kind
+    name = getattr(kind, "name", "")
+    if name == "additionalProperties":
+        field = str(sorted(kind.unexpected)[0])
         return InputError("UNKNOWN_FIELD", f"unknown field {field[:60]!r}", pointer_of([*path, field]))
-    if exc.rule == "required" and isinstance(exc.value, dict):
-        missing = sorted(k for k in definition.get("required", []) if k not in exc.value)
-        field = missing[0] if missing else ""
-        return InputError(code, "required field is missing", pointer_of([*path, field]))
-    return InputError(code, _describe(exc.rule, definition), pointer_of(path))
+    if name == "required":
+        return InputError(code, "required field is missing", pointer_of([*path, str(kind.property)]))
+    return InputError(code, _describe(name, kind), pointer_of(path))
 
 
-def _describe(rule: str | None, definition: dict[str, Any]) -> str:
-    if rule == "type":
-        kinds = definition.get("type")
-        wanted = " or ".join(kinds) if isinstance(kinds, list) else str(kinds)
-        return f"must be {wanted}"
-    if rule == "enum":
-        return "must be one of " + ", ".join(map(str, definition.get("enum", [])))
-    if rule == "const":
-        return f"must be {definition.get('const')!r}"
-    if rule == "format":
-        return "must be an RFC 3339 date-time with an offset (Z or ±hh:mm)"
-    if rule == "pattern":
-        return _PATTERN_MESSAGES.get(definition.get("pattern", ""), "has the wrong form")
-    if rule in ("minimum", "maximum", "minLength", "minItems", "maxItems"):
-        return f"violates {rule} {definition.get(rule)}"
-    return f"is invalid ({rule})"
+def _describe(name: str, kind: Any) -> str:
+    if name == "type":
+        return "must be " + " or ".join(map(str, kind.types))
+    if name == "enum":
+        return "must be one of " + ", ".join(map(str, kind.options))
+    if name == "pattern":
+        return _PATTERN_MESSAGES.get(kind.pattern, "has the wrong form")
+    if name in ("minimum", "maximum", "minLength", "maxLength", "minItems", "maxItems"):
+        return f"violates {name} {kind.limit}"
+    if name in ("oneOf", "oneOfNotValid", "oneOfMultipleValid", "anyOf"):
+        return "matches none of the allowed shapes"
+    return f"is invalid ({name or 'schema'})"
 
 
 _PATTERN_MESSAGES = {
@@ -118,12 +111,12 @@ class _BundleBuilder:
 
     @staticmethod
     def time(value: str, where: str) -> datetime:
-        try:
-            return parse_rfc3339(value)
-        except ValueError:
+        moment = rfc3339_or_none(value)
+        if moment is None:
             raise InputError(
-                "INVALID_BUNDLE", "must be a real RFC 3339 date-time with an offset", where
-            ) from None
+                "INVALID_BUNDLE", "must be a real RFC 3339 date-time with an offset (Z or ±hh:mm)", where
+            )
+        return moment
 
     def opt_time(self, value: str | None, where: str) -> datetime | None:
         return None if value is None else self.time(value, where)

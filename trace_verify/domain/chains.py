@@ -86,10 +86,22 @@ def _chain(members: list[int], links: set[tuple[int, int]], timeline: Timeline) 
         pick = ready[0] if ready else remaining[0]
         ordered.append(pick)
         remaining.remove(pick)
-    indexes = sorted(
-        {ix for m in members for ix in timeline.by_shipment[m]}, key=lambda i: canonical(timeline, i)
-    )
-    return Chain(tuple(ordered), tuple(indexes))
+    indexes = sorted({ix for m in members for ix in timeline.by_shipment[m]})
+    return Chain(tuple(ordered), _untie(timeline, indexes))
+
+
+def _untie(timeline: Timeline, indexes: list[int]) -> tuple[int, ...]:
+    """Timeline order (by time already), with simultaneous events put in :func:`canonical` order."""
+    events = timeline.events
+    out: list[int] = []
+    run: list[int] = []
+    for i in indexes:
+        if run and events[run[0]].occurred_at != events[i].occurred_at:
+            out.extend(sorted(run, key=lambda k: canonical(timeline, k)) if len(run) > 1 else run)
+            run = []
+        run.append(i)
+    out.extend(sorted(run, key=lambda k: canonical(timeline, k)) if len(run) > 1 else run)
+    return tuple(out)
 
 
 _MILESTONE_RANK = {name: rank for rank, name in enumerate(MILESTONES)}

@@ -80,19 +80,13 @@ class Context:
         self.now = now
         self.policy = policy
         self.ref = reference
+        self.timeline: Timeline = build_timeline(bundle.shipments)
+        self.events: tuple[Event, ...] = self.timeline.events
         self._places: dict[tuple[str | None, str | None, str | None], Place | None] = {}
         #: Results rules share (e.g. the path assessment), computed by the first rule that needs them.
         self.memo: dict[str, object] = {}
 
     # -- events ----------------------------------------------------------------------------------
-
-    @cached_property
-    def timeline(self) -> Timeline:
-        return build_timeline(self.bundle.shipments)
-
-    @property
-    def events(self) -> tuple[Event, ...]:
-        return self.timeline.events
 
     @cached_property
     def chains(self) -> tuple[Chain, ...]:

@@ -122,6 +122,10 @@ def fold(text: str) -> str:
     return folded
 
 
+#: Most answers :meth:`Gazetteer.resolve` keeps (a few MB at most).
+_MEMO_LIMIT = 20_000
+
+
 class Gazetteer:
     """Resolves place names; see the module docstring for the contract."""
 
@@ -137,6 +141,9 @@ class Gazetteer:
         self._places = lines.offsets("places")
         self._names = lines.offsets("names")
         self._rows: dict[int, _Row] = {}
+        #: Answers already given. Carrier place names repeat endlessly across shipments, and a
+        #: lookup walks the index, so the bulk path would spend most of its time here without it.
+        self._memo: dict[tuple[str, str | None, str | None], Place | None] = {}
 
     @classmethod
     def from_path(cls, path: str) -> Gazetteer:
@@ -154,8 +161,20 @@ class Gazetteer:
         ``country`` may be an ISO code or a carrier's country name; one that cannot be read is
         treated as absent. ``region`` (a Chinese province or US state) only narrows a choice.
         """
-        if not city or not city.strip():
+        if not city:
             return None
+        key = (city, country, region)
+        try:
+            return self._memo[key]
+        except KeyError:
+            pass
+        place = self._resolve_uncached(city, country, region) if city.strip() else None
+        if len(self._memo) >= _MEMO_LIMIT:
+            self._memo.clear()  # bounded memory; a hostile stream of names cannot grow it
+        self._memo[key] = place
+        return place
+
+    def _resolve_uncached(self, city: str, country: str | None, region: str | None) -> Place | None:
         cc = self.country_code(country)
         place = self._resolve_name(city, cc, region)
         if place is None and _SPLIT.search(city):

@@ -62,6 +62,7 @@ class BondedZones:
 
     def __init__(self, zones: list[BondedZone]) -> None:
         self._zones = {z.id: z for z in zones}
+        self._memo: dict[str, BondedZone | None] = {}
         by_name: dict[str, BondedZone | None] = {}
         for zone in zones:
             for name in zone.names:
@@ -80,6 +81,17 @@ class BondedZones:
         nothing matches or two zones' names of the same length are found."""
         if not text or self._pattern is None:
             return None
+        try:
+            return self._memo[text]
+        except KeyError:
+            pass
+        zone = self._match(text)
+        if len(self._memo) >= 10_000:
+            self._memo.clear()  # bounded: facility names are open-ended
+        self._memo[text] = zone
+        return zone
+
+    def _match(self, text: str) -> BondedZone | None:
         key = fold(text)
         exact = self._by_name.get(key)
         if exact is not None:

@@ -29,13 +29,20 @@ def build_timeline(shipments: tuple[Shipment, ...]) -> Timeline:
     ]
     keyed.sort(key=lambda item: (item[0], item[1], item[2]))
     events: list[Event] = []
-    seen: dict[tuple[object, ...], int] = {}
     per_shipment: list[list[int]] = [[] for _ in shipments]
-    for _, s_index, _, event in keyed:
-        key = event.dedup_key()
-        index = seen.get(key)
-        if index is None:
-            index = seen[key] = len(events)
+    # Duplicates share their instant, so keys are only compared within a run of equal times:
+    # the common case (every event at its own instant) builds no key at all.
+    run_start = 0
+    run_keys: dict[tuple[object, ...], int] | None = None
+    for moment, s_index, _, event in keyed:
+        index = len(events)
+        if events and events[-1].occurred_at == moment:
+            if run_keys is None:
+                run_keys = {events[k].dedup_key(): k for k in range(run_start, len(events))}
+            index = run_keys.setdefault(event.dedup_key(), len(events))
+        else:
+            run_start, run_keys = len(events), None
+        if index == len(events):
             events.append(event)
         if not per_shipment[s_index] or per_shipment[s_index][-1] != index:
             per_shipment[s_index].append(index)

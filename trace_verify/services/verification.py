@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from trace_verify.contract.jsonio import dumps, strict_loads
+from trace_verify.contract.jsonio import dumps_bytes, strict_loads
 from trace_verify.contract.reader import read_bundle
 from trace_verify.contract.writer import verdict_to_json
 from trace_verify.domain.bundle import Bundle
@@ -29,7 +29,7 @@ class JsonlOutcome:
     """One line of a ``--jsonl`` run: a verdict or an error, already serialised."""
 
     line: int
-    text: str
+    data: bytes
     ok: bool
 
 
@@ -80,7 +80,7 @@ class VerificationService:
                     raise raw
                 if not raw.strip():
                     continue
-                text = dumps(self.verify_bytes(raw, now))
-                yield JsonlOutcome(number, text, True)
+                data = dumps_bytes(self.verify_bytes(raw, now))
+                yield JsonlOutcome(number, data, True)
             except InputError as exc:
-                yield JsonlOutcome(number, dumps({"line": number, **exc.to_json()}), False)
+                yield JsonlOutcome(number, dumps_bytes({"line": number, **exc.to_json()}), False)

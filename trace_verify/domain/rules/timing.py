@@ -11,9 +11,10 @@ from trace_verify.domain.model import Event
 from trace_verify.domain.places import Place, distance_km
 from trace_verify.domain.verdict import Finding, TimelineRef
 
+#: Milestones that cannot precede a departure from the origin country.
 _ORDER_RULES = (
-    ("delivered", "departed_origin", "delivered before it departed from the origin country"),
-    ("arrived_destination_country", "departed_origin", "arrived in the destination country before departing"),
+    ("delivered", "delivered before it departed from the origin country"),
+    ("arrived_destination_country", "arrived in the destination country before departing"),
 )
 
 
@@ -27,12 +28,17 @@ def timeline_impossible(ctx: Context) -> Iterator[Finding]:
 
 
 def _order_problem(ctx: Context, chain: Chain) -> tuple[str, list[TimelineRef]] | None:
-    for early_milestone, late_milestone, text in _ORDER_RULES:
-        early = [i for i in chain.events if ctx.events[i].milestone == early_milestone]
-        late = [i for i in chain.events if ctx.events[i].milestone == late_milestone]
-        for e in early:
-            for later in late:
-                if ctx.surely_ordered(ctx.events[e], ctx.events[later]):
+    events = ctx.events
+    by_milestone: dict[str, list[int]] = {}
+    for i in chain.events:
+        by_milestone.setdefault(events[i].milestone, []).append(i)
+    departures = by_milestone.get("departed_origin")
+    if not departures:
+        return None
+    for early_milestone, text in _ORDER_RULES:
+        for e in by_milestone.get(early_milestone, ()):
+            for later in departures:
+                if ctx.surely_ordered(events[e], events[later]):
                     return f"The parcel {text}.", [TimelineRef(e), TimelineRef(later)]
     return None
 
@@ -43,30 +49,48 @@ def _speed_problem(ctx: Context, chain: Chain) -> tuple[str, list[TimelineRef]] 
     Events without a resolvable place are passed over (they say nothing of distance), and events of
     the same instant are compared all with all, so the outcome never depends on listing order.
     """
+    events = ctx.events
     groups: list[list[tuple[int, Place]]] = []
+    last_time = None
     for i in chain.events:
-        place = ctx.place(ctx.events[i].location)
+        place = ctx.place(events[i].location)
         if place is None or place.lat is None:
             continue
-        if groups and ctx.events[groups[-1][0][0]].occurred_at == ctx.events[i].occurred_at:
+        moment = events[i].occurred_at
+        if moment == last_time:
             groups[-1].append((i, place))
         else:
             groups.append([(i, place)])
+            last_time = moment
     for n, group in enumerate(groups):
-        later = groups[n + 1] if n + 1 < len(groups) else []
-        pairs = [(x, y) for k, x in enumerate(group) for y in group[k + 1 :]] + [
-            (x, y) for x in group for y in later
-        ]
-        for (a, place_a), (b, place_b) in pairs:
-            problem = _too_fast(ctx, a, place_a, b, place_b)
-            if problem is not None:
-                return problem
+        later = groups[n + 1] if n + 1 < len(groups) else ()
+        for k, (a, place_a) in enumerate(group):
+            for b, place_b in (*group[k + 1 :], *later):
+                if place_a.key != place_b.key:
+                    problem = _too_fast(ctx, a, place_a, b, place_b)
+                    if problem is not None:
+                        return problem
     return None
+
+
+#: Distances between place keys already computed (places repeat across shipments); bounded.
+_DISTANCES: dict[tuple[str, str], float | None] = {}
+
+
+def _distance(pa: Place, pb: Place) -> float | None:
+    if pa.key == pb.key:
+        return 0.0
+    key = (pa.key, pb.key)
+    if key not in _DISTANCES:
+        if len(_DISTANCES) > 50_000:
+            _DISTANCES.clear()
+        _DISTANCES[key] = distance_km(pa, pb)
+    return _DISTANCES[key]
 
 
 def _too_fast(ctx: Context, a: int, pa: Place, b: int, pb: Place) -> tuple[str, list[TimelineRef]] | None:
     policy = ctx.policy
-    km = distance_km(pa, pb)
+    km = _distance(pa, pb)
     if km is None or km < policy.min_checked_distance_km:
         return None
     hours = _hours_between(ctx, ctx.events[a], ctx.events[b])
