@@ -54,7 +54,7 @@ def read_bundle(obj: Any) -> Bundle:
 def schema_error(exc: jsonschema_rs.ValidationError, code: str) -> InputError:
     """Translate the validator's first error into the contract's error, with its pointer."""
     path: list[str | int] = list(exc.instance_path)
-    kind = exc.kind
+    kind: Any = exc.kind  # one class per keyword, each with its own attributes
     name = getattr(kind, "name", "")
     if name == "additionalProperties":
         field = str(sorted(kind.unexpected)[0])

@@ -92,6 +92,7 @@ class BondedZones:
         return zone
 
     def _match(self, text: str) -> BondedZone | None:
+        assert self._pattern is not None  # checked by match()
         key = fold(text)
         exact = self._by_name.get(key)
         if exact is not None:
