@@ -1,0 +1,351 @@
+"""Kuaidi100 real-time query responses and subscription pushes → normalized events (pure).
+
+Wire formats (carriers.md §6.3; Kuaidi100's documentation and its official demo SDK
+``kuaidi100-api/java-demo`` ``QueryTrackResp`` / ``QueryTrackData`` / ``SubscribePushParamResp``):
+
+* query answer ``{"message", "nu", "ischeck", "condition", "com", "status", "state", "data": [{"time",
+  "ftime", "context", "location", "areaCode", "areaName", "status", "statusCode"}], "routeInfo"}``
+  (``area*`` and ``status`` only with ``resultv2``), newest first unless ``order=asc``;
+* query refusal ``{"result": false, "returnCode": "500", "message": "查询无结果，请隔段时间再查"}``;
+* push: a form POST ``param=<JSON>&sign=…`` whose JSON is ``{"status": "polling|shutdown|abort|updateall",
+  "billstatus", "message", "autoCheck", "comOld", "comNew", "lastResult": {query answer},
+  "destResult": {query answer of the destination country's carrier, interCom=1 only}}``. The raw form
+  body and the bare ``param`` JSON are both read.
+
+Times are Beijing time without an offset (``carrier_timezone`` Asia/Shanghai, the carrier's documented
+zone). The city comes from ``areaName`` / ``areaCode`` (GB/T 2260) when present, else from the
+leading ``[深圳市]`` / ``【深圳市】`` of the text when the gazetteer knows it (otherwise that bracket names a
+facility). Each event keeps the courier that scanned it (the result's ``com``) as ``operator``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import Any, Final, Protocol
+from urllib.parse import parse_qs
+
+from carriers._time import parse_timestamp, resolve_time
+from carriers.base import MAX_DOCUMENT_BYTES, load_json
+from carriers.kuaidi100 import codes
+from trace_verify.domain.documents import (
+    CarrierErrorCode,
+    CarrierMessage,
+    DocumentRejected,
+    ParsedShipment,
+    ParseResult,
+)
+from trace_verify.domain.model import Event, Handover, Location, Milestone, TimeBasis
+from trace_verify.domain.places import Place
+
+CARRIER: Final = "kuaidi100"
+FORMAT: Final = "Kuaidi100 JSON"
+#: Kuaidi100 documents its times as Beijing time (carriers.md §6.3; contract README "Timestamps").
+CARRIER_ZONE: Final = "Asia/Shanghai"
+MAX_MESSAGE: Final = 300
+
+#: ``returnCode`` of a refused query → contract error code. 500 ("查询无结果") is the documented
+#: not-found answer; 503 (signature check failed) and 601 (key expired / no quota) refuse the account.
+RETURN_CODES: Final[dict[str, CarrierErrorCode]] = {
+    "500": "not_found",
+    "503": "unauthorized",
+    "601": "unauthorized",
+}
+
+_LEADING_BRACKET = re.compile(r"^\s*[\[【](?P<name>[^\]】]{1,40})[\]】]")
+_AREA_CODE = re.compile(r"^(?P<cc>[A-Z]{2})(?P<digits>\d{6})\d*$")
+
+
+class PlaceIndex(Protocol):
+    """The part of the gazetteer this parser needs."""
+
+    def resolve(
+        self, city: str | None, country: str | None = None, region: str | None = None
+    ) -> Place | None: ...
+
+    def country_code(self, text: str | None) -> str | None: ...
+
+    def place(self, key: str) -> Place | None: ...
+
+
+def parse_document(data: bytes, places: PlaceIndex) -> ParseResult:
+    """Parse a query answer, a refusal or a push body; raise DocumentRejected for anything else."""
+    doc = _object(load_json(_json_bytes(data), FORMAT), "")
+    if "lastResult" in doc:
+        return _push(doc, places)
+    if "data" in doc or "nu" in doc:
+        shipment = _shipment([(_object(doc, ""), "")], places)
+        return ParseResult(CARRIER, shipments=(shipment,))
+    if "returnCode" in doc or doc.get("result") is False:
+        return ParseResult(CARRIER, errors=(_refusal(doc),))
+    raise _rejected("", "neither a query answer, a refusal nor a push body")
+
+
+def _json_bytes(data: bytes) -> bytes:
+    """The JSON document: the body itself, or the ``param`` field of a form-encoded push."""
+    if len(data) > MAX_DOCUMENT_BYTES:
+        raise DocumentRejected("DOCUMENT_UNSAFE", f"{FORMAT}: larger than {MAX_DOCUMENT_BYTES} bytes")
+    stripped = data.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if stripped.startswith(b"{") or (not stripped.startswith(b"param=") and b"&param=" not in stripped):
+        return data
+    try:
+        fields = parse_qs(stripped.decode("utf-8"), strict_parsing=True, max_num_fields=20)
+    except (UnicodeDecodeError, ValueError):
+        raise _rejected("", "not a form-encoded push") from None
+    params = fields.get("param", [])
+    if len(params) != 1:
+        raise _rejected("/param", "a push carries exactly one param field")
+    return params[0].encode("utf-8")
+
+
+# --- refusals and pushes ------------------------------------------------------------------------------
+
+
+def _refusal(doc: Mapping[str, Any]) -> CarrierMessage:
+    code = _scalar(doc, "returnCode", "")
+    message = _scalar(doc, "message", "") or f"Kuaidi100 refused the query (returnCode {code})"
+    return CarrierMessage(RETURN_CODES.get(code or "", "carrier_error"), None, message[:MAX_MESSAGE])
+
+
+def _push(doc: Mapping[str, Any], places: PlaceIndex) -> ParseResult:
+    """A subscription push: the origin result (``lastResult``) and, with interCom, ``destResult``."""
+    results = [(_object(doc["lastResult"], "/lastResult"), "/lastResult")]
+    if doc.get("destResult") is not None:
+        results.append((_object(doc["destResult"], "/destResult"), "/destResult"))
+    shipment = _shipment(results, places)
+    if shipment.events or _scalar(doc, "status", "") != "abort":
+        return ParseResult(CARRIER, shipments=(shipment,))
+    # "3天查询无记录" / "60天无变化": monitoring aborted without a single event — Kuaidi100 found nothing.
+    message = _scalar(doc, "message", "") or "Kuaidi100 stopped monitoring without any event"
+    return ParseResult(CARRIER, errors=(CarrierMessage("not_found", shipment.tracking_number, message),))
+
+
+# --- events -------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Scan:
+    """One ``data[]`` entry with its time, place and meaning, before the route settles customs sides."""
+
+    index: int
+    number: str
+    com: str | None
+    at: datetime
+    basis: TimeBasis
+    offset: int | None
+    location: Location
+    kind: codes.Kind
+    code: str | None
+    text: str
+
+
+def _shipment(results: Sequence[tuple[Mapping[str, Any], str]], places: PlaceIndex) -> ParsedShipment:
+    scans: list[_Scan] = []
+    numbers: list[str] = []
+    for raw, at in results:
+        number = _scalar(raw, "nu", at)
+        if not number:
+            raise _rejected(f"{at}/nu", "result has no tracking number")
+        numbers.append(number)
+        scans += _result_scans(raw, at, number, places, start=len(scans))
+    ordered = sorted(scans, key=lambda s: (s.at, s.index))
+    destination = _destination(ordered)
+    return ParsedShipment(numbers[0], tuple(_event(s, destination) for s in ordered))
+
+
+def _result_scans(
+    raw: Mapping[str, Any], at: str, number: str, places: PlaceIndex, start: int
+) -> list[_Scan]:
+    com = _scalar(raw, "com", at)
+    items = _list(raw, "data", at) if raw.get("data") is not None else []
+    scans = [
+        _scan(_object(item, f"{at}/data/{i}"), f"{at}/data/{i}", start + i, number, com, places)
+        for i, item in enumerate(items)
+    ]
+    state = codes.kind_of_code(_scalar(raw, "state", at))
+    if scans and state is not None:
+        newest = max(scans, key=lambda s: (s.at, -s.index))
+        if newest.kind == "unknown":  # the shipment's state speaks for its latest event
+            scans[scans.index(newest)] = replace(newest, kind=state)
+    return scans
+
+
+def _scan(
+    raw: Mapping[str, Any], at: str, index: int, number: str, com: str | None, places: PlaceIndex
+) -> _Scan:
+    stamp = _scalar(raw, "ftime", at) or _scalar(raw, "time", at)
+    if not stamp:
+        raise _rejected(f"{at}/ftime", "event has no time")
+    try:
+        local = parse_timestamp(stamp)
+    except ValueError:
+        raise _rejected(f"{at}/ftime", "not a 'YYYY-MM-DD HH:MM:SS' time") from None
+    resolved = resolve_time(local, carrier_zone=CARRIER_ZONE)
+    text = _scalar(raw, "context", at) or ""
+    status_code, status_name = _scalar(raw, "statusCode", at), _scalar(raw, "status", at)
+    return _Scan(
+        index=index,
+        number=number,
+        com=com,
+        at=resolved.occurred_at,
+        basis=resolved.time_basis,
+        offset=resolved.local_offset_minutes,
+        location=_location(raw, at, text, places),
+        kind=_kind(status_code, status_name, text),
+        code=status_code or status_name,
+        text=text,
+    )
+
+
+def _kind(status_code: str | None, status_name: str | None, text: str) -> codes.Kind:
+    """The event's code first; its text where the code is generic (在途) or absent; else unknown."""
+    coded = codes.kind_of_code(status_code) or codes.kind_of_name(status_name)
+    worded = codes.classify_text(text)
+    if coded in (None, "in_transit"):
+        return worded or coded or "unknown"
+    if coded == "customs_processing" and worded in ("customs_held", "import_cleared", "export_cleared"):
+        return worded
+    if coded == "import_cleared" and worded == "export_cleared":
+        return worded
+    return coded
+
+
+def _destination(scans: Sequence[_Scan]) -> str | None:
+    """Where the parcel ends: the country of the last delivery, else of the newest scan with one."""
+    delivered = [s.location.country for s in scans if s.kind == "delivered" and s.location.country]
+    if delivered:
+        return delivered[-1]
+    known = [s.location.country for s in scans if s.location.country]
+    return known[-1] if known else None
+
+
+def _milestone(scan: _Scan, destination: str | None) -> Milestone:
+    """Settle border and customs kinds by side: clearance outside the destination country is export."""
+    kind, country = scan.kind, scan.location.country
+    abroad = country is not None and destination is not None and country != destination
+    if kind == "handed_over":
+        return "in_transit"
+    if kind == "arrived_destination_country" and abroad:
+        return "in_transit"
+    if kind == "departed_origin" and country is not None and country == destination:
+        return "in_transit"
+    if abroad and kind == "import_cleared":
+        return "export_cleared"
+    if abroad and kind == "customs_processing":
+        return "in_transit"
+    return kind
+
+
+def _event(scan: _Scan, destination: str | None) -> Event:
+    return Event(
+        carrier=CARRIER,
+        tracking_number=scan.number,
+        occurred_at=scan.at,
+        milestone=_milestone(scan, destination),
+        location=scan.location,
+        description=scan.text,
+        time_basis=scan.basis,
+        local_offset_minutes=scan.offset,
+        carrier_code=scan.code,
+        handover_to=_handover(scan),
+        operator=scan.com,
+    )
+
+
+def _handover(scan: _Scan) -> Handover | None:
+    """State 7 (转投): the next leg, when the text names its number."""
+    if scan.kind != "handed_over":
+        return None
+    number = codes.handover_number(scan.text)
+    if number is None or number == scan.number:
+        return None
+    return Handover(tracking_number=number, carrier=codes.handover_carrier(scan.text))
+
+
+# --- places -------------------------------------------------------------------------------------------
+
+
+def _location(raw: Mapping[str, Any], at: str, text: str, places: PlaceIndex) -> Location:
+    """City, region and country from ``areaName``/``areaCode``, ``location``, or the text's bracket."""
+    area_country, area_place = _area_code(_scalar(raw, "areaCode", at), places)
+    region, city, named_country = _area_name(_scalar(raw, "areaName", at), places)
+    country = area_country or named_country
+    facility = None
+    if city is None:
+        city = _scalar(raw, "location", at) or None
+    place = area_place or (places.resolve(city, country) if city else None)
+    bracket = _LEADING_BRACKET.match(text)
+    if bracket is not None:
+        name = bracket["name"].strip()
+        named = places.resolve(name, country)
+        if named is not None and city is None:
+            city, place = name, named
+        elif named is None:
+            facility = name
+    if country is None and place is not None:
+        country = place.country
+    return Location(city=city, region=region, country=country, facility=facility)
+
+
+def _area_code(code: str | None, places: PlaceIndex) -> tuple[str | None, Place | None]:
+    """``CN440300000000`` → ("CN", Shenzhen): a country prefix and a GB/T 2260 division code."""
+    match = _AREA_CODE.match(code or "")
+    if match is None:
+        return None, None
+    country = places.country_code(match["cc"])
+    if country != "CN":
+        return country, None
+    digits = match["digits"]
+    for key in (digits, digits[:4] + "00", digits[:2] + "0000"):
+        place = places.place(f"CN-{key}")
+        if place is not None:
+            return country, place
+    return country, None
+
+
+def _area_name(name: str | None, places: PlaceIndex) -> tuple[str | None, str | None, str | None]:
+    """``"广东,深圳市,东城街道"`` → (region "广东", city "深圳市", None).
+
+    A leading country name ("美国,洛杉矶") is split off as the country.
+    """
+    parts = [p.strip() for p in (name or "").split(",") if p.strip()]
+    country = places.country_code(parts[0]) if parts else None
+    if country is not None and len(parts) > 1:
+        parts = parts[1:]
+    if not parts:
+        return None, None, country
+    if len(parts) == 1:
+        return None, parts[0], country
+    return parts[0], parts[1], country
+
+
+# --- typed access -------------------------------------------------------------------------------------
+
+
+def _rejected(pointer: str, message: str) -> DocumentRejected:
+    return DocumentRejected("DOCUMENT_UNREADABLE", f"{FORMAT}: {pointer or '/'}: {message}")
+
+
+def _object(value: Any, at: str) -> Mapping[str, Any]:
+    if not isinstance(value, dict):
+        raise _rejected(at, "expected an object")
+    return value
+
+
+def _list(parent: Mapping[str, Any], key: str, at: str) -> list[Any]:
+    value = parent.get(key)
+    if not isinstance(value, list):
+        raise _rejected(f"{at}/{key}", "expected an array")
+    return value
+
+
+def _scalar(parent: Mapping[str, Any], key: str, at: str) -> str | None:
+    """A string field; Kuaidi100 sends some numbers (``state``, ``status``) as JSON numbers too."""
+    value = parent.get(key)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        raise _rejected(f"{at}/{key}", "expected a string")
+    return str(value).strip()

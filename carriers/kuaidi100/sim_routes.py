@@ -1,0 +1,24 @@
+"""The simulator's Kuaidi100 route: the real-time query, answered from ``fixtures/carriers/kuaidi100``.
+
+Kuaidi100 authenticates by the ``sign`` inside the form, not by a header, so the route takes any caller
+(``auth="none"``); the unknown-number answer is Kuaidi100's documented refusal. The number sits inside the
+``param`` JSON: the route looks the fixture up by the whole ``param`` value (see
+``tests/carriers/test_kuaidi100_client.py``), until the simulator can read a field inside a form's JSON.
+"""
+
+from __future__ import annotations
+
+from carriers.simulator.routes import RouteSpec
+
+KUAIDI100_QUERY = RouteSpec(
+    carrier="kuaidi100",
+    method="POST",
+    path="/poll/query.do",
+    auth="none",
+    number_from="form:param",
+    not_found_status=200,
+    not_found_body='{"result":false,"returnCode":"500","message":"查询无结果，请隔段时间再查"}',
+    unauthorized_body='{"result":false,"returnCode":"503","message":"验证签名失败"}',
+)
+
+SIMULATOR_ROUTES = (KUAIDI100_QUERY,)
