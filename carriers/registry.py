@@ -11,12 +11,14 @@ from collections.abc import Iterable
 from typing import Final
 
 from carriers import dhl
+from carriers import canadapost
 from carriers.base import CarrierAdapter
 from trace_verify.domain.documents import DocumentRejected, ParseResult
 
 #: One line per adapter, in the order ``trace-verify carriers`` lists them.
 ADAPTERS: Final[tuple[CarrierAdapter, ...]] = (
     dhl.ADAPTER,  # DHL Shipment Tracking – Unified API
+    canadapost.ADAPTER,  # Canada Post VIS tracking XML
 )
 
 
