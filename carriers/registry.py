@@ -10,8 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Final
 
-from carriers import dhl
-from carriers import canadapost
+from carriers import canadapost, dhl
 from carriers.base import CarrierAdapter
 from trace_verify.domain.documents import DocumentRejected, ParseResult
 
