@@ -19,11 +19,14 @@ SIMULATOR_ROUTES = (
         not_found_status=404,
         not_found_body=(
             '{"httpCode":"404","httpMessage":"Not Found","moreInformation":"The item could not be found",'
-            '"errors":[{"errorCode":"E1142","errorDescription":"Barcode reference mailPieceId isn\'t recognised",'
+            '"errors":[{"errorCode":"E1142",'
+            '"errorDescription":"Barcode reference mailPieceId isn\'t recognised",'
             '"errorCause":"A mail item with that barcode cannot be located",'
             '"errorResolution":"Check barcode and resubmit"}]}'
         ),
-        unauthorized_body='{"httpCode":"401","httpMessage":"Unauthorized","moreInformation":"Client id not registered."}',
+        unauthorized_body=(
+            '{"httpCode":"401","httpMessage":"Unauthorized","moreInformation":"Client id not registered."}'
+        ),
         content_type="application/json",
     ),
 )
