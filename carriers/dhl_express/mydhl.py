@@ -171,15 +171,26 @@ def _service_area(raw: Mapping[str, Any], at: str, places: PlaceIndex) -> Servic
 
 
 def _offset(text: str | None, at: str) -> timezone | None:
-    """``"+09:00"`` (also ``"+9:00"``, ``"+0900"``) as a fixed offset, within the contract's ±14:00."""
+    try:
+        return parse_gmt_offset(text)
+    except ValueError as exc:
+        raise _rejected(f"{at}/GMTOffset", str(exc)) from None
+
+
+def parse_gmt_offset(text: str | None) -> timezone | None:
+    """``"+09:00"`` (also ``"+9:00"``, ``"-7:00"``, ``"+0900"``) as a fixed offset; None when empty.
+
+    Raises ValueError for other forms and for offsets beyond the contract's ±14:00. USPS writes its
+    ``GMTOffset`` the same way, so :mod:`carriers.usps.v3` uses this too.
+    """
     if not text or not text.strip():
         return None
     match = _OFFSET.match(text.strip())
     if match is None:
-        raise _rejected(f"{at}/GMTOffset", "not an offset like +09:00")
+        raise ValueError("not an offset like +09:00")
     minutes = int(match["hours"]) * 60 + int(match["minutes"])
     if minutes > MAX_OFFSET_MINUTES or int(match["minutes"]) >= 60:
-        raise _rejected(f"{at}/GMTOffset", "offset out of range")
+        raise ValueError("offset out of range")
     return timezone(timedelta(minutes=-minutes if match["sign"] == "-" else minutes))
 
 

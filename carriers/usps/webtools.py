@@ -1,0 +1,138 @@
+"""USPS Web Tools TrackV2 XML (``TrackFieldRequest`` with ``<Revision>1</Revision>``) → events (pure).
+
+Wire format (carriers.md §4.5; karrio-usps 2023.9.2 ``track_response`` schema; captured bodies in
+public client tests): ``<TrackResponse><TrackInfo ID="…">`` with ``Class``, ``MailTypeCode``,
+``OriginCity``/``OriginState``/``OriginZip``, ``OriginCountryCode``, ``DestinationCountryCode`` …,
+``TrackSummary`` (the latest event) and ``TrackDetail``* (older events, newest first), each with
+``EventTime`` ("9:24 am"), ``EventDate`` ("March 9, 2015"), ``Event``, ``EventCity``, ``EventState``,
+``EventZIPCode``, ``EventCountry``, ``EventCode``. No zone anywhere: the time is wall time at the
+event's place (``location_timezone``). ``EventTime`` is a 12-hour clock read with
+:func:`carriers._time.parse_clock` ("3:12 pm" is 15:12; karrio-usps 2023.9.2 reads it as 03:12).
+Some pre-shipment events come without ``EventTime``; their day is kept at 00:00 local time.
+
+Errors: per item ``<TrackInfo ID><Error><Number>-2147219283</Number><Description>…`` (not found /
+no status yet); request-level ``<Error><Number>80040B1A</Number><Description>Authorization
+failure…</Description><Source>USPSCOM::DoAuth</Source></Error>``.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+from typing import Final
+
+from lxml import etree
+
+from carriers._time import country_zone, parse_clock, resolve_time
+from carriers._xml import parse_xml
+from carriers.dhl_express.route import Scan, to_events
+from carriers.dhl_express.service_area import PlaceIndex
+from carriers.usps import codes
+from carriers.usps.places import resolve_usps_place
+from trace_verify.domain.documents import (
+    CarrierErrorCode,
+    CarrierMessage,
+    DocumentRejected,
+    ParsedShipment,
+    ParseResult,
+)
+
+CARRIER: Final = "usps"
+FORMAT: Final = "USPS Web Tools TrackV2 XML"
+MAX_MESSAGE: Final = 300
+#: Item errors that mean "USPS has nothing for this number" (captured bodies: "could not locate the
+#: tracking information", "A status update is not yet available").
+NOT_FOUND_NUMBERS: Final = frozenset({"-2147219283", "-2147219302"})
+#: Request errors that mean the USERID was refused (``USPSCOM::DoAuth``).
+UNAUTHORIZED_NUMBERS: Final = frozenset({"80040B1A"})
+
+
+def parse_webtools(data: bytes, places: PlaceIndex) -> ParseResult:
+    """Parse one TrackV2 answer; raise DocumentRejected when it is not one."""
+    root = parse_xml(data)
+    if root.tag == "Error":
+        return ParseResult(CARRIER, errors=(_error(root, None),))
+    if root.tag != "TrackResponse":
+        raise _rejected(f"root element is {str(root.tag)[:40]!r}, not TrackResponse")
+    shipments: list[ParsedShipment] = []
+    errors: list[CarrierMessage] = []
+    for info in root.iterchildren("TrackInfo"):
+        number = (info.get("ID") or "").strip() or None
+        error = info.find("Error")
+        if error is not None:
+            errors.append(_error(error, number))
+        elif number is None:
+            raise _rejected("TrackInfo without an ID")
+        else:
+            shipments.append(_shipment(number, info, places))
+    return ParseResult(CARRIER, shipments=tuple(shipments), errors=tuple(errors))
+
+
+def _error(error: etree._Element, number: str | None) -> CarrierMessage:
+    code_text = (error.findtext("Number") or "").strip().upper()
+    description = " ".join((error.findtext("Description") or "").split())
+    code: CarrierErrorCode = "carrier_error"
+    if code_text in NOT_FOUND_NUMBERS:
+        code = "not_found"
+    elif code_text in UNAUTHORIZED_NUMBERS:
+        code = "unauthorized"
+    return CarrierMessage(code, number, (description or f"USPS error {code_text}")[:MAX_MESSAGE])
+
+
+def _shipment(number: str, info: etree._Element, places: PlaceIndex) -> ParsedShipment:
+    origin = _country(info.findtext("OriginCountryCode"), places)
+    if origin is None and (info.findtext("OriginZip") or info.findtext("MailTypeCode") == "DM"):
+        origin = "US"
+    destination = _country(info.findtext("DestinationCountryCode"), places)
+    if destination is None and info.findtext("MailTypeCode") == "DM":
+        destination = "US"
+    elements = [*info.iterchildren("TrackSummary"), *info.iterchildren("TrackDetail")]
+    scans = [_scan(i, element, places) for i, element in enumerate(elements)]
+    return ParsedShipment(number, to_events(CARRIER, number, scans, origin, destination))
+
+
+def _scan(index: int, element: etree._Element, places: PlaceIndex) -> Scan:
+    if len(element) == 0:
+        raise _rejected("a text-only TrackSummary/TrackDetail (Revision 0) has no event fields")
+    wall = _wall_time(_field(element, "EventDate"), _field(element, "EventTime"), index)
+    place = resolve_usps_place(
+        _field(element, "EventCity"), _field(element, "EventState"), _field(element, "EventZIPCode"),
+        _field(element, "EventCountry"), places,
+    )  # fmt: skip
+    zone = place.zone or country_zone(place.location.country, wall)
+    resolved = resolve_time(wall, place_zone=zone)
+    code, text = _field(element, "EventCode"), _field(element, "Event")
+    return Scan(
+        index=index,
+        at=resolved.occurred_at,
+        basis=resolved.time_basis,
+        offset=resolved.local_offset_minutes,
+        location=place.location,
+        kind=codes.classify(code, text),
+        code=code,
+        description=text or code or "",
+    )
+
+
+def _wall_time(date: str | None, clock: str | None, index: int) -> datetime:
+    if not date:
+        raise _rejected(f"event {index} has no EventDate")
+    try:
+        day = datetime.strptime(date, "%B %d, %Y")
+        at = parse_clock(clock) if clock else time(0, 0)
+    except ValueError:
+        raise _rejected(f"event {index}: EventDate/EventTime not like 'May 5, 2026' / '3:12 pm'") from None
+    return datetime.combine(day.date(), at)
+
+
+def _field(element: etree._Element, name: str) -> str | None:
+    text = " ".join((element.findtext(name) or "").split())
+    return text or None
+
+
+def _country(text: str | None, places: PlaceIndex) -> str | None:
+    code = places.country_code(text.strip()) if text and text.strip() else None
+    return code if code and len(code) == 2 else None
+
+
+def _rejected(message: str) -> DocumentRejected:
+    return DocumentRejected("DOCUMENT_UNREADABLE", f"{FORMAT}: {message}")
