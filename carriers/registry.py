@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Final
 
-from carriers import canadapost, dhl, epcis
+from carriers import canadapost, dhl, dhl_express, epcis, usps
 from carriers.base import CarrierAdapter
 from trace_verify.domain.documents import DocumentRejected, ParseResult
 
@@ -19,6 +19,8 @@ ADAPTERS: Final[tuple[CarrierAdapter, ...]] = (
     dhl.ADAPTER,  # DHL Shipment Tracking – Unified API
     canadapost.ADAPTER,  # Canada Post VIS tracking XML
     epcis.ADAPTER,  # GS1 EPCIS 2.0 documents, XML and JSON-LD
+    dhl_express.ADAPTER,  # DHL Express: MyDHL API JSON and XML-PI
+    usps.ADAPTER,  # USPS Tracking API v3 JSON and Web Tools TrackV2 XML
 )
 
 
