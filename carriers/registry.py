@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Final
 
-from carriers import canadapost, dhl, dhl_express, epcis, usps
+from carriers import canadapost, dhl, dhl_express, epcis, royalmail, usps
 from carriers.base import CarrierAdapter
 from trace_verify.domain.documents import DocumentRejected, ParseResult
 
@@ -18,6 +18,7 @@ from trace_verify.domain.documents import DocumentRejected, ParseResult
 ADAPTERS: Final[tuple[CarrierAdapter, ...]] = (
     dhl.ADAPTER,  # DHL Shipment Tracking – Unified API
     canadapost.ADAPTER,  # Canada Post VIS tracking XML
+    royalmail.ADAPTER,  # Royal Mail Tracking API v2
     epcis.ADAPTER,  # GS1 EPCIS 2.0 documents, XML and JSON-LD
     dhl_express.ADAPTER,  # DHL Express: MyDHL API JSON and XML-PI
     usps.ADAPTER,  # USPS Tracking API v3 JSON and Web Tools TrackV2 XML
