@@ -1,0 +1,359 @@
+"""UPS Track API v1 JSON → normalized events (pure).
+
+Wire format (UPS OpenAPI ``Tracking.yaml``, carriers.md §4.1): ``{"trackResponse": {"shipment":
+[{"inquiryNumber", "package": [{"trackingNumber", "packageAddress": [{"type": "ORIGIN" |
+"DESTINATION", "address"}], "alternateTrackingNumber", "activity": [{"date": "YYYYMMDD", "time":
+"HHMMSS", "gmtDate", "gmtTime", "gmtOffset", "location": {"address": {"city", "stateProvince",
+"postalCode", "country", "countryCode"}, "slic"}, "status": {"type", "code", "statusCode",
+"description"}}]}], "warnings": [{"code", "message"}]}]}}`` with activities newest first; or an error
+body ``{"response": {"errors": [{"code", "message"}]}}``. An unknown number is an HTTP 200 whose
+shipment has no package and the warning ``TW0001`` (UPS-API/api-documentation#102, #166).
+
+What karrio gets wrong and this module gets right (carriers.md §3.4, §4.1, §7):
+
+* karrio drops ``gmtDate`` / ``gmtTime`` / ``gmtOffset`` and labels the local ``date`` + ``time`` UTC.
+  Here the UTC field wins (``carrier_utc``) and ``gmtOffset`` is kept as the reported offset; a local
+  time without them is resolved through the scan's place (``location_timezone``). ``gmtTime`` comes as
+  ``"20:04:35"`` in real responses and as ``"74700"`` (no leading zero) in the OpenAPI; both are read.
+* ``OT`` (out for delivery) and ``OR`` (origin scan) are not ``in_transit``: the activity ``code`` is
+  read before the ``type``; customs exceptions are customs milestones, not a generic hold.
+* Each event keeps its ISO country; border crossings and export / import clearance are settled from
+  the route (:mod:`carriers.ups.route`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta, timezone
+from typing import Any, Final, Protocol
+
+from carriers._time import MAX_OFFSET_MINUTES, ResolvedTime, country_zone, resolve_time
+from carriers.base import load_json
+from carriers.ups import codes
+from carriers.ups.route import Kind, Step, settle
+from trace_verify.domain.documents import (
+    CarrierErrorCode,
+    CarrierMessage,
+    DocumentRejected,
+    ParsedShipment,
+    ParseResult,
+)
+from trace_verify.domain.model import Event, Handover, Location
+from trace_verify.domain.places import Place
+
+CARRIER: Final = "ups"
+FORMAT: Final = "UPS Track API JSON"
+#: Carrier error messages are the carrier's own words, kept short.
+MAX_MESSAGE: Final = 300
+
+_DATE = re.compile(r"(\d{4})(\d{2})(\d{2})", re.ASCII)
+_CLOCK = re.compile(r"(\d{1,2}):?(\d{2}):?(\d{2})", re.ASCII)
+_OFFSET = re.compile(r"([+-])(\d{2}):?(\d{2})", re.ASCII)
+_ALPHA2 = re.compile(r"[A-Z]{2}", re.ASCII)
+_NOT_FOUND = re.compile(r"not found|no tracking information", re.IGNORECASE)
+_RATE = re.compile(r"too many requests|rate limit|quota", re.IGNORECASE)
+_AUTH = re.compile(r"authenticat|authori[sz]|access license|client ?id|token", re.IGNORECASE)
+
+
+class PlaceIndex(Protocol):
+    """The part of the gazetteer (``trace_verify.domain.places``) this parser needs."""
+
+    def resolve(
+        self, city: str | None, country: str | None = None, region: str | None = None
+    ) -> Place | None:
+        """The place called ``city`` in ``country``; None when unknown or ambiguous."""
+        ...
+
+    def country_code(self, text: str | None) -> str | None:
+        """ISO alpha-2 for a carrier's country name or code."""
+        ...
+
+
+def parse_document(data: bytes, places: PlaceIndex) -> ParseResult:
+    """Parse one UPS Track API response body; raise DocumentRejected when it is not one."""
+    doc = load_json(data, FORMAT)
+    if not isinstance(doc, dict):
+        raise _rejected("", "top level is not a JSON object")
+    if "trackResponse" in doc:
+        return _track_response(_object(doc["trackResponse"], "/trackResponse"), places)
+    if "response" in doc:
+        return ParseResult(CARRIER, errors=_error_body(_object(doc["response"], "/response")))
+    raise _rejected("", "neither a trackResponse nor an error response")
+
+
+# --- error bodies and warnings -----------------------------------------------------------------------
+
+
+def _error_body(raw: Mapping[str, Any]) -> tuple[CarrierMessage, ...]:
+    errors = _list(raw, "errors", "/response")
+    if not errors:
+        raise _rejected("/response/errors", "an error response without errors")
+    return tuple(_message(_object(e, f"/response/errors/{i}"), f"/response/errors/{i}", None)
+                 for i, e in enumerate(errors))  # fmt: skip
+
+
+def _message(raw: Mapping[str, Any], at: str, number: str | None) -> CarrierMessage:
+    """One UPS ``{code, message}`` as the contract's carrier error."""
+    code = _str(raw, "code", at) or ""
+    text = _str(raw, "message", at) or ""
+    return CarrierMessage(
+        code=error_code(code, text),
+        tracking_number=number,
+        message=(text or f"UPS error {code}".strip())[:MAX_MESSAGE],
+    )
+
+
+def error_code(code: str, message: str) -> CarrierErrorCode:
+    """UPS's error code (table in :mod:`carriers.ups.codes`), else what its message says."""
+    known = codes.ERROR_CODES.get(code.strip().upper())
+    if known == "not_found" or (known is None and _NOT_FOUND.search(message)):
+        return "not_found"
+    if known == "rate_limited" or (known is None and _RATE.search(message)):
+        return "rate_limited"
+    if known == "unauthorized" or (known is None and _AUTH.search(message)):
+        return "unauthorized"
+    return "carrier_error"
+
+
+def _track_response(raw: Mapping[str, Any], places: PlaceIndex) -> ParseResult:
+    shipments: list[ParsedShipment] = []
+    errors: list[CarrierMessage] = []
+    for i, item in enumerate(_list(raw, "shipment", "/trackResponse")):
+        at = f"/trackResponse/shipment/{i}"
+        shipment = _object(item, at)
+        inquiry = _number(shipment, "inquiryNumber", at)
+        packages = _list(shipment, "package", at) if shipment.get("package") is not None else []
+        if packages:
+            shipments += [
+                _package(_object(p, f"{at}/package/{j}"), f"{at}/package/{j}", inquiry, places)
+                for j, p in enumerate(packages)
+            ]
+            continue
+        warnings = _list(shipment, "warnings", at) if shipment.get("warnings") is not None else []
+        errors += [_message(_object(w, f"{at}/warnings/{j}"), f"{at}/warnings/{j}", inquiry)
+                   for j, w in enumerate(warnings)]  # fmt: skip
+    return ParseResult(CARRIER, shipments=tuple(shipments), errors=tuple(errors))
+
+
+# --- packages ------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Scan:
+    """One UPS activity before its milestone is settled against the package's route."""
+
+    index: int
+    time: ResolvedTime
+    location: Location
+    kind: Kind
+    code: str | None
+    description: str
+
+
+def _package(raw: Mapping[str, Any], at: str, inquiry: str | None, places: PlaceIndex) -> ParsedShipment:
+    number = _number(raw, "trackingNumber", at) or inquiry
+    if number is None:
+        raise _rejected(f"{at}/trackingNumber", "package has no tracking number")
+    origin, destination = _route_countries(raw, at, places)
+    activities = _list(raw, "activity", at) if raw.get("activity") is not None else []
+    scans = _chronological(
+        [
+            _scan(_object(a, f"{at}/activity/{i}"), i, f"{at}/activity/{i}", places)
+            for i, a in enumerate(activities)
+        ]
+    )
+    milestones = settle([Step(s.kind, s.location.country) for s in scans], origin, destination)
+    handover_at, handover = _handover(raw, at, scans)
+    events = tuple(
+        Event(
+            carrier=CARRIER,
+            tracking_number=number,
+            occurred_at=scan.time.occurred_at,
+            milestone=milestone,
+            location=scan.location,
+            description=scan.description,
+            time_basis=scan.time.time_basis,
+            local_offset_minutes=scan.time.local_offset_minutes,
+            carrier_code=scan.code,
+            handover_to=handover if i == handover_at else None,
+        )
+        for i, (scan, milestone) in enumerate(zip(scans, milestones, strict=True))
+    )
+    return ParsedShipment(tracking_number=number, events=events)
+
+
+def _route_countries(raw: Mapping[str, Any], at: str, places: PlaceIndex) -> tuple[str | None, str | None]:
+    """Countries of the ``ORIGIN`` and ``DESTINATION`` package addresses."""
+    found: dict[str, str | None] = {}
+    items = _list(raw, "packageAddress", at) if raw.get("packageAddress") is not None else []
+    for i, item in enumerate(items):
+        entry = _object(item, f"{at}/packageAddress/{i}")
+        kind = (_str(entry, "type", f"{at}/packageAddress/{i}") or "").upper()
+        address = _object(entry.get("address") or {}, f"{at}/packageAddress/{i}/address")
+        found.setdefault(kind, _country(address, f"{at}/packageAddress/{i}/address", places))
+    return found.get("ORIGIN"), found.get("DESTINATION")
+
+
+def _scan(raw: Mapping[str, Any], index: int, at: str, places: PlaceIndex) -> _Scan:
+    status = _object(raw.get("status") or {}, f"{at}/status")
+    status_type, code, status_code = (_str(status, k, f"{at}/status") for k in ("type", "code", "statusCode"))
+    description = (_str(status, "description", f"{at}/status") or "").strip()
+    simplified = (_str(status, "simplifiedTextDescription", f"{at}/status") or "").strip()
+    location, place = _location(raw.get("location"), f"{at}/location", places)
+    return _Scan(
+        index=index,
+        time=_time(raw, at, location, place),
+        location=location,
+        kind=codes.classify(status_type, code, status_code),
+        code=code or status_code,
+        description=description or simplified or code or "",
+    )
+
+
+def _chronological(scans: list[_Scan]) -> list[_Scan]:
+    """Oldest first. UPS lists newest first, so equal instants keep UPS's order reversed."""
+    newest_first = len(scans) > 1 and scans[0].time.occurred_at > scans[-1].time.occurred_at
+    return sorted(scans, key=lambda s: (s.time.occurred_at, -s.index if newest_first else s.index))
+
+
+# --- time ----------------------------------------------------------------------------------------------
+
+
+def _time(raw: Mapping[str, Any], at: str, location: Location, place: Place | None) -> ResolvedTime:
+    """UTC field > local time with ``gmtOffset`` > local time at the scan's place (module docstring)."""
+    local = _wall(raw, "date", "time", at)
+    utc = _wall(raw, "gmtDate", "gmtTime", at)
+    offset = _offset(raw, at)
+    if local is None and utc is None:
+        raise _rejected(at, "activity has neither date and time nor gmtDate and gmtTime")
+    if utc is not None:
+        reported = local.replace(tzinfo=offset) if local and offset else None
+        if reported is None and offset is not None:
+            reported = utc.replace(tzinfo=UTC).astimezone(offset)
+        return resolve_time(reported, utc=utc)
+    assert local is not None
+    if offset is not None:
+        return resolve_time(local.replace(tzinfo=offset))
+    zone = place.tz if place is not None else country_zone(location.country, local)
+    return resolve_time(local, place_zone=zone)
+
+
+def _wall(raw: Mapping[str, Any], date_key: str, clock_key: str, at: str) -> datetime | None:
+    """``"20240202"`` + ``"120435"`` / ``"12:04:35"`` / ``"74700"`` as a naive datetime."""
+    date_text, clock_text = _str(raw, date_key, at), _str(raw, clock_key, at)
+    if not date_text and not clock_text:
+        return None
+    date_match = _DATE.fullmatch((date_text or "").strip())
+    clock_match = _CLOCK.fullmatch((clock_text or "").strip())
+    if date_match is None or clock_match is None:
+        raise _rejected(f"{at}/{date_key}", f"{date_key} and {clock_key} are not YYYYMMDD and HHMMSS")
+    try:
+        year, month, day = (int(g) for g in date_match.groups())
+        hour, minute, second = (int(g) for g in clock_match.groups())
+        return datetime(year, month, day, hour, minute, second)
+    except ValueError:
+        raise _rejected(f"{at}/{date_key}", "not a calendar date and clock time") from None
+
+
+def _offset(raw: Mapping[str, Any], at: str) -> timezone | None:
+    """``gmtOffset`` (``"-05:00"``) as a fixed offset, bounded by the contract's ±14:00."""
+    text = _str(raw, "gmtOffset", at)
+    if not text:
+        return None
+    match = _OFFSET.fullmatch(text.strip())
+    if match is None:
+        raise _rejected(f"{at}/gmtOffset", "not an offset like -05:00")
+    sign, hours, minutes = match.groups()
+    total = int(hours) * 60 + int(minutes)
+    if total > MAX_OFFSET_MINUTES or int(minutes) >= 60:
+        raise _rejected(f"{at}/gmtOffset", "offset out of range")
+    return timezone(timedelta(minutes=-total if sign == "-" else total))
+
+
+# --- places --------------------------------------------------------------------------------------------
+
+
+def _location(value: Any, at: str, places: PlaceIndex) -> tuple[Location, Place | None]:
+    """A UPS ``location.address`` → Location and the resolved place (for its zone), if any."""
+    if value is None:
+        return Location(), None
+    address = _object(_object(value, at).get("address") or {}, f"{at}/address")
+    city, region, postal = (
+        _clean(_str(address, k, f"{at}/address")) for k in ("city", "stateProvince", "postalCode")
+    )
+    country = _country(address, f"{at}/address", places)
+    place = places.resolve(city, country, region) if city else None
+    if country is None and place is not None:
+        country = place.country
+    return Location(city=city, region=region, postal_code=postal, country=country), place
+
+
+def _country(address: Mapping[str, Any], at: str, places: PlaceIndex) -> str | None:
+    """ISO alpha-2 from ``countryCode``, else ``country`` (a code in practice, a name tolerated)."""
+    for key in ("countryCode", "country"):
+        text = _clean(_str(address, key, at))
+        code = places.country_code(text) if text else None
+        if code and _ALPHA2.fullmatch(code):
+            return code
+    return None
+
+
+def _clean(text: str | None) -> str | None:
+    return text.strip() or None if text else None
+
+
+# --- the next leg --------------------------------------------------------------------------------------
+
+
+def _handover(raw: Mapping[str, Any], at: str, scans: Sequence[_Scan]) -> tuple[int | None, Handover | None]:
+    """A USPS number in ``alternateTrackingNumber`` (UPS SurePost / Mail Innovations) names the next leg.
+
+    It goes on the latest event that speaks of the post office or delivery partner, else the latest.
+    """
+    items = (
+        _list(raw, "alternateTrackingNumber", at) if raw.get("alternateTrackingNumber") is not None else []
+    )
+    for i, item in enumerate(items):
+        entry = _object(item, f"{at}/alternateTrackingNumber/{i}")
+        carrier = codes.handover_carrier(_str(entry, "type", f"{at}/alternateTrackingNumber/{i}"))
+        number = _clean(_str(entry, "number", f"{at}/alternateTrackingNumber/{i}"))
+        if carrier and number and scans:
+            named = [j for j, s in enumerate(scans) if codes.HANDOVER_TEXT.search(s.description)]
+            return (named[-1] if named else len(scans) - 1), Handover(tracking_number=number, carrier=carrier)
+    return None, None
+
+
+# --- typed access --------------------------------------------------------------------------------------
+
+
+def _rejected(pointer: str, message: str) -> DocumentRejected:
+    return DocumentRejected("DOCUMENT_UNREADABLE", f"{FORMAT}: {pointer or '/'}: {message}")
+
+
+def _object(value: Any, at: str) -> Mapping[str, Any]:
+    if not isinstance(value, dict):
+        raise _rejected(at, "expected an object")
+    return value
+
+
+def _list(parent: Mapping[str, Any], key: str, at: str) -> list[Any]:
+    value = parent.get(key)
+    if not isinstance(value, list):
+        raise _rejected(f"{at}/{key}", "expected an array")
+    return value
+
+
+def _str(parent: Mapping[str, Any], key: str, at: str) -> str | None:
+    value = parent.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise _rejected(f"{at}/{key}", "expected a string")
+    return value
+
+
+def _number(parent: Mapping[str, Any], key: str, at: str) -> str | None:
+    """A tracking number: a non-empty string, trimmed."""
+    return _clean(_str(parent, key, at))
