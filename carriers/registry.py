@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Final
 
-from carriers import canadapost, dhl, dhl_express, epcis, royalmail, usps
+from carriers import canadapost, dhl, dhl_express, epcis, royalmail, ups, usps
 from carriers.base import CarrierAdapter
 from trace_verify.domain.documents import DocumentRejected, ParseResult
 
@@ -22,6 +22,7 @@ ADAPTERS: Final[tuple[CarrierAdapter, ...]] = (
     epcis.ADAPTER,  # GS1 EPCIS 2.0 documents, XML and JSON-LD
     dhl_express.ADAPTER,  # DHL Express: MyDHL API JSON and XML-PI
     usps.ADAPTER,  # USPS Tracking API v3 JSON and Web Tools TrackV2 XML
+    ups.ADAPTER,  # UPS Track API v1 (OAuth2)
 )
 
 
