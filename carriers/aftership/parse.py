@@ -1,0 +1,277 @@
+"""AfterShip tracking API answers and webhook bodies → normalized events (pure).
+
+Wire format (AfterShip tracking API; carriers.md §6.1; the official ``AfterShip/aftership-sdk-java``
+``Checkpoint`` model): ``{"meta": {"code", "message", "type"}, "data": …}`` where ``data`` is
+``{"tracking": {…}}`` (API v4 to 2023), the tracking itself (2024-04 and later) or ``{"trackings": […]}``
+(list); a webhook body is ``{"event": "tracking_update", "event_id", "msg": {tracking}, "ts"}``. A
+tracking has ``tracking_number``, ``slug``, ``origin_country_iso3`` / ``origin_country_region``,
+``destination_country_iso3`` / ``destination_country_region``, ``last_mile {tracking_number, slug}``
+and ``checkpoints[]``: ``{"slug", "checkpoint_time", "city", "state", "zip", "country_iso3" |
+"country_region", "country_name" | "country_region_name", "location", "message", "tag", "subtag",
+"subtag_message", "raw_tag"}``, oldest first. An error is ``meta.code`` ≥ 400 (4004 "Tracking does not
+exist.").
+
+``checkpoint_time`` is the carrier's local time, "YYYY-MM-DD", "YYYY-MM-DDTHH:MM:SS" or with an offset
+(SDK documentation): with an offset it is ``carrier_offset``; without, the place's zone
+(``location_timezone``) when the city or the country fixes one, else ``assumed_utc``. Each checkpoint
+keeps the slug of the courier that scanned it as ``operator``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Final, Protocol
+
+from carriers._time import ResolvedTime, country_zone, is_utc_stamp, parse_timestamp, resolve_time
+from carriers.aftership import codes
+from carriers.base import load_json
+from trace_verify.domain.documents import (
+    CarrierErrorCode,
+    CarrierMessage,
+    DocumentRejected,
+    ParsedShipment,
+    ParseResult,
+)
+from trace_verify.domain.model import Event, Handover, Location, Milestone
+from trace_verify.domain.places import Place
+
+CARRIER: Final = "aftership"
+FORMAT: Final = "AfterShip tracking JSON"
+MAX_MESSAGE: Final = 300
+
+
+class PlaceIndex(Protocol):
+    """The part of the gazetteer this parser needs."""
+
+    def resolve(
+        self, city: str | None, country: str | None = None, region: str | None = None
+    ) -> Place | None: ...
+
+    def country_code(self, text: str | None) -> str | None: ...
+
+
+def parse_document(data: bytes, places: PlaceIndex) -> ParseResult:
+    """Parse an API answer, an API error or a webhook body; raise DocumentRejected for anything else."""
+    doc = _object(load_json(data, FORMAT), "")
+    if "msg" in doc and "event" in doc:
+        return ParseResult(CARRIER, shipments=(_tracking(_object(doc["msg"], "/msg"), "/msg", places),))
+    if "meta" in doc:
+        return _answer(doc, places)
+    raise _rejected("", "neither an API answer nor a webhook body")
+
+
+def _answer(doc: Mapping[str, Any], places: PlaceIndex) -> ParseResult:
+    meta = _object(doc["meta"], "/meta")
+    code = meta.get("code")
+    if not isinstance(code, int) or isinstance(code, bool):
+        raise _rejected("/meta/code", "expected an integer")
+    if code >= 400:
+        message = _str(meta, "message", "/meta") or f"AfterShip answered meta code {code}"
+        return ParseResult(CARRIER, errors=(CarrierMessage(_error_code(code), None, message[:MAX_MESSAGE]),))
+    data = _object(doc.get("data"), "/data")
+    if "tracking" in data:
+        trackings = [(data["tracking"], "/data/tracking")]
+    elif "trackings" in data:
+        trackings = [(t, f"/data/trackings/{i}") for i, t in enumerate(_list(data, "trackings", "/data"))]
+    elif "tracking_number" in data:
+        trackings = [(data, "/data")]
+    else:
+        raise _rejected("/data", "no tracking in the answer")
+    return ParseResult(CARRIER, tuple(_tracking(_object(t, at), at, places) for t, at in trackings))
+
+
+def _error_code(code: int) -> CarrierErrorCode:
+    """AfterShip ``meta.code``: 4004 / 404 not found, 401 / 403 refused key, 429 rate limited."""
+    if code in (404, 4004):
+        return "not_found"
+    if code in (401, 403):
+        return "unauthorized"
+    if code == 429:
+        return "rate_limited"
+    return "carrier_error"
+
+
+# --- one tracking -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Scan:
+    index: int
+    time: ResolvedTime
+    location: Location
+    kind: codes.Kind
+    code: str | None
+    description: str
+    slug: str | None
+
+
+def _tracking(raw: Mapping[str, Any], at: str, places: PlaceIndex) -> ParsedShipment:
+    number = _str(raw, "tracking_number", at)
+    if not number:
+        raise _rejected(f"{at}/tracking_number", "tracking has no number")
+    slug = _str(raw, "slug", at)
+    items = _list(raw, "checkpoints", at)
+    scans = [
+        _scan(_object(c, f"{at}/checkpoints/{i}"), f"{at}/checkpoints/{i}", i, slug, places)
+        for i, c in enumerate(items)
+    ]
+    scans.sort(key=lambda s: (s.time.occurred_at, s.index))
+    origin = _country(raw, "origin", at, places) or next(
+        (s.location.country for s in scans if s.location.country), None
+    )
+    destination = _country(raw, "destination", at, places) or next(
+        (s.location.country for s in reversed(scans) if s.kind == "delivered" and s.location.country), None
+    )
+    handover, handover_at = _handover(raw, at, number, scans)
+    events = tuple(
+        _event(scans, i, number, origin, destination, handover if i == handover_at else None)
+        for i in range(len(scans))
+    )
+    return ParsedShipment(number, events)
+
+
+def _country(raw: Mapping[str, Any], end: str, at: str, places: PlaceIndex) -> str | None:
+    """``origin_country_region`` (2024 and later) or ``origin_country_iso3`` (earlier) → alpha-2."""
+    text = _str(raw, f"{end}_country_region", at) or _str(raw, f"{end}_country_iso3", at)
+    return places.country_code(text) if text else None
+
+
+def _scan(raw: Mapping[str, Any], at: str, index: int, slug: str | None, places: PlaceIndex) -> _Scan:
+    location, zone = _location(raw, at, places)
+    tag, subtag = _str(raw, "tag", at), _str(raw, "subtag", at)
+    return _Scan(
+        index=index,
+        time=_time(raw, at, location, zone),
+        location=location,
+        kind=codes.kind(tag, subtag),
+        code=subtag or tag,
+        description=_str(raw, "message", at) or _str(raw, "subtag_message", at) or "",
+        slug=_str(raw, "slug", at) or slug,
+    )
+
+
+def _time(raw: Mapping[str, Any], at: str, location: Location, zone: str | None) -> ResolvedTime:
+    stamp = _str(raw, "checkpoint_time", at)
+    if not stamp:
+        raise _rejected(f"{at}/checkpoint_time", "checkpoint has no time")
+    try:
+        local = parse_timestamp(stamp)
+    except ValueError:
+        raise _rejected(f"{at}/checkpoint_time", "not an ISO 8601 time") from None
+    if local.tzinfo is not None:
+        return resolve_time(utc=local) if is_utc_stamp(stamp) else resolve_time(local)
+    return resolve_time(local, place_zone=zone or country_zone(location.country, local))
+
+
+def _location(raw: Mapping[str, Any], at: str, places: PlaceIndex) -> tuple[Location, str | None]:
+    """City, state, zip and the alpha-3 (or region) code; the country name when no code is given."""
+    code = _str(raw, "country_region", at) or _str(raw, "country_iso3", at)
+    name = _str(raw, "country_region_name", at) or _str(raw, "country_name", at)
+    country = places.country_code(code) if code else places.country_code(name)
+    city, region = _str(raw, "city", at), _str(raw, "state", at)
+    facility = None
+    if city is None:
+        text = _str(raw, "location", at)
+        place = places.resolve(text, country) if text else None
+        city, facility = (text, None) if place else (None, text)
+    place = places.resolve(city, country, region) if city else None
+    if country is None and place is not None:
+        country = place.country
+    location = Location(
+        city=city, region=region, postal_code=_str(raw, "zip", at), country=country, facility=facility
+    )
+    return location, place.tz if place else None
+
+
+# --- route, milestones, hand-over -------------------------------------------------------------------
+
+
+def _milestone(scans: Sequence[_Scan], i: int, origin: str | None, destination: str | None) -> Milestone:
+    """Settle departures and customs by the route: only the last departure from the origin country of a
+    border-crossing shipment is ``departed_origin``; clearance outside the destination is export."""
+    scan = scans[i]
+    kind, country = scan.kind, scan.location.country
+    crosses = origin is not None and destination is not None and origin != destination
+    abroad = country is not None and destination is not None and country != destination
+    if kind == "departed":
+        in_origin = [j for j, s in enumerate(scans) if s.location.country == origin]
+        return "departed_origin" if crosses and country == origin and i == in_origin[-1] else "in_transit"
+    if kind == "arrived_destination_country" and abroad:
+        return "in_transit"
+    if abroad and kind == "import_cleared":
+        return "export_cleared" if country == origin else "in_transit"
+    if abroad and kind == "customs_processing":
+        return "in_transit"
+    return kind
+
+
+def _handover(
+    raw: Mapping[str, Any], at: str, number: str, scans: Sequence[_Scan]
+) -> tuple[Handover | None, int | None]:
+    """``last_mile`` names the next leg: it hangs on the last checkpoint before the last-mile courier's."""
+    if raw.get("last_mile") is None or not scans:
+        return None, None
+    last_mile = _object(raw["last_mile"], f"{at}/last_mile")
+    next_number = _str(last_mile, "tracking_number", f"{at}/last_mile")
+    next_slug = _str(last_mile, "slug", f"{at}/last_mile")
+    if not next_number or next_number == number:
+        return None, None
+    first_leg = [i for i, s in enumerate(scans) if s.slug != next_slug] if next_slug else []
+    at_index = first_leg[-1] if first_leg else len(scans) - 1
+    return Handover(next_number, codes.SLUG_ADAPTERS.get(next_slug or "")), at_index
+
+
+def _event(
+    scans: Sequence[_Scan],
+    i: int,
+    number: str,
+    origin: str | None,
+    destination: str | None,
+    handover: Handover | None,
+) -> Event:
+    scan = scans[i]
+    return Event(
+        carrier=CARRIER,
+        tracking_number=number,
+        occurred_at=scan.time.occurred_at,
+        milestone=_milestone(scans, i, origin, destination),
+        location=scan.location,
+        description=scan.description,
+        time_basis=scan.time.time_basis,
+        local_offset_minutes=scan.time.local_offset_minutes,
+        carrier_code=scan.code,
+        handover_to=handover,
+        operator=scan.slug,
+    )
+
+
+# --- typed access -------------------------------------------------------------------------------------
+
+
+def _rejected(pointer: str, message: str) -> DocumentRejected:
+    return DocumentRejected("DOCUMENT_UNREADABLE", f"{FORMAT}: {pointer or '/'}: {message}")
+
+
+def _object(value: Any, at: str) -> Mapping[str, Any]:
+    if not isinstance(value, dict):
+        raise _rejected(at, "expected an object")
+    return value
+
+
+def _list(parent: Mapping[str, Any], key: str, at: str) -> list[Any]:
+    value = parent.get(key, [])
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise _rejected(f"{at}/{key}", "expected an array")
+    return value
+
+
+def _str(parent: Mapping[str, Any], key: str, at: str) -> str | None:
+    value = parent.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise _rejected(f"{at}/{key}", "expected a string")
+    return value.strip() or None
