@@ -87,7 +87,7 @@ def trace_code_fields(ctx: Context) -> Iterator[Finding]:
             yield finding(
                 "TRACE_CODE_INCOMPLETE",
                 f"Traceability code {code.code[:40]!r} lacks: {', '.join(missing)}.",
-                [PointerRef(f"{code.pointer}/{missing[0]}")],
+                [PointerRef(code.pointer)],  # the record: an absent field has no pointer of its own
                 subject=code.pointer,
             )
         if code.origin_country == MAINLAND:

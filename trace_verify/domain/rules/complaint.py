@@ -25,7 +25,7 @@ def consumer_evidence(ctx: Context) -> Iterator[Finding]:
         yield finding(
             "CONSUMER_EVIDENCE_MISSING",
             "The complaint presents no waybill, logistics record or photo of a cover sheet.",
-            [PointerRef("/complaint/credentials")],
+            [PointerRef("/complaint/credentials" if complaint.credentials else "/complaint")],
         )
 
 
@@ -55,10 +55,7 @@ def consumer_waybills(ctx: Context) -> Iterator[Finding]:
                 "CONSUMER_WAYBILL_UNLINKED",
                 "The parcel the consumer received was taken into custody in Mainland China and delivered at "
                 "the order's destination after the order, but it is not a shipment of the order.",
-                [
-                    where,
-                    PointerRef(f"{credential.pointer}/events" if credential.events else credential.pointer),
-                ],
+                [where, PointerRef(_tracking_pointer(credential))],
                 credential.pointer,
             )
         else:
@@ -69,6 +66,14 @@ def consumer_waybills(ctx: Context) -> Iterator[Finding]:
                 [where],
                 credential.pointer,
             )
+
+
+def _tracking_pointer(credential: Credential) -> str:
+    """Where the credential's own tracking is: its ``events`` when the bundle gave them, else the
+    credential itself (events read from its documents have no pointer of their own)."""
+    if any(e.source is not None for e in credential.events):
+        return f"{credential.pointer}/events"
+    return credential.pointer
 
 
 def _shows_domestic_delivery(ctx: Context, credential: Credential) -> bool:
@@ -107,7 +112,7 @@ def ggg_window(ctx: Context) -> Iterator[Finding]:
             "GGG_CERTIFICATE_MISSING",
             "No counterfeit examination certificate from the right owner, nor a judicial or enforcement "
             "authority's ruling, is presented.",
-            [PointerRef("/complaint/certificate")],
+            [PointerRef("/complaint/certificate" if complaint.certificate else "/complaint")],
         )
 
 

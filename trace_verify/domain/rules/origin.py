@@ -38,6 +38,9 @@ class ChainFacts:
     dispatch_shown: bool
     crossing_shown: bool
     customs_shown: bool
+    #: A leg's document could not be read, or its carrier answered with an error: what the chain
+    #: shows may be only part of its story (contract README, input rules: insufficient_evidence).
+    source_failed: bool = False
 
     @property
     def is_delivered(self) -> bool:
@@ -45,9 +48,10 @@ class ChainFacts:
 
     @property
     def traceable(self) -> bool:
-        """Custody at the dispatch place and delivery on the last leg at the destination."""
+        """Custody at the dispatch place, delivery on the last leg at the destination, every source read."""
         return (
-            self.first_custody is not None
+            not self.source_failed
+            and self.first_custody is not None
             and self.origin not in ("unknown", "none")
             and self.dispatch_shown
             and self.delivered_at_destination is not None
@@ -78,6 +82,7 @@ def chain_facts(ctx: Context, chain: Chain) -> ChainFacts:
         dispatch_shown=_dispatch_shown(ctx, chain, first),
         crossing_shown=_crossing_shown(ctx, chain),
         customs_shown=any(ctx.events[i].milestone in CUSTOMS_MILESTONES for i in chain.events),
+        source_failed=any(ctx.shipment(leg).problems for leg in chain.legs),
     )
 
 

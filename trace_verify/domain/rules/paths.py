@@ -142,6 +142,8 @@ def _gap(ctx: Context, facts: ChainFacts) -> str | None:
     if not facts.dispatch_shown:
         return "No custody event at the merchant's place of dispatch."
     if facts.delivered_at_destination is None:
+        if any(ctx.at_destination(ctx.events[i].location) == "different" for i in facts.delivered):
+            return None  # delivered elsewhere: a contradiction (DESTINATION_MISMATCH), not a gap
         return "The delivery event does not show where it happened."
     if ctx.destination_in_mainland and facts.origin == "abroad" and not facts.crossing_shown:
         return "The entry into Mainland China (departure abroad, then arrival or customs) is not shown."
