@@ -527,6 +527,23 @@ def test_unreadable_document_beside_complete_events_leaves_the_evidence_insuffic
     assert finding(verdict, "DOCUMENT_UNREADABLE")["evidence"] == [{"pointer": "/shipments/0/documents/0"}]
 
 
+def test_failed_documents_give_one_finding_per_shipment(service: VerificationService) -> None:
+    """Fix: one finding per code and subject (output rules); the subject is the shipment."""
+    obj = _with_document(dhl_document("malformed-truncated.json"), number="8264715546")
+    obj["shipments"][0]["documents"] += [
+        {"carrier": "dhl", "content": (DHL_DOCS / "malformed-gateway-html.txt").read_text("utf-8")},
+        dhl_document("error-404-not-found.json"),
+    ]
+    verdict = verify(service, obj, DIRECT_NOW)
+    assert codes(verdict) == ["CARRIER_UNAVAILABLE", "DOCUMENT_UNREADABLE", "NOT_DELIVERED"]
+    assert finding(verdict, "DOCUMENT_UNREADABLE")["evidence"] == [
+        {"pointer": "/shipments/0/documents/0"},
+        {"pointer": "/shipments/0/documents/1"},
+    ]
+    assert finding(verdict, "CARRIER_UNAVAILABLE")["evidence"] == [{"pointer": "/shipments/0/documents/2"}]
+    assert verdict["verdict"] == "insufficient_evidence"
+
+
 def test_unreadable_credential_document_leaves_the_verdict_alone(service: VerificationService) -> None:
     """rules.md, smaller points: the credential stays unverified; the verdict does not change."""
     obj = direct()

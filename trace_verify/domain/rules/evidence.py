@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from trace_verify.domain.bundle import DocumentProblem
 from trace_verify.domain.context import Context
 from trace_verify.domain.findings import finding
 from trace_verify.domain.verdict import Finding, PointerRef
@@ -13,18 +14,31 @@ LOCAL_REGIONS = frozenset({"CN", "HK", "TW"})
 
 
 def unreadable_documents(ctx: Context) -> Iterator[Finding]:
-    """DOCUMENT_UNREADABLE (warning) and CARRIER_UNAVAILABLE (warning) from documents in the bundle."""
+    """DOCUMENT_UNREADABLE (warning) and CARRIER_UNAVAILABLE (warning) from documents in the bundle.
+
+    One finding per code and subject (output rules): the subject is the shipment or the credential,
+    so a shipment with several failed documents gets one finding citing each of them.
+    """
     for shipment in ctx.bundle.shipments:
-        for problem in shipment.problems:
-            code = "DOCUMENT_UNREADABLE" if problem.kind == "unreadable" else "CARRIER_UNAVAILABLE"
-            yield finding(code, problem.message, [PointerRef(problem.pointer)], problem.pointer)
+        yield from _per_subject(shipment.pointer, shipment.problems, ("unreadable", "carrier_error"))
     if ctx.bundle.complaint is not None:
         for credential in ctx.bundle.complaint.credentials:
-            for problem in credential.problems:
-                if problem.kind == "unreadable":
-                    yield finding(
-                        "DOCUMENT_UNREADABLE", problem.message, [PointerRef(problem.pointer)], problem.pointer
-                    )
+            yield from _per_subject(credential.pointer, credential.problems, ("unreadable",))
+
+
+_PROBLEM_CODES = {"unreadable": "DOCUMENT_UNREADABLE", "carrier_error": "CARRIER_UNAVAILABLE"}
+
+
+def _per_subject(
+    subject: str, problems: tuple[DocumentProblem, ...], kinds: tuple[str, ...]
+) -> Iterator[Finding]:
+    """One finding per kind of failure of one subject, citing every document that failed that way."""
+    for kind in kinds:
+        found = [p for p in problems if p.kind == kind]
+        if found:
+            pointers = dict.fromkeys(p.pointer for p in found)
+            message = " ".join(dict.fromkeys(p.message for p in found))
+            yield finding(_PROBLEM_CODES[kind], message, [PointerRef(p) for p in pointers], subject)
 
 
 def return_address(ctx: Context) -> Iterator[Finding]:
