@@ -1,0 +1,244 @@
+"""Cainiao global tracking JSON → normalized events (pure). Format not verified against a specification.
+
+Wire format, as served by ``GET https://global.cainiao.com/global/detail.json?mailNos=…&lang=en-US`` and
+captured by public clients (see :mod:`carriers.cainiao.codes` for the sources): ``{"module": [{"mailNo",
+"mailNoSource", "originCountry", "destCountry", "status", "statusDesc", "copyRealMailNo", "realMailNo",
+"destCpInfo": {"cpName", "cpCode"}, "latestTrace", "detailList": [{"time" (epoch milliseconds),
+"timeStr" ("YYYY-MM-DD HH:MM:SS", local), "timeZone" ("GMT+08:00", "GMT+2"), "desc", "standerdDesc",
+"descTitle", "actionCode", "group": {"nodeCode", "nodeDesc"}}]}], "success": true}``, events newest
+first. A number Cainiao does not know is a success with ``"mailNoSource": "EXTERNAL"`` and an empty
+``detailList`` (verbatim capture): that is ``not_found``.
+
+``time`` is an instant (``carrier_utc``); ``timeZone`` is the offset the local ``timeStr`` was written in,
+kept as ``local_offset_minutes``. Events carry no place: the country is the route's country on the
+side of the border the action code belongs to (origin warehouse … line-haul departure; destination
+arrival … delivery), and a leading ``[Xiaoshan District]`` in the text names the city. ``operator`` is
+the leg's carrier: the destination courier (``destCpInfo``) for its own ``GTMS_*`` scans, Cainiao for
+the rest.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta, timezone
+from typing import Any, Final, Protocol
+
+from carriers._time import MAX_OFFSET_MINUTES, ResolvedTime, country_zone, parse_timestamp, resolve_time
+from carriers.base import load_json
+from carriers.cainiao import codes
+from trace_verify.domain.documents import CarrierMessage, DocumentRejected, ParsedShipment, ParseResult
+from trace_verify.domain.model import Event, Handover, Location, Milestone
+from trace_verify.domain.places import Place
+
+CARRIER: Final = "cainiao"
+FORMAT: Final = "Cainiao global tracking JSON"
+#: The operator of the legs Cainiao runs itself (warehouse, sorting, line-haul, clearance).
+CAINIAO: Final = "cainiao"
+MAX_MESSAGE: Final = 300
+#: Milliseconds since 1970 for 2001-09-09 … 2286-11-20: anything else is not a Cainiao ``time``.
+_MS_RANGE: Final = (1_000_000_000_000, 9_999_999_999_999)
+
+_GMT_OFFSET = re.compile(r"^(?:GMT|UTC)\s*(?P<sign>[+-])(?P<hours>\d{1,2})(?::?(?P<minutes>\d{2}))?$")
+_LEADING_BRACKET = re.compile(r"^\s*[\[【](?P<name>[^\]】]{1,60})[\]】]")
+_NUMBER = re.compile(r"[A-Za-z0-9]{6,40}")
+
+
+class PlaceIndex(Protocol):
+    """The part of the gazetteer this parser needs."""
+
+    def resolve(
+        self, city: str | None, country: str | None = None, region: str | None = None
+    ) -> Place | None: ...
+
+    def country_code(self, text: str | None) -> str | None: ...
+
+
+def parse_document(data: bytes, places: PlaceIndex) -> ParseResult:
+    """Parse one ``detail.json`` answer; raise DocumentRejected for anything else."""
+    doc = _object(load_json(data, FORMAT), "")
+    success = doc.get("success")
+    if success is False:
+        message = _str(doc, "errorMsg", "") or _str(doc, "errorCode", "") or "Cainiao answered success=false"
+        return ParseResult(CARRIER, errors=(CarrierMessage("carrier_error", None, message[:MAX_MESSAGE]),))
+    if success is not True or "module" not in doc:
+        raise _rejected("", "not a Cainiao detail answer (success, module)")
+    shipments: list[ParsedShipment] = []
+    errors: list[CarrierMessage] = []
+    for i, item in enumerate(_list(doc, "module", "")):
+        found = _module(_object(item, f"/module/{i}"), f"/module/{i}", places)
+        if isinstance(found, ParsedShipment):
+            shipments.append(found)
+        else:
+            errors.append(found)
+    return ParseResult(CARRIER, tuple(shipments), tuple(errors))
+
+
+@dataclass(frozen=True, slots=True)
+class _Scan:
+    index: int
+    time: ResolvedTime
+    location: Location
+    milestone: Milestone
+    action: str | None
+    description: str
+
+
+def _module(raw: Mapping[str, Any], at: str, places: PlaceIndex) -> ParsedShipment | CarrierMessage:
+    number = _str(raw, "mailNo", at)
+    if not number:
+        raise _rejected(f"{at}/mailNo", "entry has no mailNo")
+    details = _list(raw, "detailList", at)
+    if not details:
+        return CarrierMessage("not_found", number, "Cainiao has no tracking information for this number")
+    origin = places.country_code(_str(raw, "originCountry", at))
+    destination = places.country_code(_str(raw, "destCountry", at))
+    scans = [
+        _scan(_object(d, f"{at}/detailList/{i}"), f"{at}/detailList/{i}", i, (origin, destination), places)
+        for i, d in enumerate(details)
+    ]
+    newest_first = len(scans) > 1 and scans[0].time.occurred_at > scans[-1].time.occurred_at
+    scans.sort(key=lambda s: (s.time.occurred_at, -s.index if newest_first else s.index))
+    last_mile = _last_mile_operator(raw, at)
+    handover, handover_at = _handover(raw, at, number, scans)
+    domestic = origin is not None and origin == destination
+    events = tuple(
+        _event(s, number, domestic, last_mile, handover if i == handover_at else None)
+        for i, s in enumerate(scans)
+    )
+    return ParsedShipment(number, events)
+
+
+def _scan(
+    raw: Mapping[str, Any], at: str, index: int, route: tuple[str | None, str | None], places: PlaceIndex
+) -> _Scan:
+    action = _str(raw, "actionCode", at)
+    group = _object(raw.get("group") or {}, f"{at}/group")
+    milestone, side = codes.classify(action, _str(group, "nodeCode", f"{at}/group"))
+    country = route[0] if side == "origin" else route[1] if side == "destination" else None
+    description = _str(raw, "desc", at) or _str(raw, "standerdDesc", at) or ""
+    location = _location(description, _str(raw, "standerdDesc", at), country, places)
+    return _Scan(index, _time(raw, at, location), location, milestone, action, description)
+
+
+def _time(raw: Mapping[str, Any], at: str, location: Location) -> ResolvedTime:
+    """``time`` (epoch ms, UTC) with ``timeZone``'s offset; else ``timeStr`` with it; else a zone."""
+    offset = _offset(_str(raw, "timeZone", at))
+    millis = raw.get("time")
+    stamp = _str(raw, "timeStr", at)
+    if millis is not None:
+        if (
+            isinstance(millis, bool)
+            or not isinstance(millis, int)
+            or not _MS_RANGE[0] <= millis <= _MS_RANGE[1]
+        ):
+            raise _rejected(f"{at}/time", "not epoch milliseconds")
+        utc = datetime.fromtimestamp(millis / 1000, tz=UTC)
+        return resolve_time(utc.astimezone(offset) if offset else None, utc=utc)
+    if not stamp:
+        raise _rejected(f"{at}/time", "event has no time")
+    try:
+        local = parse_timestamp(stamp)
+    except ValueError:
+        raise _rejected(f"{at}/timeStr", "not a 'YYYY-MM-DD HH:MM:SS' time") from None
+    if offset is not None and local.tzinfo is None:
+        return resolve_time(local.replace(tzinfo=offset))
+    return resolve_time(
+        local, place_zone=country_zone(location.country, local) if local.tzinfo is None else None
+    )
+
+
+def _offset(text: str | None) -> timezone | None:
+    """``GMT+08:00`` / ``GMT+8`` / ``GMT-5`` → a fixed offset; None when absent or unreadable."""
+    match = _GMT_OFFSET.match((text or "").strip())
+    if match is None:
+        return None
+    minutes = int(match["hours"]) * 60 + int(match["minutes"] or 0)
+    if minutes > MAX_OFFSET_MINUTES or int(match["minutes"] or 0) >= 60:
+        return None
+    return timezone(timedelta(minutes=-minutes if match["sign"] == "-" else minutes))
+
+
+def _location(desc: str, standard: str | None, country: str | None, places: PlaceIndex) -> Location:
+    """The side's country; the city when the text starts with a known ``[place]``."""
+    for text in (standard or "", desc):
+        bracket = _LEADING_BRACKET.match(text)
+        place = places.resolve(bracket["name"].strip(), country) if bracket else None
+        if bracket and place is not None:
+            return Location(city=bracket["name"].strip(), country=country or place.country)
+    return Location(country=country)
+
+
+def _last_mile_operator(raw: Mapping[str, Any], at: str) -> str | None:
+    info = _object(raw.get("destCpInfo") or {}, f"{at}/destCpInfo")
+    return _str(info, "cpCode", f"{at}/destCpInfo") or _str(info, "cpName", f"{at}/destCpInfo")
+
+
+def _handover(
+    raw: Mapping[str, Any], at: str, number: str, scans: Sequence[_Scan]
+) -> tuple[Handover | None, int | None]:
+    """``copyRealMailNo`` (or the number in ``realMailNo``): the destination courier's number, named on
+    the last Cainiao scan before that courier's first."""
+    next_number = _str(raw, "copyRealMailNo", at)
+    if not next_number:
+        found = _NUMBER.findall(_str(raw, "realMailNo", at) or "")
+        next_number = found[-1] if found else None
+    if not next_number or next_number == number or not scans:
+        return None, None
+    first_last_mile = next((i for i, s in enumerate(scans) if codes.is_last_mile(s.action)), len(scans))
+    info = _object(raw.get("destCpInfo") or {}, f"{at}/destCpInfo")
+    name = (_str(info, "cpName", f"{at}/destCpInfo") or "").upper()
+    return Handover(next_number, codes.CP_ADAPTERS.get(name)), max(first_last_mile - 1, 0)
+
+
+def _event(
+    scan: _Scan, number: str, domestic: bool, last_mile: str | None, handover: Handover | None
+) -> Event:
+    milestone = scan.milestone
+    if domestic and milestone in ("departed_origin", "arrived_destination_country", "export_cleared"):
+        milestone = "in_transit"
+    return Event(
+        carrier=CARRIER,
+        tracking_number=number,
+        occurred_at=scan.time.occurred_at,
+        milestone=milestone,
+        location=scan.location,
+        description=scan.description,
+        time_basis=scan.time.time_basis,
+        local_offset_minutes=scan.time.local_offset_minutes,
+        carrier_code=scan.action,
+        handover_to=handover,
+        operator=last_mile if codes.is_last_mile(scan.action) else CAINIAO,
+    )
+
+
+# --- typed access -------------------------------------------------------------------------------------
+
+
+def _rejected(pointer: str, message: str) -> DocumentRejected:
+    return DocumentRejected("DOCUMENT_UNREADABLE", f"{FORMAT}: {pointer or '/'}: {message}")
+
+
+def _object(value: Any, at: str) -> Mapping[str, Any]:
+    if not isinstance(value, dict):
+        raise _rejected(at, "expected an object")
+    return value
+
+
+def _list(parent: Mapping[str, Any], key: str, at: str) -> list[Any]:
+    value = parent.get(key, [])
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise _rejected(f"{at}/{key}", "expected an array")
+    return value
+
+
+def _str(parent: Mapping[str, Any], key: str, at: str) -> str | None:
+    value = parent.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise _rejected(f"{at}/{key}", "expected a string")
+    return value.strip() or None
