@@ -10,7 +10,19 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Final
 
-from carriers import canadapost, dhl, dhl_express, epcis, royalmail, ups, usps
+from carriers import (
+    aftership,
+    cainiao,
+    canadapost,
+    dhl,
+    dhl_express,
+    epcis,
+    kuaidi100,
+    royalmail,
+    seventeentrack,
+    ups,
+    usps,
+)
 from carriers.base import CarrierAdapter
 from trace_verify.domain.documents import DocumentRejected, ParseResult
 
@@ -23,6 +35,10 @@ ADAPTERS: Final[tuple[CarrierAdapter, ...]] = (
     dhl_express.ADAPTER,  # DHL Express: MyDHL API JSON and XML-PI
     usps.ADAPTER,  # USPS Tracking API v3 JSON and Web Tools TrackV2 XML
     ups.ADAPTER,  # UPS Track API v1 (OAuth2)
+    kuaidi100.ADAPTER,  # Kuaidi100 real-time query and push
+    cainiao.ADAPTER,  # Cainiao global tracking (format unverified)
+    seventeentrack.ADAPTER,  # 17TRACK API v2.2 and webhook
+    aftership.ADAPTER,  # AfterShip tracking API and webhook
 )
 
 
