@@ -13,6 +13,7 @@ from typing import Literal, Protocol
 
 from trace_verify.domain.bundle import Bundle, Path, Shipment
 from trace_verify.domain.chains import Chain, build_chains
+from trace_verify.domain.history import TrackingHistory
 from trace_verify.domain.model import MAINLAND, Event, Location
 from trace_verify.domain.places import Gazetteer, Place, default_gazetteer
 from trace_verify.domain.policy import Policy
@@ -74,12 +75,21 @@ Match = Literal["same", "different", "unknown"]
 class Context:
     """One verification's shared, lazily computed facts."""
 
-    def __init__(self, bundle: Bundle, now: datetime, policy: Policy, reference: Reference) -> None:
+    def __init__(
+        self,
+        bundle: Bundle,
+        now: datetime,
+        policy: Policy,
+        reference: Reference,
+        history: TrackingHistory | None = None,
+    ) -> None:
         self.bundle = bundle
         self.order = bundle.order
         self.now = now
         self.policy = policy
         self.ref = reference
+        #: Stored history of the tracking numbers (the service); None offline.
+        self.history = history
         self.timeline: Timeline = build_timeline(bundle.shipments)
         self.events: tuple[Event, ...] = self.timeline.events
         self._places: dict[tuple[str | None, str | None, str | None], Place | None] = {}

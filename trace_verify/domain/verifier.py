@@ -13,6 +13,7 @@ from trace_verify.domain.bundle import Bundle
 from trace_verify.domain.complaints import decide
 from trace_verify.domain.context import Context, Reference, default_reference
 from trace_verify.domain.findings import PATH_FINDINGS
+from trace_verify.domain.history import TrackingHistory
 from trace_verify.domain.policy import DEFAULT_POLICY, Policy
 from trace_verify.domain.rules import ALL_RULES, Rule
 from trace_verify.domain.rules.origin import assess
@@ -37,16 +38,18 @@ def verify(
     *,
     policy: Policy = DEFAULT_POLICY,
     reference: Reference | None = None,
+    history: TrackingHistory | None = None,
     rules: tuple[Rule, ...] = ALL_RULES,
 ) -> Verdict:
     """Decide whether the order was truly Overseas Direct Supply, and the complaint if any.
 
     ``bundle`` must have its documents read already (``documents_read.read_documents``); ``now`` is
-    the clock windows and plausible years are computed against (timezone-aware).
+    the clock windows and plausible years are computed against (timezone-aware); ``history`` is
+    the stored history of the bundle's tracking numbers (the service passes it; offline: None).
     """
     if bundle.has_unread_documents:
         raise ValueError("read the bundle's documents before verifying it")
-    ctx = Context(bundle, now, policy, reference or _reference())
+    ctx = Context(bundle, now, policy, reference or _reference(), history)
     findings = _unique(f for rule in rules for f in rule(ctx))
     value = _verdict_value(ctx, findings)
     if value != "met":

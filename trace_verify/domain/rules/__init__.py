@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 
 from trace_verify.domain.context import Context
-from trace_verify.domain.rules import codes, complaint, customs, evidence, paths, timing, tracking
+from trace_verify.domain.rules import codes, complaint, customs, evidence, history, paths, timing, tracking
 from trace_verify.domain.verdict import Finding
 
 Rule = Callable[[Context], Iterator[Finding]]
@@ -17,6 +17,7 @@ ALL_RULES: tuple[Rule, ...] = (
     *customs.RULES,
     *codes.RULES,
     *tracking.RULES,
+    *history.RULES,
     *evidence.RULES,
     *complaint.RULES,
 )

@@ -1,0 +1,29 @@
+"""`make test` runs each benchmark once at a small size: it must run and report, never judged on time."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+
+import pytest
+
+from tests.support import ROOT
+
+
+@pytest.mark.slow
+def test_verify_benchmark_runs_and_reports_every_target() -> None:
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "verify.py"), "--smoke"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=ROOT,
+    )
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    for header in ("machine :", "commit  :", "date    :"):
+        assert header in out
+    verdicts = re.findall(r"\b(PASS|MISS)\b", out)
+    assert len(verdicts) == 3, out  # (a) speed, (b) speed, (b) memory
+    assert re.search(r"verify\s+\d+\.\d", out)
