@@ -49,7 +49,8 @@ def machine() -> str:
                 break
     except OSError:
         pass
-    return f"{model}, {os.cpu_count()} cores, Python {platform.python_version()}, {platform.system()} {platform.release()}"
+    system = f"{platform.system()} {platform.release()}"
+    return f"{model}, {os.cpu_count()} cores, Python {platform.python_version()}, {system}"
 
 
 def commit() -> str:
@@ -157,8 +158,8 @@ def report(bundles: int, lines: int, smoke: bool) -> str:
         f"machine : {machine()}",
         f"commit  : {commit()}",
         f"date    : {datetime.now(UTC).strftime('%Y-%m-%d %H:%M UTC')}",
-        f"workload: {bundles:,} generated bundles in process (7 events, ~75% direct / 25% bonded, some fraud and "
-        f"in transit); {lines:,} lines through --jsonl",
+        f"workload: {bundles:,} generated bundles in process (7 events, ~75% direct / 25% bonded, "
+        f"some fraud and in transit); {lines:,} lines through --jsonl",
         "",
         "stage (in process, best of 3)         µs/bundle",
     ]

@@ -41,7 +41,8 @@ def tracking_reuse(ctx: Context) -> Iterator[Finding]:
         if any(first for first, _ in others):
             yield finding(
                 "TRACKING_REUSED",
-                "Another consumer's order already carried this tracking number before this order attached it.",
+                "Another consumer's order already carried this tracking number before this order "
+                "attached it.",
                 where,
                 shipment.pointer,
             )
