@@ -20,6 +20,7 @@ from carriers import (
     kuaidi100,
     royalmail,
     seventeentrack,
+    sf,
     ups,
     usps,
 )
@@ -31,6 +32,7 @@ ADAPTERS: Final[tuple[CarrierAdapter, ...]] = (
     dhl.ADAPTER,  # DHL Shipment Tracking – Unified API
     canadapost.ADAPTER,  # Canada Post VIS tracking XML
     royalmail.ADAPTER,  # Royal Mail Tracking API v2
+    sf.ADAPTER,  # SF Express route query
     epcis.ADAPTER,  # GS1 EPCIS 2.0 documents, XML and JSON-LD
     dhl_express.ADAPTER,  # DHL Express: MyDHL API JSON and XML-PI
     usps.ADAPTER,  # USPS Tracking API v3 JSON and Web Tools TrackV2 XML
