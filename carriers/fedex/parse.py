@@ -1,0 +1,303 @@
+"""FedEx Track API v1 JSON → normalized events (pure).
+
+Wire format (FedEx OpenAPI ``track.json``, carriers.md §4.2): ``{"transactionId", "output":
+{"completeTrackResults": [{"trackingNumber", "trackResults": [{"trackingNumberInfo",
+"shipperInformation", "recipientInformation", "originLocation", "destinationLocation", "scanEvents":
+[{"date": "2018-02-02T12:01:00-07:00", "eventType", "eventDescription", "exceptionCode",
+"exceptionDescription", "scanLocation": {"city", "stateOrProvinceCode", "postalCode", "countryCode",
+"countryName"}, "locationType", "derivedStatusCode"}], "error": {"code", "message"}}]}], "alerts"}}``
+with scans newest first. Errors: a number FedEx does not know is a ``trackResults[].error``
+(``TRACKING.TRACKINGNUMBER.NOTFOUND``) inside an HTTP 200; 401/403/429/5xx carry a top-level
+``{"transactionId", "errors": [{"code", "message"}]}``.
+
+What karrio gets wrong and this module gets right (carriers.md §3.4, §4.2, §7):
+
+* karrio drops the offset of ``date`` and labels the local wall time UTC; here the offset is applied and
+  kept (``carrier_offset``).
+* ``CC`` (customs release) is ``export_cleared`` in the origin country and ``import_cleared`` in the
+  destination, not "no status"; ``CP`` is processing, ``CD`` a customs hold.
+* Each event keeps its ISO country (``countryCode``, else ``countryName``).
+* Several ``trackResults`` for one number are different shipments that share it: the one with the
+  latest scan is read (karrio PR #587 made the same choice).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Final, Protocol
+
+from carriers._time import ResolvedTime, country_zone, is_utc_stamp, parse_timestamp, resolve_time
+from carriers.base import load_json
+from carriers.fedex import codes
+from carriers.ups.route import Kind, Step, settle
+from trace_verify.domain.documents import CarrierMessage, DocumentRejected, ParsedShipment, ParseResult
+from trace_verify.domain.model import Event, Location
+from trace_verify.domain.places import Place
+
+CARRIER: Final = "fedex"
+FORMAT: Final = "FedEx Track API JSON"
+#: Carrier error messages are the carrier's own words, kept short.
+MAX_MESSAGE: Final = 300
+_ALPHA2 = re.compile(r"[A-Z]{2}", re.ASCII)
+
+
+class PlaceIndex(Protocol):
+    """The part of the gazetteer (``trace_verify.domain.places``) this parser needs."""
+
+    def resolve(
+        self, city: str | None, country: str | None = None, region: str | None = None
+    ) -> Place | None:
+        """The place called ``city`` in ``country``; None when unknown or ambiguous."""
+        ...
+
+    def country_code(self, text: str | None) -> str | None:
+        """ISO alpha-2 for a carrier's country name or code."""
+        ...
+
+
+def parse_document(data: bytes, places: PlaceIndex) -> ParseResult:
+    """Parse one FedEx Track API response body; raise DocumentRejected when it is not one."""
+    doc = load_json(data, FORMAT)
+    if not isinstance(doc, dict):
+        raise _rejected("", "top level is not a JSON object")
+    if "output" in doc:
+        return _output(_object(doc["output"], "/output"), places)
+    if "errors" in doc:
+        errors = _list(doc, "errors", "")
+        if not errors:
+            raise _rejected("/errors", "an error response without errors")
+        return ParseResult(
+            CARRIER,
+            errors=tuple(
+                _message(_object(e, f"/errors/{i}"), f"/errors/{i}", None) for i, e in enumerate(errors)
+            ),
+        )
+    raise _rejected("", "neither an output nor an errors document")
+
+
+def _message(raw: Mapping[str, Any], at: str, number: str | None) -> CarrierMessage:
+    code = _str(raw, "code", at) or ""
+    text = _str(raw, "message", at) or ""
+    return CarrierMessage(
+        code=codes.error_code(code, text),
+        tracking_number=number,
+        message=(text or f"FedEx error {code}".strip())[:MAX_MESSAGE],
+    )
+
+
+def _output(raw: Mapping[str, Any], places: PlaceIndex) -> ParseResult:
+    shipments: list[ParsedShipment] = []
+    errors: list[CarrierMessage] = []
+    complete = (
+        _list(raw, "completeTrackResults", "/output") if raw.get("completeTrackResults") is not None else []
+    )
+    for i, item in enumerate(complete):
+        at = f"/output/completeTrackResults/{i}"
+        entry = _object(item, at)
+        number = _clean(_str(entry, "trackingNumber", at))
+        found: list[tuple[ParsedShipment, Any]] = []
+        for j, result in enumerate(_list(entry, "trackResults", at)):
+            parsed, error = _track_result(
+                _object(result, f"{at}/trackResults/{j}"), f"{at}/trackResults/{j}", number, places
+            )
+            if error is not None:
+                errors.append(error)
+            elif parsed is not None:
+                found.append((parsed, parsed.events[-1].occurred_at if parsed.events else None))
+        if found:
+            shipments.append(_latest(found))
+    alerts = _list(raw, "alerts", "/output") if raw.get("alerts") is not None else []
+    if not shipments and not errors:
+        errors += [
+            _message(_object(a, f"/output/alerts/{k}"), f"/output/alerts/{k}", None)
+            for k, a in enumerate(alerts)
+        ]
+    return ParseResult(CARRIER, shipments=tuple(shipments), errors=tuple(errors))
+
+
+def _latest(found: list[tuple[ParsedShipment, Any]]) -> ParsedShipment:
+    """Of several results for one number (FedEx reuses numbers), the one with the latest scan."""
+    dated = [(at, i) for i, (_, at) in enumerate(found) if at is not None]
+    return found[max(dated)[1]][0] if dated else found[0][0]
+
+
+# --- one track result ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Scan:
+    index: int
+    time: ResolvedTime
+    location: Location
+    kind: Kind
+    hint: Any
+    code: str | None
+    description: str
+
+
+def _track_result(
+    raw: Mapping[str, Any], at: str, number: str | None, places: PlaceIndex
+) -> tuple[ParsedShipment | None, CarrierMessage | None]:
+    info = _object(raw.get("trackingNumberInfo") or {}, f"{at}/trackingNumberInfo")
+    number = _clean(_str(info, "trackingNumber", f"{at}/trackingNumberInfo")) or number
+    if raw.get("error") is not None:
+        return None, _message(_object(raw["error"], f"{at}/error"), f"{at}/error", number)
+    if number is None:
+        raise _rejected(f"{at}/trackingNumberInfo", "track result has no tracking number")
+    events = _list(raw, "scanEvents", at) if raw.get("scanEvents") is not None else []
+    scans = _chronological(
+        [
+            _scan(_object(e, f"{at}/scanEvents/{i}"), i, f"{at}/scanEvents/{i}", places)
+            for i, e in enumerate(events)
+        ]
+    )
+    origin = _party_country(raw, ("shipperInformation", "originLocation"), at, places)
+    destination = _party_country(raw, ("recipientInformation", "destinationLocation"), at, places)
+    milestones = settle([Step(s.kind, s.location.country, s.hint) for s in scans], origin, destination)
+    return (
+        ParsedShipment(
+            tracking_number=number,
+            events=tuple(
+                Event(
+                    carrier=CARRIER,
+                    tracking_number=number,
+                    occurred_at=s.time.occurred_at,
+                    milestone=m,
+                    location=s.location,
+                    description=s.description,
+                    time_basis=s.time.time_basis,
+                    local_offset_minutes=s.time.local_offset_minutes,
+                    carrier_code=s.code,
+                )
+                for s, m in zip(scans, milestones, strict=True)
+            ),
+        ),
+        None,
+    )
+
+
+def _scan(raw: Mapping[str, Any], index: int, at: str, places: PlaceIndex) -> _Scan:
+    description = (_str(raw, "eventDescription", at) or "").strip()
+    exception = (_str(raw, "exceptionDescription", at) or "").strip()
+    event_type = _clean(_str(raw, "eventType", at))
+    derived = _clean(_str(raw, "derivedStatusCode", at))
+    location, place = _location(raw.get("scanLocation"), f"{at}/scanLocation", places)
+    kind = codes.classify(event_type, derived, description, exception)
+    return _Scan(
+        index=index,
+        time=_time(raw, at, location, place),
+        location=location,
+        kind=kind,
+        hint=codes.clearance_side(description) if kind == "cleared" else None,
+        code=event_type or derived,
+        description=_description(description, exception),
+    )
+
+
+def _description(description: str, exception: str) -> str:
+    """FedEx's event words, with the exception's words when they add something."""
+    if exception and exception.casefold() != description.casefold():
+        return f"{description} - {exception}" if description else exception
+    return description
+
+
+def _time(raw: Mapping[str, Any], at: str, location: Location, place: Place | None) -> ResolvedTime:
+    stamp = _str(raw, "date", at)
+    if not stamp:
+        raise _rejected(f"{at}/date", "scan event has no date")
+    try:
+        moment = parse_timestamp(stamp)
+    except ValueError:
+        raise _rejected(f"{at}/date", "not an ISO 8601 timestamp") from None
+    if is_utc_stamp(stamp):
+        return resolve_time(utc=moment)
+    if moment.tzinfo is not None:
+        return resolve_time(moment)
+    zone = place.tz if place is not None else country_zone(location.country, moment)
+    return resolve_time(moment, place_zone=zone)
+
+
+def _chronological(scans: list[_Scan]) -> list[_Scan]:
+    """Oldest first. FedEx lists newest first, so equal instants keep FedEx's order reversed."""
+    newest_first = len(scans) > 1 and scans[0].time.occurred_at > scans[-1].time.occurred_at
+    return sorted(scans, key=lambda s: (s.time.occurred_at, -s.index if newest_first else s.index))
+
+
+# --- places --------------------------------------------------------------------------------------------
+
+
+def _location(value: Any, at: str, places: PlaceIndex) -> tuple[Location, Place | None]:
+    if value is None:
+        return Location(), None
+    address = _object(value, at)
+    city, region, postal = (
+        _clean(_str(address, k, at)) for k in ("city", "stateOrProvinceCode", "postalCode")
+    )
+    country = _country(address, at, places)
+    place = places.resolve(city, country, region) if city else None
+    if country is None and place is not None:
+        country = place.country
+    return Location(city=city, region=region, postal_code=postal, country=country), place
+
+
+def _country(address: Mapping[str, Any], at: str, places: PlaceIndex) -> str | None:
+    """ISO alpha-2 from ``countryCode``, else ``countryName`` through the alias table (never fuzzy)."""
+    for key in ("countryCode", "countryName"):
+        text = _clean(_str(address, key, at))
+        code = places.country_code(text) if text else None
+        if code and _ALPHA2.fullmatch(code):
+            return code
+    return None
+
+
+def _party_country(raw: Mapping[str, Any], keys: tuple[str, str], at: str, places: PlaceIndex) -> str | None:
+    """The shipper's / recipient's country, else the origin / destination location's."""
+    contact_key, location_key = keys
+    contact = raw.get(contact_key)
+    if contact is not None:
+        address = _object(
+            _object(contact, f"{at}/{contact_key}").get("address") or {}, f"{at}/{contact_key}/address"
+        )
+        country = _country(address, f"{at}/{contact_key}/address", places)
+        if country:
+            return country
+    location = raw.get(location_key)
+    if location is not None:
+        lca = _object(_object(location, f"{at}/{location_key}").get("locationContactAndAddress") or {}, at)
+        return _country(_object(lca.get("address") or {}, at), at, places)
+    return None
+
+
+# --- typed access --------------------------------------------------------------------------------------
+
+
+def _rejected(pointer: str, message: str) -> DocumentRejected:
+    return DocumentRejected("DOCUMENT_UNREADABLE", f"{FORMAT}: {pointer or '/'}: {message}")
+
+
+def _object(value: Any, at: str) -> Mapping[str, Any]:
+    if not isinstance(value, dict):
+        raise _rejected(at, "expected an object")
+    return value
+
+
+def _list(parent: Mapping[str, Any], key: str, at: str) -> list[Any]:
+    value = parent.get(key)
+    if not isinstance(value, list):
+        raise _rejected(f"{at}/{key}", "expected an array")
+    return value
+
+
+def _str(parent: Mapping[str, Any], key: str, at: str) -> str | None:
+    value = parent.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise _rejected(f"{at}/{key}", "expected a string")
+    return value
+
+
+def _clean(text: str | None) -> str | None:
+    return text.strip() or None if text else None
