@@ -87,7 +87,7 @@ def parse_result_to_json(result: ParseResult) -> dict[str, Any]:
 # --- strict JSON for JSON-speaking adapters ------------------------------------------------------
 
 
-def load_json(data: bytes, what: str) -> Any:
+def load_json(data: bytes, what: str, *, duplicate_keys: str = "refuse") -> Any:
     """Decode a carrier's JSON document strictly (reliability.md §3.1).
 
     UTF-8 only (a BOM tolerated), no duplicate keys, no NaN/Infinity, floats as Decimal, bounded
@@ -97,7 +97,7 @@ def load_json(data: bytes, what: str) -> Any:
     if len(data) > MAX_DOCUMENT_BYTES:
         raise DocumentRejected("DOCUMENT_UNSAFE", f"{what}: larger than {MAX_DOCUMENT_BYTES} bytes")
     try:
-        return strictjson.loads(data)
+        return strictjson.loads(data, duplicate_keys=duplicate_keys)
     except strictjson.StrictJsonError as exc:
         if exc.too_deep:
             raise DocumentRejected("DOCUMENT_UNSAFE", f"{what}: JSON nested too deeply") from None

@@ -40,10 +40,17 @@ def _reject_constant(name: str) -> Any:
 _DECODER = json.JSONDecoder(
     object_pairs_hook=_no_duplicates, parse_constant=_reject_constant, parse_float=Decimal
 )
+#: For formats whose published examples repeat a key (GS1's EPCIS JSON-LD examples do): the last
+#: value wins, as in JavaScript's JSON.parse, which such producers are written against.
+_LAST_WINS_DECODER = json.JSONDecoder(parse_constant=_reject_constant, parse_float=Decimal)
 
 
-def loads(raw: bytes | str) -> Any:
-    """Decode UTF-8 JSON (a BOM tolerated): no duplicate keys, no NaN, floats as Decimal, bounded depth."""
+def loads(raw: bytes | str, *, duplicate_keys: str = "refuse") -> Any:
+    """Decode UTF-8 JSON (a BOM tolerated): no duplicate keys, no NaN, floats as Decimal, bounded depth.
+
+    ``duplicate_keys="last"`` keeps the last of repeated keys instead of refusing the document; only
+    carrier formats whose own published examples need it use that.
+    """
     if isinstance(raw, bytes):
         try:
             text = raw.decode("utf-8-sig")
@@ -52,7 +59,8 @@ def loads(raw: bytes | str) -> Any:
     else:
         text = raw
     try:
-        obj = _DECODER.decode(text)
+        decoder = _LAST_WINS_DECODER if duplicate_keys == "last" else _DECODER
+        obj = decoder.decode(text)
     except StrictJsonError:
         raise
     except RecursionError:

@@ -53,7 +53,9 @@ Read = tuple[list[EpcisEvent], MasterData, list[CarrierMessage]]
 
 def read(data: bytes) -> Read:
     """Events, location master data and service errors of one EPCIS JSON(-LD) document."""
-    doc = load_json(data, FORMAT)
+    # GS1's own AssociationEvent-h example repeats "eventID"; EPCIS JSON-LD is written against
+    # JavaScript's JSON.parse, where the last value wins, so that is the reading here too.
+    doc = load_json(data, FORMAT, duplicate_keys="last")
     if not isinstance(doc, dict):
         raise rejected(FORMAT, "/", "top level is not a JSON object")
     kind = doc.get("type", doc.get("@type"))
