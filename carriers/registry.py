@@ -17,6 +17,7 @@ from carriers import (
     dhl,
     dhl_express,
     epcis,
+    fedex,
     kuaidi100,
     royalmail,
     seventeentrack,
@@ -41,6 +42,7 @@ ADAPTERS: Final[tuple[CarrierAdapter, ...]] = (
     cainiao.ADAPTER,  # Cainiao global tracking (format unverified)
     seventeentrack.ADAPTER,  # 17TRACK API v2.2 and webhook
     aftership.ADAPTER,  # AfterShip tracking API and webhook
+    fedex.ADAPTER,  # FedEx Track API v1 (OAuth2)
 )
 
 
