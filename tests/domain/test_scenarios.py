@@ -200,6 +200,17 @@ def test_parcel_held_by_customs_is_not_delivered(service: VerificationService) -
     assert verdict["complaint"]["decision"] == "manual_review"
 
 
+def test_first_scan_without_a_country_is_a_gap_even_in_transit(service: VerificationService) -> None:
+    """Fix: rules.md names this gap without waiting for delivery; TRACE_INCOMPLETE came only after it."""
+    obj = direct()
+    events(obj)[0]["location"] = {"facility": "Service Point 4471"}
+    obj["shipments"][0]["events"] = [e for e in events(obj) if e["milestone"] != "delivered"]
+    verdict = verify(service, obj, DIRECT_NOW)
+    assert verdict["verdict"] == "insufficient_evidence"
+    assert codes(verdict) == ["TRACE_INCOMPLETE", "NOT_DELIVERED"]
+    assert finding(verdict, "TRACE_INCOMPLETE")["evidence"][0] == {"timeline": 0}
+
+
 # -- time and speed ---------------------------------------------------------------------------------
 
 

@@ -118,18 +118,21 @@ def dispatch_before_order(ctx: Context) -> Iterator[Finding]:
 
 
 def chain_gaps(ctx: Context) -> Iterator[Finding]:
-    """TRACE_INCOMPLETE (warning): a delivered chain whose story from dispatch to destination has a gap."""
+    """TRACE_INCOMPLETE (warning): a chain whose story from dispatch to destination has a gap.
+
+    A chain still in transit is judged only by its start: the first custody event without a country
+    leaves it incomplete whether or not it was delivered (rules.md §1, traceable chain).
+    """
     result = assess(ctx)
     if ctx.claimed_path == "general_trade" and result.general_trade_shown:
         return
     for facts in result.chains:
-        if not facts.is_delivered:
+        if not facts.is_delivered and facts.origin != "unknown":
             continue
         gap = _gap(ctx, facts)
         if gap:
-            refs: list[EvidenceRef] = [
-                TimelineRef(i) for i in (facts.first_custody, facts.delivered[-1]) if i is not None
-            ]
+            last = facts.delivered[-1] if facts.delivered else None
+            refs: list[EvidenceRef] = [TimelineRef(i) for i in (facts.first_custody, last) if i is not None]
             refs = refs or [PointerRef(f"/shipments/{facts.chain.first_leg}")]
             yield finding("TRACE_INCOMPLETE", gap, refs, subject=f"/shipments/{facts.chain.first_leg}")
 
