@@ -1,0 +1,79 @@
+"""The AfterShip live client against the simulator."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from carriers._fetch import CarrierAuthError, CarrierGuards, FetchPolicy
+from carriers.aftership import ADAPTER
+from carriers.aftership.client import AFTERSHIP_POLICY, AfterShipClient
+from carriers.simulator import SimulatorApp, build_app, running
+
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
+NUMBER = "5820731641"
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.t = 0.0
+
+    def monotonic(self) -> float:
+        return self.t
+
+    def sleep(self, seconds: float) -> None:
+        self.t += seconds
+
+    def now(self) -> datetime:
+        return datetime.now(UTC)
+
+
+@pytest.fixture(scope="module")
+def sim() -> Iterator[tuple[SimulatorApp, str]]:
+    app = build_app(FIXTURES)
+    with running(app) as base:
+        yield app, base
+
+
+def _client(base: str, key: str = "sim-key") -> AfterShipClient:
+    policy = FetchPolicy(
+        carrier="aftership", rate_per_second=10.0, burst=10, total_deadline=5, backoff_jitter=0
+    )
+    clock = FakeClock()
+    return AfterShipClient(base, key, policy, guards=CarrierGuards.for_policy(policy, clock), clock=clock)
+
+
+def test_fetch_returns_the_raw_answer_byte_for_byte(sim: tuple[SimulatorApp, str]) -> None:
+    app, base = sim
+    body = _client(base).fetch("dhl", NUMBER)
+    path = FIXTURES / "carriers" / "aftership" / "tracking-2024-10-dhl-tokyo-sf-hangzhou-delivered.json"
+    assert body == path.read_bytes()
+    assert app.requests[-1] == ("GET", f"/tracking/2024-10/trackings?tracking_numbers={NUMBER}&slug=dhl")
+
+
+def test_an_unknown_number_returns_aftership_s_404_document(sim: tuple[SimulatorApp, str]) -> None:
+    _, base = sim
+    assert [e.code for e in ADAPTER.parse(_client(base).fetch("dhl", "0000000000")).errors] == ["not_found"]
+
+
+def test_a_refused_key_raises(sim: tuple[SimulatorApp, str]) -> None:
+    _, base = sim
+    with pytest.raises(CarrierAuthError):
+        _client(base, key="wrong").fetch("dhl", NUMBER)
+
+
+@pytest.mark.parametrize(
+    ("slug", "number"), [("DHL", NUMBER), ("dhl", "12"), ("dhl", "a/../b"), ("", NUMBER)]
+)
+def test_bad_slugs_and_numbers_are_refused_before_any_request(slug: str, number: str) -> None:
+    with pytest.raises(ValueError):
+        _client("http://127.0.0.1:1").fetch(slug, number)
+
+
+def test_a_key_is_required_and_the_policy_is_named() -> None:
+    with pytest.raises(ValueError):
+        AfterShipClient("http://127.0.0.1:1", "")
+    assert AFTERSHIP_POLICY.carrier == "aftership"
