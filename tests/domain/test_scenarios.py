@@ -489,6 +489,30 @@ def test_cn_posted_s10_number_on_a_direct_claim(service: VerificationService) ->
         assert ("TRACKING_ORIGIN_MISMATCH" in codes(verdict)) is raised, number
 
 
+@pytest.mark.parametrize(
+    ("number", "operator", "raised"),
+    [
+        ("YT8962646785389", "圆通速递", False),  # a YTO number scanned by YTO
+        ("73610555582883", "圆通速递", True),  # a ZTO-shaped number is no YTO format
+        ("73610555582883", None, False),  # no operator: any carrier's formats, and ZTO's fits
+        ("ABCDEFG", None, True),  # fits no carrier's format at all
+    ],
+)
+def test_aggregator_numbers_are_judged_by_the_operators_formats(
+    service: VerificationService, number: str, operator: str | None, raised: bool
+) -> None:
+    obj = copy.deepcopy(TRADE)
+    shipment = obj["shipments"][0]
+    shipment.update(carrier="kuaidi100", tracking_number=number)
+    for event in shipment["events"]:
+        event.update(carrier="kuaidi100", tracking_number=number)
+        if operator:
+            event["operator"] = operator
+    verdict = verify(service, obj, TRADE_NOW)
+    assert ("TRACKING_NUMBER_UNRECOGNISED" in codes(verdict)) is raised
+    assert verdict["verdict"] == "met"
+
+
 # -- raw carrier documents --------------------------------------------------------------------------
 
 
