@@ -112,7 +112,15 @@ def test_region_or_country_disambiguates(g: Gazetteer) -> None:
     assert key_of(g, "Suzhou", "CN", "Jiangsu") == "CN-320500"
     assert key_of(g, "Suzhou", "CN", "安徽省") == "CN-341300"
     assert key_of(g, "朝阳区", "CN", "北京") == "CN-110000"
-    assert key_of(g, "Hangzhou", "CN", "Jiangsu") == "CN-330100"  # a region that fits nothing is ignored
+    # in Mainland China a region that fits nothing is ignored
+    assert key_of(g, "Hangzhou", "CN", "Jiangsu") == "CN-330100"
+
+
+def test_a_contradicting_state_outside_china_is_no_match(g: Gazetteer) -> None:
+    # Only Hernando, MS is indexed; Hernando, FL is a smaller town: never answer with the wrong zone.
+    assert key_of(g, "Hernando", "US", "MS") is not None
+    assert g.resolve("HERNANDO", "US", "FL") is None
+    assert key_of(g, "Hernando", "US", "Atlantis") is not None  # an unknown region text says nothing
 
 
 def test_a_city_name_beats_a_county_of_the_same_reading(g: Gazetteer) -> None:

@@ -253,14 +253,8 @@ class Gazetteer:
             rows = [(r, k) for r, k in rows if k == RANK_IATA]
         if level is not None:
             rows = [(r, k) for r, k in rows if r.level in (level, LEVEL_OTHER)]
-        if region and len(rows) > 1:
-            wanted = fold(region)
-            narrowed = [
-                (r, k)
-                for r, k in rows
-                if r.region and self._regions.get((r.place.country, wanted)) == r.region
-            ]
-            rows = narrowed or rows
+        if region:
+            rows = self._by_region(rows, fold(region))
         if not rows:
             return None
         best = min(k for _, k in rows)
@@ -271,6 +265,28 @@ class Gazetteer:
                 return group[0].place
             return self.place(next(iter(keys)))
         return _dominant(group) if cc is not None and cc != "CN" else None
+
+    def _by_region(self, rows: list[tuple[_Row, int]], wanted: str) -> list[tuple[_Row, int]]:
+        """Narrow candidates by a region (province, state) the carrier or bundle gave.
+
+        Mainland China is indexed down to every county, so a name that is unique there is that place
+        even under a mistyped province: a region that fits no candidate is ignored. Elsewhere only
+        towns of 15,000+ people are indexed, so a recognised region that contradicts the one candidate
+        means a smaller town we lack ("Hernando", FL is not Hernando, MS): no answer beats the wrong
+        time zone.
+        """
+        fitting = [
+            (r, k) for r, k in rows if r.region and self._regions.get((r.place.country, wanted)) == r.region
+        ]
+        if fitting:
+            return fitting
+        return [
+            (r, k)
+            for r, k in rows
+            if r.place.country == "CN"
+            or r.region is None
+            or self._regions.get((r.place.country, wanted)) is None
+        ]
 
     # -- index access --------------------------------------------------------------------------------
 
