@@ -1,0 +1,214 @@
+"""The tables: merchants, orders, shipments, raw carrier documents, normalized events, customs
+declarations, API keys, verdicts and webhook pushes.
+
+Rows keep the JSON the client sent (``data``) next to the columns queries need, so a stored order can be
+verified again exactly as it was submitted; evidence (documents, pushes, verdicts) is only ever added,
+never overwritten: a replaced document is marked ``superseded_at`` and a re-verification adds a verdict.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from trace_verify.db.base import Base, portable_enum
+
+
+class Role(enum.StrEnum):
+    """Who holds an API key (README, "Roles and keys")."""
+
+    PLATFORM = "platform"
+    STAFF = "staff"
+    MERCHANT = "merchant"
+    CONSUMER = "consumer"
+
+
+class Origin(enum.StrEnum):
+    """Where a document or an event came from."""
+
+    SUBMITTED = "submitted"  # sent with the order or by a client
+    REFRESH = "refresh"  # fetched from the carrier by a re-verification
+    PUSH = "push"  # pushed by the carrier to a webhook
+    DOCUMENT = "document"  # an event read out of a stored document
+
+
+class Merchant(Base):
+    """A seller registered by the platform: public name, return address, registered importer."""
+
+    __tablename__ = "merchants"
+
+    id: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(200))
+    return_address: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON)
+    registered_importer: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON)
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
+class Order(Base):
+    """An order as the platform sold it; ``data`` is the bundle's ``order`` object as submitted."""
+
+    __tablename__ = "orders"
+
+    id: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    merchant_id: Mapped[str] = mapped_column(sa.ForeignKey("merchants.id"), index=True)
+    consumer_id: Mapped[str | None] = mapped_column(sa.String(64), index=True)
+    placed_at: Mapped[datetime]
+    data: Mapped[dict[str, Any]] = mapped_column(sa.JSON)
+    trace_codes: Mapped[list[Any] | None] = mapped_column(sa.JSON)
+    created_at: Mapped[datetime]
+
+    shipments: Mapped[list[Shipment]] = relationship(
+        back_populates="order", order_by="Shipment.position", foreign_keys="Shipment.order_id"
+    )
+    customs: Mapped[list[CustomsDeclaration]] = relationship(
+        back_populates="order", order_by="CustomsDeclaration.position"
+    )
+    verdicts: Mapped[list[VerdictRecord]] = relationship(back_populates="order", order_by="VerdictRecord.id")
+
+
+class Shipment(Base):
+    """One parcel leg of an order; ``position`` is its index in the order's bundle (``/shipments/i``)."""
+
+    __tablename__ = "shipments"
+    __table_args__ = (sa.UniqueConstraint("order_id", "position"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[str] = mapped_column(sa.ForeignKey("orders.id"), index=True)
+    position: Mapped[int]
+    carrier: Mapped[str] = mapped_column(sa.String(32))
+    tracking_number: Mapped[str] = mapped_column(sa.String(64))
+    #: The normalised number (``domain.numbers.normalize_number``): the history is looked up by it.
+    tracking_key: Mapped[str] = mapped_column(sa.String(64), index=True)
+    declared_origin_country: Mapped[str | None] = mapped_column(sa.String(2))
+    dispatch: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON)
+    handover_from_carrier: Mapped[str | None] = mapped_column(sa.String(32))
+    handover_from_number: Mapped[str | None] = mapped_column(sa.String(64))
+    #: The earlier leg of the same order this one continues, when it is stored.
+    handover_from_id: Mapped[int | None] = mapped_column(sa.ForeignKey("shipments.id"))
+    created_at: Mapped[datetime]
+
+    order: Mapped[Order] = relationship(back_populates="shipments", foreign_keys=[order_id])
+    documents: Mapped[list[CarrierDocument]] = relationship(
+        back_populates="shipment", order_by="CarrierDocument.id"
+    )
+    events: Mapped[list[TrackingEvent]] = relationship(
+        back_populates="shipment", order_by="(TrackingEvent.occurred_at, TrackingEvent.id)"
+    )
+
+
+class CarrierDocument(Base):
+    """A raw carrier document kept as evidence: the exact bytes and their SHA-256."""
+
+    __tablename__ = "carrier_documents"
+    __table_args__ = (sa.UniqueConstraint("shipment_id", "sha256"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    shipment_id: Mapped[int] = mapped_column(sa.ForeignKey("shipments.id"), index=True)
+    carrier: Mapped[str] = mapped_column(sa.String(32))
+    origin: Mapped[Origin] = mapped_column(portable_enum(Origin, "origin"))
+    content: Mapped[bytes] = mapped_column(sa.LargeBinary)
+    sha256: Mapped[str] = mapped_column(sa.String(64))
+    size: Mapped[int]
+    received_at: Mapped[datetime]
+    #: Set when a newer document replaced this one; it stays as evidence of what was known before.
+    superseded_at: Mapped[datetime | None]
+    push_id: Mapped[int | None] = mapped_column(sa.ForeignKey("webhook_pushes.id"))
+
+    shipment: Mapped[Shipment] = relationship(back_populates="documents")
+
+
+class TrackingEvent(Base):
+    """A normalized event of a shipment, stored once per ``key`` (carrier, number, time, milestone, place)."""
+
+    __tablename__ = "tracking_events"
+    __table_args__ = (sa.UniqueConstraint("shipment_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    shipment_id: Mapped[int] = mapped_column(sa.ForeignKey("shipments.id"), index=True)
+    key: Mapped[str] = mapped_column(sa.String(64))
+    origin: Mapped[Origin] = mapped_column(portable_enum(Origin, "origin"))
+    document_id: Mapped[int | None] = mapped_column(sa.ForeignKey("carrier_documents.id"))
+    occurred_at: Mapped[datetime]
+    milestone: Mapped[str] = mapped_column(sa.String(32))
+    data: Mapped[dict[str, Any]] = mapped_column(sa.JSON)
+    created_at: Mapped[datetime]
+
+    shipment: Mapped[Shipment] = relationship(back_populates="events")
+
+
+class CustomsDeclaration(Base):
+    """A customs declaration or cross-border inventory list of an order (``/customs/i``)."""
+
+    __tablename__ = "customs_declarations"
+    __table_args__ = (sa.UniqueConstraint("order_id", "position"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[str] = mapped_column(sa.ForeignKey("orders.id"), index=True)
+    position: Mapped[int]
+    declaration_number: Mapped[str | None] = mapped_column(sa.String(32), index=True)
+    supervision_mode: Mapped[str | None] = mapped_column(sa.String(4))
+    data: Mapped[dict[str, Any]] = mapped_column(sa.JSON)
+    created_at: Mapped[datetime]
+
+    order: Mapped[Order] = relationship(back_populates="customs")
+
+
+class ApiKey(Base):
+    """An API key, stored as the SHA-256 digest of the secret (the secret is shown once, at creation)."""
+
+    __tablename__ = "api_keys"
+    __table_args__ = (
+        sa.CheckConstraint(
+            "(role <> 'merchant' OR merchant_id IS NOT NULL)"
+            " AND (role <> 'consumer' OR consumer_id IS NOT NULL)",
+            name="tenant",
+        ),
+    )
+
+    id: Mapped[str] = mapped_column(sa.String(32), primary_key=True)
+    digest: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    role: Mapped[Role] = mapped_column(portable_enum(Role, "role"))
+    merchant_id: Mapped[str | None] = mapped_column(sa.ForeignKey("merchants.id"))
+    consumer_id: Mapped[str | None] = mapped_column(sa.String(64))
+    label: Mapped[str | None] = mapped_column(sa.String(200))
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime | None]
+    revoked_at: Mapped[datetime | None]
+
+
+class VerdictRecord(Base):
+    """One verification of a stored order; a re-verification adds a row, the old one stays."""
+
+    __tablename__ = "verdicts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[str] = mapped_column(sa.ForeignKey("orders.id"), index=True)
+    verdict: Mapped[str] = mapped_column(sa.String(32))
+    path: Mapped[str | None] = mapped_column(sa.String(32))
+    rules_version: Mapped[str] = mapped_column(sa.String(64))
+    checked_at: Mapped[datetime]
+    body: Mapped[dict[str, Any]] = mapped_column(sa.JSON)
+    created_at: Mapped[datetime]
+
+    order: Mapped[Order] = relationship(back_populates="verdicts")
+
+
+class WebhookPush(Base):
+    """A body a carrier pushed, stored once per (carrier, SHA-256) however often it arrives."""
+
+    __tablename__ = "webhook_pushes"
+    __table_args__ = (sa.UniqueConstraint("carrier", "sha256"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    carrier: Mapped[str] = mapped_column(sa.String(32))
+    sha256: Mapped[str] = mapped_column(sa.String(64))
+    body: Mapped[bytes] = mapped_column(sa.LargeBinary)
+    content_type: Mapped[str | None] = mapped_column(sa.String(100))
+    received_at: Mapped[datetime]
+    last_received_at: Mapped[datetime]
+    deliveries: Mapped[int]

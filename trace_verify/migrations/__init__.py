@@ -1,0 +1,1 @@
+"""Alembic migrations (``script_location = trace_verify:migrations``); run by ``trace_verify.db.migrate``."""
