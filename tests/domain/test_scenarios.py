@@ -362,11 +362,6 @@ def test_traditional_characters_name_the_same_places(service: VerificationServic
     assert codes(verdict) == ["PATH_DIRECT_INTERNATIONAL"]
 
 
-@pytest.mark.xfail(
-    reason="reference.BondedZones.match folds case and spaces but not traditional characters "
-    "(places.py does, through its index); 杭州綜合保稅區 is the recognised 杭州综合保税区",
-    strict=True,
-)
 def test_a_bonded_zone_written_in_traditional_characters_is_recognised(service: VerificationService) -> None:
     obj = copy.deepcopy(BONDED)
     obj["shipments"][0]["dispatch"] = {"bonded_zone": "杭州綜合保稅區"}
@@ -625,11 +620,6 @@ def test_complaint_findings_cite_the_complaint_when_the_member_is_absent(
     assert verdict["complaint"]["decision"] == "manual_review"
 
 
-@pytest.mark.xfail(
-    reason="context.Context.place caches resolutions by (city, country, facility) without the region: "
-    "西湖区 resolved once with region 江西省 (Nanchang) is reused for 西湖区, 浙江省 (Hangzhou)",
-    strict=True,
-)
 def test_same_district_name_in_two_provinces_resolves_by_region(service: VerificationService) -> None:
     """The order's parcel passes Nanchang's 西湖区; the consumer's own parcel was delivered in Hangzhou's."""
     obj, now = fixture("consumer_waybill_unlinked.raises")
@@ -638,3 +628,27 @@ def test_same_district_name_in_two_provinces_resolves_by_region(service: Verific
     )
     verdict = verify(service, obj, now)
     assert "CONSUMER_WAYBILL_UNLINKED" in codes(verdict)
+
+
+def test_a_cn_postal_number_on_a_handed_over_domestic_leg_is_no_origin_mismatch(
+    service: VerificationService,
+) -> None:
+    """An overseas leg handed over to China Post EMS: the S10 suffix CN is the domestic leg's, not the origin."""
+    obj = handed_over("handover_to")
+    ems = "EA362719047CN"
+    obj["shipments"][0]["events"][-1]["handover_to"] = {"tracking_number": ems}
+    leg = obj["shipments"][1]
+    leg.update(carrier="kuaidi100", tracking_number=ems)
+    for event in leg["events"]:
+        event.update(carrier="kuaidi100", tracking_number=ems, operator="ems")
+    verdict = verify(service, obj, DIRECT_NOW)
+    assert "TRACKING_ORIGIN_MISMATCH" not in codes(verdict)
+    assert (verdict["verdict"], verdict["path"]) == ("met", "direct_international")
+
+
+def test_ports_in_different_notations_are_not_compared(service: VerificationService) -> None:
+    obj, now = fixture("port_mismatch.twin")
+    for code in obj["trace_codes"]:
+        code["import_port"] = "CNSHA"  # a UN/LOCODE against the declaration's district code
+    verdict = verify(service, obj, now)
+    assert "PORT_MISMATCH" not in codes(verdict)

@@ -92,7 +92,7 @@ class Context:
         self.history = history
         self.timeline: Timeline = build_timeline(bundle.shipments)
         self.events: tuple[Event, ...] = self.timeline.events
-        self._places: dict[tuple[str | None, str | None, str | None], Place | None] = {}
+        self._places: dict[tuple[str | None, ...], Place | None] = {}
         #: Results rules share (e.g. the path assessment), computed by the first rule that needs them.
         self.memo: dict[str, object] = {}
 
@@ -123,7 +123,7 @@ class Context:
 
     def place(self, location: Location) -> Place | None:
         """The resolved place of a location (city first, then facility), or None."""
-        key = (location.city, location.country, location.facility)
+        key = (location.city, location.country, location.region, location.facility)
         if key not in self._places:
             found = self.ref.gazetteer.resolve(location.city, location.country, location.region)
             if found is None and location.facility:

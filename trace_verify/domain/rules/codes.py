@@ -146,7 +146,12 @@ def port_mismatch(ctx: Context) -> Iterator[Finding]:
         if not port:
             continue
         record = declarations.get((code.declaration_number or "").replace("-", ""))
-        if record is not None and record.port and record.port.strip().upper() != port:
+        if (
+            record is not None
+            and record.port
+            and _comparable(record.port, port)
+            and record.port.strip().upper() != port
+        ):
             where = [PointerRef(f"{code.pointer}/import_port"), PointerRef(f"{record.pointer}/port")]
         elif len(port) == 5 and cleared and port not in cleared:
             where = [PointerRef(f"{code.pointer}/import_port")]
@@ -159,6 +164,12 @@ def port_mismatch(ctx: Context) -> Iterator[Finding]:
             where,
             subject=code.pointer,
         )
+
+
+def _comparable(a: str, b: str) -> bool:
+    """Ports compare only in the same notation: two customs district codes, or two UN/LOCODEs."""
+    a, b = a.strip(), b.strip()
+    return (a.isdigit() and b.isdigit()) or (len(a) == len(b) == 5 and not a.isdigit() and not b.isdigit())
 
 
 RULES = (trace_code_missing, trace_code_fields, trace_code_unverified, importer_mismatch, port_mismatch)

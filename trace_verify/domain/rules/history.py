@@ -8,15 +8,16 @@ number was first stored; a bundle not stored yet counts as the latest.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import datetime
 
 from trace_verify.domain.context import Context
 from trace_verify.domain.findings import finding
 from trace_verify.domain.history import NumberHistory
 from trace_verify.domain.numbers import normalize_number
-from trace_verify.domain.verdict import Finding, HistoryRef, PointerRef
+from trace_verify.domain.verdict import EvidenceRef, Finding, HistoryRef, PointerRef
 
 
-def _other_consumers(ctx: Context, history: NumberHistory) -> list[tuple[bool, object]]:
+def _other_consumers(ctx: Context, history: NumberHistory) -> list[tuple[bool, datetime]]:
     """(the other order was first, its time) for each other consumer's order."""
     mine = ctx.order.consumer_id
     out = []
@@ -37,7 +38,7 @@ def tracking_reuse(ctx: Context) -> Iterator[Finding]:
         if history is None:
             continue
         others = _other_consumers(ctx, history)
-        where = [PointerRef(f"{shipment.pointer}/tracking_number"), HistoryRef("order")]
+        where: list[EvidenceRef] = [PointerRef(f"{shipment.pointer}/tracking_number"), HistoryRef("order")]
         if any(first for first, _ in others):
             yield finding(
                 "TRACKING_REUSED",

@@ -38,10 +38,14 @@ def tracking_numbers(ctx: Context) -> Iterator[Finding]:
 def tracking_origin(ctx: Context) -> Iterator[Finding]:
     """TRACKING_ORIGIN_MISMATCH (blocker): a CN-issued S10 on a direct claim, or a declared origin belied."""
     chain_of = {leg: chain for chain in ctx.chains for leg in chain.legs}
+    # A later leg of a chain is often a domestic postal leg after a hand-over (a China Post EMS
+    # number, suffix CN): only the leg that starts a chain says where the parcel came from.
+    starts = {chain.first_leg for chain in ctx.chains}
     for shipment in ctx.bundle.shipments:
         where = f"{shipment.pointer}/tracking_number"
         if (
             ctx.claimed_path == "direct_international"
+            and shipment.index in starts
             and numbers.s10_country(shipment.tracking_number) == MAINLAND
         ):
             yield finding(
