@@ -633,7 +633,7 @@ def test_same_district_name_in_two_provinces_resolves_by_region(service: Verific
 def test_a_cn_postal_number_on_a_handed_over_domestic_leg_is_no_origin_mismatch(
     service: VerificationService,
 ) -> None:
-    """An overseas leg handed over to China Post EMS: the S10 suffix CN is the domestic leg's, not the origin."""
+    """An overseas leg handed over to China Post EMS: the suffix CN is the domestic leg's, not the origin."""
     obj = handed_over("handover_to")
     ems = "EA362719047CN"
     obj["shipments"][0]["events"][-1]["handover_to"] = {"tracking_number": ems}
