@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 from trace_verify.contract.jsonio import dumps_bytes, strict_loads
 from trace_verify.contract.reader import read_bundle
@@ -18,6 +18,7 @@ from trace_verify.domain.bundle import Bundle
 from trace_verify.domain.context import Reference, default_reference
 from trace_verify.domain.documents import DocumentReader
 from trace_verify.domain.documents_read import read_documents
+from trace_verify.domain.history import TrackingHistory
 from trace_verify.domain.policy import DEFAULT_POLICY, Policy
 from trace_verify.domain.verdict import Verdict
 from trace_verify.domain.verifier import verify
@@ -33,8 +34,20 @@ class JsonlOutcome:
     ok: bool
 
 
+class HistorySource(Protocol):
+    """Where the stored history of a bundle's tracking numbers comes from (the service's database)."""
+
+    def history_for(self, bundle: Bundle) -> TrackingHistory:
+        """The history of every tracking number of ``bundle``."""
+        ...
+
+
 class VerificationService:
-    """Verifies bundles offline (no registry, no stored history; see rules.md §5)."""
+    """Verifies bundles: offline without ``history`` (rules.md §5), with the stored history given one.
+
+    Traceability codes are checked offline either way (``TRACE_CODE_UNVERIFIED``) until the code
+    registry exists.
+    """
 
     def __init__(
         self,
@@ -42,19 +55,23 @@ class VerificationService:
         policy: Policy = DEFAULT_POLICY,
         reference: Reference | None = None,
         max_bundle_bytes: int = 16 * 1024 * 1024,
+        history: HistorySource | None = None,
     ) -> None:
         self.documents = documents
         self.policy = policy
         self.reference = reference or default_reference()
         self.max_bundle_bytes = max_bundle_bytes
+        self.history = history
 
     def read(self, obj: Any) -> Bundle:
         """Validate a decoded bundle and read its documents."""
         return read_documents(read_bundle(obj), self.documents)
 
-    def verify_bundle(self, bundle: Bundle, now: datetime) -> Verdict:
-        """Verify an already-read bundle."""
-        return verify(bundle, now, policy=self.policy, reference=self.reference)
+    def verify_bundle(self, bundle: Bundle, now: datetime, history: TrackingHistory | None = None) -> Verdict:
+        """Verify an already-read bundle, with ``history`` or else what the history source says."""
+        if history is None and self.history is not None:
+            history = self.history.history_for(bundle)
+        return verify(bundle, now, policy=self.policy, reference=self.reference, history=history)
 
     def verify_json(self, obj: Any, now: datetime) -> dict[str, Any]:
         """Verdict JSON for a decoded bundle; raises :class:`InputError` for an invalid one."""

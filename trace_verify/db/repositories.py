@@ -1,0 +1,320 @@
+"""Rows ↔ domain: storing what a client submitted or a carrier sent, and reading it back as a bundle.
+
+Writes take JSON the contract reader already validated (so stored rows always read back as a valid
+bundle) and domain events; reads give the bundle JSON the verifier judges (:func:`stored_bundle`) and
+the stored history of tracking numbers (:func:`tracking_history`). Nothing here commits: the caller's
+transaction decides (one per request).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session, selectinload
+
+from trace_verify.contract.reader import raw_documents
+from trace_verify.db.models import (
+    CarrierDocument,
+    CustomsDeclaration,
+    Merchant,
+    Order,
+    Origin,
+    Shipment,
+    TrackingEvent,
+)
+from trace_verify.domain.bundle import Bundle
+from trace_verify.domain.history import NumberHistory, OtherAttachment, TrackingHistory
+from trace_verify.domain.model import Event, format_utc
+from trace_verify.domain.numbers import normalize_number
+
+Json = dict[str, Any]
+
+
+def sha256_hex(data: bytes) -> str:
+    """Hex SHA-256, the identity of stored documents and pushes."""
+    return hashlib.sha256(data).hexdigest()
+
+
+def event_key(event: Event) -> str:
+    """The de-duplication key of an event: carrier, number, instant, milestone and place (output rules)."""
+    identity = [
+        event.carrier,
+        normalize_number(event.tracking_number),
+        format_utc(event.occurred_at),
+        event.milestone,
+        event.location.to_json(),
+    ]
+    return sha256_hex(json.dumps(identity, sort_keys=True, ensure_ascii=False).encode("utf-8"))
+
+
+# -- orders ----------------------------------------------------------------------------------------
+
+
+def load_order(session: Session, order_id: str) -> Order | None:
+    """The order with its shipments, documents, events and customs records, or None."""
+    statement = (
+        sa.select(Order)
+        .where(Order.id == order_id)
+        .options(
+            selectinload(Order.shipments).selectinload(Shipment.documents),
+            selectinload(Order.shipments).selectinload(Shipment.events),
+            selectinload(Order.customs),
+        )
+    )
+    return session.scalars(statement).one_or_none()
+
+
+def insert_order(session: Session, obj: Json, now: datetime, placed_at: datetime) -> Order:
+    """Store a validated order body (``order``, ``shipments``, ``customs``, ``trace_codes``)."""
+    data = obj["order"]
+    order = Order(
+        id=data["id"],
+        merchant_id=data["merchant_id"],
+        consumer_id=data.get("consumer_id"),
+        placed_at=placed_at,
+        data=data,
+        trace_codes=obj.get("trace_codes") or None,
+        created_at=now,
+    )
+    session.add(order)
+    session.flush()
+    for shipment in obj.get("shipments") or ():
+        add_shipment(session, order, shipment, now)
+    for record in obj.get("customs") or ():
+        add_customs(session, order, record, now)
+    return order
+
+
+def add_shipment(session: Session, order: Order, obj: Json, now: datetime) -> Shipment:
+    """Append a validated shipment object (with its documents and events) to ``order``."""
+    position = len(order.shipments)
+    handover = obj.get("handover_from") or None
+    shipment = Shipment(
+        order_id=order.id,
+        position=position,
+        carrier=obj["carrier"],
+        tracking_number=obj["tracking_number"],
+        tracking_key=normalize_number(obj["tracking_number"]),
+        declared_origin_country=obj.get("declared_origin_country"),
+        dispatch=obj.get("dispatch"),
+        handover_from_carrier=handover.get("carrier") if handover else None,
+        handover_from_number=handover["tracking_number"] if handover else None,
+        handover_from_id=_earlier_leg(order, handover),
+        created_at=now,
+        documents=[],
+        events=[],
+    )
+    order.shipments.append(shipment)
+    session.flush()
+    for raw in raw_documents(obj.get("documents") or (), ""):
+        content = raw.data if raw.data is not None else b""
+        add_document(session, shipment, raw.carrier, content, Origin.SUBMITTED, now)
+    return shipment
+
+
+def _earlier_leg(order: Order, handover: Json | None) -> int | None:
+    if not handover:
+        return None
+    key = normalize_number(handover["tracking_number"])
+    carrier = handover.get("carrier")
+    for other in order.shipments:
+        if other.tracking_key == key and (carrier is None or other.carrier == carrier):
+            return other.id
+    return None
+
+
+def add_customs(session: Session, order: Order, obj: Json, now: datetime) -> CustomsDeclaration:
+    """Append a validated customs record to ``order``."""
+    record = CustomsDeclaration(
+        order_id=order.id,
+        position=len(order.customs),
+        declaration_number=obj.get("declaration_number"),
+        supervision_mode=obj.get("supervision_mode"),
+        data=obj,
+        created_at=now,
+    )
+    order.customs.append(record)
+    session.flush()
+    return record
+
+
+# -- documents and events ----------------------------------------------------------------------------
+
+
+def current_documents(shipment: Shipment) -> list[CarrierDocument]:
+    """The documents the shipment's verdict reads, in the order they were stored."""
+    return [d for d in shipment.documents if d.superseded_at is None]
+
+
+def add_document(
+    session: Session,
+    shipment: Shipment,
+    carrier: str,
+    content: bytes,
+    origin: Origin,
+    now: datetime,
+    push_id: int | None = None,
+) -> CarrierDocument:
+    """Keep ``content`` as evidence of ``shipment``; the same bytes are stored once per shipment.
+
+    Sending bytes already stored makes that document current again rather than storing a copy.
+    """
+    digest = sha256_hex(content)
+    for existing in shipment.documents:
+        if existing.sha256 == digest:
+            existing.superseded_at = None
+            return existing
+    document = CarrierDocument(
+        shipment_id=shipment.id,
+        carrier=carrier,
+        origin=origin,
+        content=content,
+        sha256=digest,
+        size=len(content),
+        received_at=now,
+        superseded_at=None,
+        push_id=push_id,
+    )
+    shipment.documents.append(document)
+    session.flush()
+    return document
+
+
+def supersede_documents(shipment: Shipment, now: datetime, origins: Iterable[Origin] | None = None) -> None:
+    """Mark the shipment's current documents (of ``origins``, default all) as replaced; they stay stored."""
+    wanted = set(origins) if origins is not None else None
+    for document in current_documents(shipment):
+        if wanted is None or document.origin in wanted:
+            document.superseded_at = now
+
+
+def merge_events(
+    session: Session,
+    shipment: Shipment,
+    events: Sequence[Event],
+    origin: Origin,
+    now: datetime,
+    document_id: int | None = None,
+) -> int:
+    """Store the events not stored yet (by :func:`event_key`); returns how many were new."""
+    known = {e.key for e in shipment.events}
+    added = 0
+    for event in events:
+        key = event_key(event)
+        if key in known:
+            continue
+        known.add(key)
+        shipment.events.append(
+            TrackingEvent(
+                shipment_id=shipment.id,
+                key=key,
+                origin=origin,
+                document_id=document_id,
+                occurred_at=event.occurred_at,
+                milestone=event.milestone,
+                data=event.to_json(),
+                created_at=now,
+            )
+        )
+        added += 1
+    session.flush()
+    return added
+
+
+def shipments_tracking(session: Session, carrier: str, number: str) -> list[Shipment]:
+    """Stored shipments of ``carrier`` with this tracking number (normalised), with their documents."""
+    statement = (
+        sa.select(Shipment)
+        .where(Shipment.carrier == carrier, Shipment.tracking_key == normalize_number(number))
+        .options(selectinload(Shipment.documents), selectinload(Shipment.events))
+        .order_by(Shipment.id)
+    )
+    return list(session.scalars(statement))
+
+
+# -- reading back ------------------------------------------------------------------------------------
+
+
+def merchant_bundle_json(merchant: Merchant) -> Json:
+    """The bundle's ``merchant`` object from the stored record (absent parts omitted)."""
+    out: Json = {"id": merchant.id}
+    if merchant.return_address is not None:
+        out["return_address"] = merchant.return_address
+    if merchant.registered_importer is not None:
+        out["registered_importer"] = merchant.registered_importer
+    return out
+
+
+def shipment_bundle_json(shipment: Shipment) -> Json:
+    """One shipment as the verifier reads it: submitted events and the current documents."""
+    out: Json = {"carrier": shipment.carrier, "tracking_number": shipment.tracking_number}
+    if shipment.declared_origin_country is not None:
+        out["declared_origin_country"] = shipment.declared_origin_country
+    if shipment.dispatch is not None:
+        out["dispatch"] = shipment.dispatch
+    if shipment.handover_from_number is not None:
+        handover: Json = {"tracking_number": shipment.handover_from_number}
+        if shipment.handover_from_carrier is not None:
+            handover["carrier"] = shipment.handover_from_carrier
+        out["handover_from"] = handover
+    submitted = sorted((e for e in shipment.events if e.origin == Origin.SUBMITTED), key=lambda e: e.id)
+    if submitted:
+        out["events"] = [e.data for e in submitted]
+    documents = current_documents(shipment)
+    if documents:
+        out["documents"] = [
+            {"carrier": d.carrier, "content_base64": base64.b64encode(d.content).decode("ascii")}
+            for d in documents
+        ]
+    return out
+
+
+def stored_bundle(order: Order, merchant: Merchant | None) -> Json:
+    """The bundle of a stored order: what the service verifies, and what verdict pointers refer to."""
+    out: Json = {"order": order.data}
+    if merchant is not None:
+        out["merchant"] = merchant_bundle_json(merchant)
+    out["shipments"] = [shipment_bundle_json(s) for s in order.shipments]
+    if order.customs:
+        out["customs"] = [c.data for c in order.customs]
+    if order.trace_codes:
+        out["trace_codes"] = order.trace_codes
+    return out
+
+
+def tracking_history(session: Session, bundle: Bundle) -> TrackingHistory:
+    """What the database knows of the bundle's tracking numbers: when this order stored each, who else has it.
+
+    Other orders are described by their consumer and first storage time only (rules.md §6a), so nothing
+    the verifier is given can name another order.
+    """
+    keys = {normalize_number(s.tracking_number) for s in bundle.shipments}
+    if not keys:
+        return TrackingHistory()
+    rows = session.execute(
+        sa.select(Shipment.tracking_key, Shipment.order_id, Order.consumer_id, Shipment.created_at)
+        .join(Order, Order.id == Shipment.order_id)
+        .where(Shipment.tracking_key.in_(sorted(keys)))
+    ).all()
+    own: dict[str, datetime] = {}
+    others: dict[str, dict[str, OtherAttachment]] = {}
+    for key, order_id, consumer_id, stored_at in rows:
+        if order_id == bundle.order.id:
+            own[key] = min(own.get(key, stored_at), stored_at)
+            continue
+        previous = others.setdefault(key, {}).get(order_id)
+        if previous is None or stored_at < previous.first_stored_at:
+            others[key][order_id] = OtherAttachment(consumer_id, stored_at)
+    return TrackingHistory(
+        {
+            key: NumberHistory(own.get(key), tuple(sorted(found.values(), key=lambda o: o.first_stored_at)))
+            for key, found in others.items()
+        }
+        | {key: NumberHistory(at) for key, at in own.items() if key not in others}
+    )

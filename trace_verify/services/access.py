@@ -1,0 +1,102 @@
+"""Who may do what: the roles × resources table of the README, in one place code and tests share.
+
+A role either has no access to a resource (403 ``FORBIDDEN``), reads it, or reads and writes it, for
+every tenant (``ALL``, ``READ``) or only its own objects (``OWN``, ``OWN_READ``). Another tenant's
+object answers 404 ``NOT_FOUND``, exactly as an object that does not exist, so ids cannot be probed.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from typing import Final
+
+from trace_verify.db.models import Role
+from trace_verify.errors import InputError
+
+
+class Access(enum.StrEnum):
+    """How much of a resource a role reaches."""
+
+    ALL = "all"
+    READ = "read"
+    OWN = "own"
+    OWN_READ = "own_read"
+    NONE = "none"
+
+
+class Resource(enum.StrEnum):
+    """The rows of the README's table (webhooks authenticate by carrier signature instead)."""
+
+    MERCHANTS = "merchants"  # register merchants, set return address / importer
+    ORDERS = "orders"  # create/read orders, shipments, customs
+    VERIFICATION = "verification"  # POST /verify, an order's verdict
+
+
+#: The README's table, "Roles and keys" (issue 6).
+PERMISSIONS: Final[dict[Resource, dict[Role, Access]]] = {
+    Resource.MERCHANTS: {
+        Role.PLATFORM: Access.ALL,
+        Role.STAFF: Access.NONE,
+        Role.MERCHANT: Access.OWN_READ,
+        Role.CONSUMER: Access.NONE,
+    },
+    Resource.ORDERS: {
+        Role.PLATFORM: Access.ALL,
+        Role.STAFF: Access.READ,
+        Role.MERCHANT: Access.OWN,
+        Role.CONSUMER: Access.OWN_READ,
+    },
+    Resource.VERIFICATION: {
+        Role.PLATFORM: Access.ALL,
+        Role.STAFF: Access.ALL,
+        Role.MERCHANT: Access.OWN,
+        Role.CONSUMER: Access.NONE,
+    },
+}
+
+_WRITES = frozenset({Access.ALL, Access.OWN})
+
+
+@dataclass(frozen=True, slots=True)
+class Principal:
+    """The holder of an API key: its role and, for tenants, which merchant or consumer it is."""
+
+    key_id: str
+    role: Role
+    merchant_id: str | None = None
+    consumer_id: str | None = None
+
+    def access(self, resource: Resource, *, write: bool = False) -> Access:
+        """This role's access to ``resource``; raises 403 when it has none (or only reads and ``write``)."""
+        access = PERMISSIONS[resource][self.role]
+        if access is Access.NONE or (write and access not in _WRITES):
+            raise forbidden(
+                f"a {self.role.value} key may not {'change' if write else 'read'} {resource.value}"
+            )
+        return access
+
+    def owns(self, merchant_id: str, consumer_id: str | None) -> bool:
+        """True when an object of this merchant (and consumer) belongs to this key's tenant."""
+        if self.role is Role.MERCHANT:
+            return merchant_id == self.merchant_id
+        if self.role is Role.CONSUMER:
+            return consumer_id is not None and consumer_id == self.consumer_id
+        return True
+
+    def sees(
+        self, resource: Resource, merchant_id: str, consumer_id: str | None, *, write: bool = False
+    ) -> bool:
+        """True when this key may reach the object; False means answer 404 (another tenant's object)."""
+        access = self.access(resource, write=write)
+        return access in (Access.ALL, Access.READ) or self.owns(merchant_id, consumer_id)
+
+
+def forbidden(message: str) -> InputError:
+    """403 ``FORBIDDEN``."""
+    return InputError("FORBIDDEN", message, status=403)
+
+
+def not_found(what: str) -> InputError:
+    """404 ``NOT_FOUND``; the same answer whether the object is absent or another tenant's."""
+    return InputError("NOT_FOUND", f"no such {what}", status=404)

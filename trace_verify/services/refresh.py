@@ -1,0 +1,63 @@
+"""Refreshing tracking from carriers within one time budget for all of an order's shipments.
+
+Calls run in parallel, outside any database transaction (reliability.md §1.1: foreign calls first,
+their result stored as evidence after). A carrier that fails or does not answer in time is reported,
+never guessed: the shipment gets ``CARRIER_UNAVAILABLE`` and the verdict rests on what is stored.
+"""
+
+from __future__ import annotations
+
+import logging
+from concurrent.futures import Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass
+
+from trace_verify.services.ports import TrackingClient
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class Wanted:
+    """One shipment to refresh."""
+
+    index: int
+    carrier: str
+    tracking_number: str
+
+
+@dataclass(frozen=True, slots=True)
+class Fetched:
+    """What one refresh gave: the raw document, or why there is none."""
+
+    index: int
+    carrier: str
+    content: bytes | None
+    failure: str | None = None
+
+
+def refresh(clients: dict[str, TrackingClient], wanted: list[Wanted], budget_seconds: float) -> list[Fetched]:
+    """Fetch every wanted shipment whose carrier has a live client, all within ``budget_seconds``."""
+    jobs = [w for w in wanted if w.carrier in clients]
+    if not jobs:
+        return []
+    pool = ThreadPoolExecutor(max_workers=min(8, len(jobs)), thread_name_prefix="refresh")
+    try:
+        futures: dict[Future[bytes], Wanted] = {
+            pool.submit(clients[w.carrier].fetch, w.tracking_number): w for w in jobs
+        }
+        done, _ = wait(futures, timeout=budget_seconds)
+        return [_outcome(futures[f], f if f in done else None) for f in futures]
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _outcome(wanted: Wanted, future: Future[bytes] | None) -> Fetched:
+    if future is None:
+        return Fetched(wanted.index, wanted.carrier, None, "no answer within the time budget")
+    error = future.exception()
+    if error is not None:
+        log.warning(
+            "refresh of %s shipment %d failed: %s", wanted.carrier, wanted.index, type(error).__name__
+        )
+        return Fetched(wanted.index, wanted.carrier, None, getattr(error, "code", type(error).__name__))
+    return Fetched(wanted.index, wanted.carrier, future.result())

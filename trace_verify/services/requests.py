@@ -1,0 +1,208 @@
+"""Request bodies of the resource API: closed schemas, checked before anything is stored.
+
+Order, shipment and customs bodies are the bundle's own objects, validated by the contract reader
+itself (one definition of what a valid bundle is); merchants have a small closed schema here. Fields
+the client may not set (ids of other objects, server-owned fields such as ``verdict`` or
+``created_at``) are simply not in any schema, so they are refused as ``UNKNOWN_FIELD``.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Mapping
+from functools import cache
+from typing import Any, Final
+
+import jsonschema_rs
+
+from trace_verify.contract.reader import read_bundle, schema_error
+from trace_verify.contract.schemas import flat_schema
+from trace_verify.domain.bundle import Bundle
+from trace_verify.domain.countries import is_assigned
+from trace_verify.domain.numbers import normalize_number
+from trace_verify.errors import InputError, pointer_of
+
+ID_PATTERN: Final = "^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$"
+#: Column widths (models.py): longer values are refused here, never truncated or failed in the database.
+MAX_ID, MAX_CARRIER, MAX_NUMBER, MAX_DECLARATION = 64, 32, 64, 32
+
+ORDER_FIELDS: Final = ("order", "shipments", "customs", "trace_codes")
+
+
+def _bundle_part(*path: str) -> dict[str, Any]:
+    node: dict[str, Any] = flat_schema("bundle")
+    for step in path:
+        node = node[step]
+    return copy.deepcopy(node)
+
+
+@cache
+def merchant_schema(create: bool) -> dict[str, Any]:
+    """The closed body of ``POST /merchants`` (``create``) or ``PATCH /merchants/{id}``."""
+    merchant = _bundle_part("properties", "merchant", "properties")
+    properties: dict[str, Any] = {
+        "name": {"type": "string", "minLength": 1, "maxLength": 200},
+        "return_address": {"anyOf": [merchant["return_address"], {"type": "null"}]},
+        "registered_importer": {"anyOf": [merchant["registered_importer"], {"type": "null"}]},
+    }
+    schema: dict[str, Any] = {"type": "object", "additionalProperties": False}
+    if create:
+        properties = {"id": {"type": "string", "pattern": ID_PATTERN}, **properties}
+        schema["required"] = ["id", "name"]
+    else:
+        schema["minProperties"] = 1
+    schema["properties"] = properties
+    return schema
+
+
+@cache
+def order_schema() -> dict[str, Any]:
+    """The body of ``POST /orders``: a bundle without ``merchant`` (stored) and ``complaint``."""
+    bundle = flat_schema("bundle")
+    return {
+        "type": "object",
+        "required": ["order", "shipments"],
+        "properties": {name: copy.deepcopy(bundle["properties"][name]) for name in ORDER_FIELDS},
+        "additionalProperties": False,
+    }
+
+
+@cache
+def shipment_schema() -> dict[str, Any]:
+    """The body of ``POST /orders/{id}/shipments``: the bundle's shipment object."""
+    return _bundle_part("properties", "shipments", "items")
+
+
+@cache
+def customs_schema() -> dict[str, Any]:
+    """The body of ``POST /orders/{id}/customs``: the bundle's customs record."""
+    return _bundle_part("properties", "customs", "items")
+
+
+@cache
+def documents_schema() -> dict[str, Any]:
+    """The body of ``PUT …/shipments/{index}/documents``: the shipment's new current documents."""
+    documents = _bundle_part("properties", "shipments", "items", "properties", "documents")
+    return {
+        "type": "object",
+        "required": ["documents"],
+        "properties": {"documents": {**documents, "maxItems": 50}},
+        "additionalProperties": False,
+    }
+
+
+@cache
+def _merchant_validator(create: bool) -> jsonschema_rs.Draft202012Validator:
+    return jsonschema_rs.Draft202012Validator(merchant_schema(create), validate_formats=False)
+
+
+def read_merchant(obj: Any, *, create: bool) -> dict[str, Any]:
+    """A valid merchant body, or :class:`InputError` naming the offending pointer."""
+    try:
+        _merchant_validator(create).validate(obj)
+    except jsonschema_rs.ValidationError as exc:
+        raise schema_error(exc, "INVALID_REQUEST") from None
+    for name in ("return_address",):
+        address = obj.get(name)
+        if address is not None and not is_assigned(address["country"]):
+            raise InputError("INVALID_REQUEST", "not an assigned ISO 3166-1 code", f"/{name}/country")
+    result: dict[str, Any] = obj
+    return result
+
+
+def _only(obj: Any, allowed: tuple[str, ...]) -> Mapping[str, Any]:
+    if not isinstance(obj, dict):
+        raise InputError("INVALID_REQUEST", "must be an object", "")
+    for key in obj:
+        if key not in allowed:
+            raise InputError("UNKNOWN_FIELD", f"unknown field {key[:60]!r}", pointer_of([key]))
+    return obj
+
+
+def read_order(obj: Any) -> Bundle:
+    """A valid order body, read as a bundle (merchant and complaint are not part of it)."""
+    _only(obj, ORDER_FIELDS)
+    bundle = read_bundle(obj)
+    check_widths(bundle)
+    return bundle
+
+
+def _rebased(error: InputError, prefix: str) -> InputError:
+    pointer = error.pointer
+    if pointer is not None and pointer.startswith(prefix):
+        pointer = pointer[len(prefix) :]
+    return InputError(error.code, error.message, pointer, error.status)
+
+
+def read_part(order_data: Mapping[str, Any], part: str, obj: Any) -> Bundle:
+    """Validate ``obj`` as one shipment (``part="shipments"``) or customs record of the stored order.
+
+    The object is checked inside a bundle of the stored order, so the rules are the reader's own;
+    error pointers are made relative to the request body.
+    """
+    if not isinstance(obj, dict):
+        raise InputError("INVALID_BUNDLE", "must be an object", "")
+    bundle_obj: dict[str, Any] = {"order": order_data, "shipments": []}
+    bundle_obj[part] = [obj]
+    try:
+        bundle = read_bundle(bundle_obj)
+    except InputError as exc:
+        raise _rebased(exc, f"/{part}/0") from None
+    check_widths(bundle, relative_to=f"/{part}/0")
+    return bundle
+
+
+def check_widths(bundle: Bundle, relative_to: str = "") -> None:
+    """Refuse values wider than their column (``INVALID_BUNDLE``), with the pointer of the value."""
+
+    def fail(pointer: str, limit: int) -> InputError:
+        if relative_to and pointer.startswith(relative_to):
+            pointer = pointer[len(relative_to) :]
+        return InputError("INVALID_BUNDLE", f"longer than {limit} characters", pointer)
+
+    order = bundle.order
+    for name, value in (
+        ("id", order.id),
+        ("merchant_id", order.merchant_id),
+        ("consumer_id", order.consumer_id),
+    ):
+        if value is not None and len(value) > MAX_ID:
+            raise fail(f"/order/{name}", MAX_ID)
+    for shipment in bundle.shipments:
+        if len(shipment.carrier) > MAX_CARRIER:
+            raise fail(f"{shipment.pointer}/carrier", MAX_CARRIER)
+        number = shipment.tracking_number
+        if len(number) > MAX_NUMBER or len(normalize_number(number)) > MAX_NUMBER:
+            raise fail(f"{shipment.pointer}/tracking_number", MAX_NUMBER)
+        handover = shipment.handover_from
+        if handover is not None and (
+            len(handover.tracking_number) > MAX_NUMBER or len(handover.carrier or "") > MAX_CARRIER
+        ):
+            raise fail(f"{shipment.pointer}/handover_from", MAX_NUMBER)
+        for document in shipment.documents:
+            if len(document.carrier) > MAX_CARRIER:
+                raise fail(f"{document.pointer}/carrier", MAX_CARRIER)
+    for record in bundle.customs:
+        if record.declaration_number is not None and len(record.declaration_number) > MAX_DECLARATION:
+            raise fail(f"{record.pointer}/declaration_number", MAX_DECLARATION)
+
+
+def read_documents_body(obj: Any, carrier: str, number: str) -> list[dict[str, Any]]:
+    """A valid ``{"documents": […]}`` body for a shipment of ``carrier`` / ``number``."""
+    body = _only(obj, ("documents",))
+    if "documents" not in body or not isinstance(body["documents"], list):
+        raise InputError("INVALID_BUNDLE", "required field is missing", "/documents")
+    if len(body["documents"]) > 50:
+        raise InputError("INVALID_BUNDLE", "at most 50 documents", "/documents")
+    shipment = {"carrier": carrier, "tracking_number": number, "documents": body["documents"]}
+    order = {
+        "id": "x",
+        "merchant_id": "x",
+        "placed_at": "2000-01-01T00:00:00Z",
+        "destination": {"country": "CN"},
+        "amount_paid": "0",
+        "currency": "CNY",
+    }
+    read_part(order, "shipments", shipment)
+    documents: list[dict[str, Any]] = body["documents"]
+    return documents

@@ -1,0 +1,134 @@
+"""Verdicts: ``POST /verify`` for a bundle, and re-verification of a stored order from its evidence.
+
+A stored order is verified from the bundle the database holds for it (``repositories.stored_bundle``),
+with tracking refreshed from the carriers first; every verdict is stored with its ``rules_version`` and
+a re-verification adds a new one, so an old decision stays explainable.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+
+from trace_verify.contract.writer import verdict_to_json
+from trace_verify.db.models import Merchant, Order, Origin, Role, VerdictRecord
+from trace_verify.db.repositories import load_order, stored_bundle, supersede_documents, tracking_history
+from trace_verify.db.session import Database
+from trace_verify.domain.bundle import Bundle, DocumentProblem
+from trace_verify.services.access import Principal, Resource, forbidden, not_found
+from trace_verify.services.evidence import store_document
+from trace_verify.services.pages import PageRequest, page
+from trace_verify.services.ports import CarrierPorts
+from trace_verify.services.refresh import Fetched, Wanted, refresh
+from trace_verify.services.verification import VerificationService
+from trace_verify.services.views import verdict_record_view
+
+
+class VerdictService:
+    """Verifies bundles and stored orders for a key holder."""
+
+    def __init__(self, db: Database, verification: VerificationService, ports: CarrierPorts) -> None:
+        self.db = db
+        self.verification = verification
+        self.ports = ports
+
+    def verify(self, who: Principal, obj: Any, now: datetime) -> dict[str, Any]:
+        """``POST /verify``: nothing is stored; a merchant may verify its own orders only (else 403)."""
+        who.access(Resource.VERIFICATION)
+        bundle = self.verification.read(obj)
+        if who.role is Role.MERCHANT:
+            if bundle.order.merchant_id != who.merchant_id:
+                raise forbidden("a merchant key verifies orders of its own merchant only")
+            with self.db.transaction() as session:
+                stored = session.get(Order, bundle.order.id)
+                if stored is not None and stored.merchant_id != who.merchant_id:
+                    raise forbidden("a merchant key verifies orders of its own merchant only")
+        return verdict_to_json(self.verification.verify_bundle(bundle, now))
+
+    def reverify(self, who: Principal, order_id: str, now: datetime) -> dict[str, Any]:
+        """Verify a stored order again, refreshing tracking first; the new verdict is stored and returned."""
+        who.access(Resource.VERIFICATION, write=True)
+        with self.db.transaction() as session:
+            order = load_order(session, order_id)
+            if order is None or not who.sees(Resource.VERIFICATION, order.merchant_id, order.consumer_id):
+                raise not_found("order")
+            wanted = [Wanted(s.position, s.carrier, s.tracking_number) for s in order.shipments]
+        fetched = refresh(dict(self.ports.clients), wanted, self.ports.refresh_budget_seconds)
+        with self.db.transaction() as session:
+            order = load_order(session, order_id)
+            if order is None:
+                raise not_found("order")
+            _store_refreshed(session, self.ports, order, fetched, now)
+            merchant = session.get(Merchant, order.merchant_id)
+            bundle = _with_failures(self.verification.read(stored_bundle(order, merchant)), fetched)
+            verdict = self.verification.verify_bundle(bundle, now, tracking_history(session, bundle))
+            body = verdict_to_json(verdict)
+            session.add(
+                VerdictRecord(
+                    order_id=order.id,
+                    verdict=verdict.verdict,
+                    path=verdict.path,
+                    rules_version=verdict.rules_version,
+                    checked_at=verdict.checked_at,
+                    body=body,
+                    created_at=now,
+                )
+            )
+            return body
+
+    def history(self, who: Principal, order_id: str, request: PageRequest) -> dict[str, Any]:
+        """The order's stored verdicts, newest first."""
+        who.access(Resource.VERIFICATION)
+        with self.db.transaction() as session:
+            order = session.get(Order, order_id)
+            if order is None or not who.sees(Resource.VERIFICATION, order.merchant_id, order.consumer_id):
+                raise not_found("order")
+            statement = (
+                sa.select(VerdictRecord)
+                .where(VerdictRecord.order_id == order_id)
+                .order_by(VerdictRecord.id.desc())
+                .limit(request.limit + 1)
+            )
+            if request.after is not None:
+                if not request.after.isdigit():
+                    return page([], [], request)
+                statement = statement.where(VerdictRecord.id < int(request.after))
+            rows = list(session.scalars(statement))
+            return page(
+                [verdict_record_view(r) for r in rows[: request.limit]], [str(r.id) for r in rows], request
+            )
+
+
+def _store_refreshed(
+    session: Any, ports: CarrierPorts, order: Order, fetched: list[Fetched], now: datetime
+) -> None:
+    """Keep each fetched document; it replaces the shipment's earlier refreshed ones (it is newer)."""
+    for item in fetched:
+        if item.content is None:
+            continue
+        shipment = order.shipments[item.index]
+        supersede_documents(shipment, now, (Origin.REFRESH,))
+        store_document(session, ports.documents, shipment, item.carrier, item.content, Origin.REFRESH, now)
+
+
+def _with_failures(bundle: Bundle, fetched: list[Fetched]) -> Bundle:
+    """Each shipment whose refresh failed gets a carrier problem (``CARRIER_UNAVAILABLE``, never not_met)."""
+    failed = {f.index: f for f in fetched if f.content is None}
+    if not failed:
+        return bundle
+    shipments = []
+    for shipment in bundle.shipments:
+        failure = failed.get(shipment.index)
+        if failure is not None:
+            problem = DocumentProblem(
+                shipment.pointer,
+                "carrier_error",
+                "CARRIER_UNAVAILABLE",
+                f"{failure.carrier}: tracking could not be refreshed ({failure.failure}).",
+            )
+            shipment = replace(shipment, problems=(*shipment.problems, problem))
+        shipments.append(shipment)
+    return replace(bundle, shipments=tuple(shipments))

@@ -1,0 +1,102 @@
+"""Carrier webhooks: authenticated by the carrier's signature, each body stored once, events merged.
+
+The signature is checked on the raw bytes before anything is parsed (reliability.md §1.2). A replayed
+body is recognised by its SHA-256 and changes nothing but the delivery count; its events are merged
+into every stored shipment of that carrier and number, idempotently (one row per event key).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from trace_verify.db.models import Origin, WebhookPush
+from trace_verify.db.repositories import add_document, merge_events, sha256_hex, shipments_tracking
+from trace_verify.db.session import Database
+from trace_verify.domain.documents import DocumentRejected, ParseResult
+from trace_verify.errors import InputError
+from trace_verify.services.access import not_found
+from trace_verify.services.ports import CarrierPorts
+
+
+@dataclass(frozen=True, slots=True)
+class Push:
+    """One delivery as received."""
+
+    carrier: str
+    headers: Mapping[str, str]
+    body: bytes
+    content_type: str | None
+
+
+class WebhookService:
+    """Receives carrier pushes."""
+
+    def __init__(self, db: Database, ports: CarrierPorts) -> None:
+        self.db = db
+        self.ports = ports
+
+    def receive(self, push: Push, now: datetime) -> dict[str, Any]:
+        """Authenticate, parse, store once and merge; the answer says what was new."""
+        if not self.ports.is_known(push.carrier):
+            raise not_found("carrier")
+        secret = self.ports.webhook_secrets.get(push.carrier, "")
+        if not secret or not self.ports.push_verifier(push.carrier)(push.headers, push.body, secret):
+            raise InputError("UNAUTHORIZED", "the push is not signed by the carrier", status=401)
+        try:
+            result = self.ports.documents.read(push.carrier, push.body)
+        except DocumentRejected as exc:
+            raise InputError(exc.code, exc.message) from None
+        try:
+            return self._store(push, result, now)
+        except IntegrityError:  # the same body arrived concurrently and was stored first
+            return self._store(push, result, now)
+
+    def _store(self, push: Push, result: ParseResult, now: datetime) -> dict[str, Any]:
+        with self.db.transaction() as session:
+            row, duplicate = _stored_push(session, push, now)
+            matched = added = 0
+            for parsed in result.shipments:
+                for shipment in shipments_tracking(session, push.carrier, parsed.tracking_number):
+                    document = add_document(
+                        session, shipment, push.carrier, push.body, Origin.PUSH, now, row.id
+                    )
+                    added += merge_events(session, shipment, parsed.events, Origin.PUSH, now, document.id)
+                    matched += 1
+            return {
+                "push_id": row.id,
+                "duplicate": duplicate,
+                "deliveries": row.deliveries,
+                "shipments_matched": matched,
+                "events_added": added,
+            }
+
+
+def _stored_push(session: Session, push: Push, now: datetime) -> tuple[WebhookPush, bool]:
+    digest = sha256_hex(push.body)
+    row = session.scalars(
+        sa.select(WebhookPush).where(WebhookPush.carrier == push.carrier, WebhookPush.sha256 == digest)
+    ).one_or_none()
+    if row is not None:
+        row.deliveries += 1
+        row.last_received_at = now
+        session.flush()
+        return row, True
+    row = WebhookPush(
+        carrier=push.carrier,
+        sha256=digest,
+        body=push.body,
+        content_type=(push.content_type or "")[:100] or None,
+        received_at=now,
+        last_received_at=now,
+        deliveries=1,
+    )
+    session.add(row)
+    session.flush()
+    return row, False
