@@ -7,7 +7,7 @@ HOST   ?= 127.0.0.1
 EXTRAS ?= test,lint
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test test-fast lint bench install clean
+.PHONY: run test test-fast lint bench bench-verify bench-parse karrio-envs install clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -33,8 +33,35 @@ lint: $(STAMP)
 	$(BIN)/lint-imports
 
 ## Full benchmarks; each prints machine, commit, date, figures and PASS/MISS per target
-bench: $(STAMP)
+bench: bench-verify bench-parse
+
+bench-verify: $(STAMP)
 	$(BIN)/python bench/verify.py
+
+## Carrier adapters: µs per parse, ours vs karrio (in its own environments) vs the floor
+bench-parse: $(STAMP) karrio-envs
+	$(BIN)/python bench/parse.py
+
+## karrio's environments for bench/parse.py, from PyPI (shared/reference/carriers.md §1)
+KARRIO_VENV        ?= .venv-karrio
+KARRIO_LEGACY_VENV ?= .venv-karrio-legacy
+KARRIO_PKGS        := karrio karrio-ups karrio-fedex karrio-dhl-universal karrio-dhl-express karrio-mydhl \
+                      karrio-usps karrio-canadapost karrio-royalmail
+karrio-envs: $(KARRIO_VENV)/.installed $(KARRIO_LEGACY_VENV)/.installed
+
+$(KARRIO_VENV)/.installed:
+	test -x $(KARRIO_VENV)/bin/python || $(PYTHON) -m venv $(KARRIO_VENV)
+	echo '*' > $(KARRIO_VENV)/.gitignore
+	$(KARRIO_VENV)/bin/python -m pip install --quiet $(addsuffix ==2026.1.32,$(KARRIO_PKGS))
+	touch $@
+
+$(KARRIO_LEGACY_VENV)/.installed:
+	test -x $(KARRIO_LEGACY_VENV)/bin/python || $(PYTHON) -m venv $(KARRIO_LEGACY_VENV)
+	echo '*' > $(KARRIO_LEGACY_VENV)/.gitignore
+	$(KARRIO_LEGACY_VENV)/bin/python -m pip install --quiet karrio==2023.9.2 karrio-usps==2023.9.2
+	$(KARRIO_LEGACY_VENV)/bin/python -m pip install --quiet karrio-sf-express==2023.4 \
+	  || echo "karrio-sf-express 2023.4 did not install: bench/parse.py reports SF as n/a"
+	touch $@
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache
