@@ -7,13 +7,13 @@ record keeps its index so that findings can point back into the bundle (``/shipm
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import datetime
 from decimal import Decimal
 from typing import Literal
 
 from trace_verify.domain.documents import CarrierMessage
-from trace_verify.domain.model import Event, Handover
+from trace_verify.domain.model import Event, Handover, value_object
 
 Path = Literal["direct_international", "bonded_zone", "general_trade"]
 PATHS: tuple[Path, ...] = ("direct_international", "bonded_zone", "general_trade")
@@ -23,7 +23,7 @@ CredentialKind = Literal["waybill", "logistics_record", "photo", "other"]
 IssuerType = Literal["right_owner", "judicial_authority", "enforcement_authority", "other"]
 
 
-@dataclass(frozen=True, slots=True)
+@value_object
 class Address:
     """A postal address; only the country is certain."""
 
@@ -34,7 +34,7 @@ class Address:
     line: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@value_object
 class Party:
     """A company: name and, where known, its unified social credit code."""
 
@@ -42,7 +42,7 @@ class Party:
     id: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@value_object
 class OtherCost:
     """A cost of the transaction or the dispute the consumer claims back."""
 
@@ -50,7 +50,7 @@ class OtherCost:
     amount: Decimal
 
 
-@dataclass(frozen=True, slots=True)
+@value_object
 class OrderLine:
     """One line of the order; ``trace_codes`` are the ids printed on its units."""
 
@@ -60,7 +60,7 @@ class OrderLine:
     trace_codes: tuple[str, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@value_object
 class Order:
     """The order as sold."""
 
@@ -80,7 +80,7 @@ class Order:
     claimed_path: Path | None
 
 
-@dataclass(frozen=True, slots=True)
+@value_object
 class Merchant:
     """What the bundle says of the merchant (the service uses its stored record instead)."""
 
@@ -89,7 +89,7 @@ class Merchant:
     registered_importer: Party | None
 
 
-@dataclass(frozen=True, slots=True)
+@value_object
 class Dispatch:
     """Where the merchant says the goods left from."""
 
@@ -98,7 +98,7 @@ class Dispatch:
     address: Address | None
 
 
-@dataclass(frozen=True, slots=True)
+@value_object
 class RawDocument:
     """A carrier response carried in the bundle, not yet read; ``data`` is None when absent/undecodable."""
 
@@ -107,7 +107,7 @@ class RawDocument:
     pointer: str
 
 
-@dataclass(frozen=True, slots=True)
+@value_object
 class DocumentProblem:
     """A document that could not be read, or a carrier's error answer inside a document."""
 
@@ -117,7 +117,7 @@ class DocumentProblem:
     message: str
 
 
-@dataclass(frozen=True, slots=True)
+@value_object
 class Shipment:
     """One parcel leg with one carrier and tracking number."""
 
@@ -149,7 +149,7 @@ class Shipment:
         )
 
 
-@dataclass(frozen=True, slots=True)
+@value_object
 class CustomsRecord:
     """A customs declaration or cross-border inventory list for the order."""
 
@@ -166,7 +166,7 @@ class CustomsRecord:
         return f"/customs/{self.index}"
 
 
-@dataclass(frozen=True, slots=True)
+@value_object
 class TraceCodeRecord:
     """A traceability code record as presented in the bundle (rules.md §5)."""
 
@@ -188,7 +188,7 @@ class TraceCodeRecord:
         return f"/trace_codes/{self.index}"
 
 
-@dataclass(frozen=True, slots=True)
+@value_object
 class Credential:
     """Something the consumer presents with a complaint: a waybill, a record, a photo."""
 
@@ -207,7 +207,7 @@ class Credential:
         return f"/complaint/credentials/{self.index}"
 
 
-@dataclass(frozen=True, slots=True)
+@value_object
 class Certificate:
     """A counterfeit examination certificate, judgment or ruling."""
 
@@ -217,7 +217,7 @@ class Certificate:
     issued_at: datetime | None
 
 
-@dataclass(frozen=True, slots=True)
+@value_object
 class Complaint:
     """A consumer's complaint about the order."""
 
@@ -227,7 +227,7 @@ class Complaint:
     certificate: Certificate | None
 
 
-@dataclass(frozen=True, slots=True)
+@value_object
 class Bundle:
     """Everything known about one order."""
 

@@ -7,15 +7,13 @@ chains, each checked on its own.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from trace_verify.domain.bundle import Shipment
-from trace_verify.domain.model import MILESTONES
+from trace_verify.domain.model import MILESTONES, value_object
 from trace_verify.domain.numbers import normalize_number as _norm
 from trace_verify.domain.timeline import Timeline
 
 
-@dataclass(frozen=True, slots=True)
+@value_object
 class Chain:
     """Legs in hand-over order and the timeline indexes of all their events, oldest first."""
 

@@ -7,10 +7,9 @@ and HTTP libraries while a bundle can still carry raw carrier responses.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Final, Literal, Protocol
 
-from trace_verify.domain.model import Event
+from trace_verify.domain.model import Event, value_object
 
 CarrierErrorCode = Literal["not_found", "unauthorized", "rate_limited", "carrier_error"]
 CARRIER_ERROR_CODES: Final[tuple[CarrierErrorCode, ...]] = (
@@ -21,7 +20,7 @@ CARRIER_ERROR_CODES: Final[tuple[CarrierErrorCode, ...]] = (
 )
 
 
-@dataclass(frozen=True, slots=True)
+@value_object
 class ParsedShipment:
     """The events a document holds for one tracking number, oldest first."""
 
@@ -29,7 +28,7 @@ class ParsedShipment:
     events: tuple[Event, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@value_object
 class CarrierMessage:
     """A carrier's own error body (not found, unauthorized, rate limited…): data, not an exception."""
 
@@ -38,7 +37,7 @@ class CarrierMessage:
     message: str
 
 
-@dataclass(frozen=True, slots=True)
+@value_object
 class ParseResult:
     """Everything one document said: shipments with their events, and the carrier's errors."""
 

@@ -6,13 +6,11 @@ Output rules: sorted by (occurred_at, shipment index, position in its shipment);
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from trace_verify.domain.bundle import Shipment
-from trace_verify.domain.model import Event
+from trace_verify.domain.model import Event, value_object
 
 
-@dataclass(frozen=True, slots=True)
+@value_object
 class Timeline:
     """The ordered events and, per shipment, the timeline indexes of its events in time order."""
 

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from typing import Literal, TypeAlias
 
 from trace_verify.domain.bundle import ComplaintType, Path
-from trace_verify.domain.model import Event
+from trace_verify.domain.model import Event, value_object
 
 Severity = Literal["blocker", "warning", "info"]
 SEVERITY_RANK: dict[str, int] = {"blocker": 0, "warning": 1, "info": 2}
@@ -16,21 +15,21 @@ VerdictValue = Literal["met", "not_met", "insufficient_evidence"]
 Decision = Literal["upheld", "rejected", "manual_review", "inadmissible"]
 
 
-@dataclass(frozen=True, slots=True)
+@value_object
 class TimelineRef:
     """Evidence: an event, by its index in the verdict's timeline."""
 
     index: int
 
 
-@dataclass(frozen=True, slots=True)
+@value_object
 class PointerRef:
     """Evidence: a place in the bundle."""
 
     pointer: str
 
 
-@dataclass(frozen=True, slots=True)
+@value_object
 class RegistryRef:
     """Evidence: a record of the service's registry (e.g. a traceability code)."""
 
@@ -38,7 +37,7 @@ class RegistryRef:
     id: str
 
 
-@dataclass(frozen=True, slots=True)
+@value_object
 class HistoryRef:
     """Evidence: the service's stored history, never naming another order or consumer."""
 
@@ -48,7 +47,7 @@ class HistoryRef:
 EvidenceRef: TypeAlias = TimelineRef | PointerRef | RegistryRef | HistoryRef
 
 
-@dataclass(frozen=True, slots=True)
+@value_object
 class Finding:
     """One observation of the verifier, with a stable code."""
 
@@ -61,7 +60,7 @@ class Finding:
     subject: str = "order"
 
 
-@dataclass(frozen=True, slots=True)
+@value_object
 class CompensationLine:
     """One line of a compensation formula."""
 
@@ -71,7 +70,7 @@ class CompensationLine:
     amount: Decimal
 
 
-@dataclass(frozen=True, slots=True)
+@value_object
 class Compensation:
     """What the merchant owes, in the order's currency."""
 
@@ -80,7 +79,7 @@ class Compensation:
     total: Decimal
 
 
-@dataclass(frozen=True, slots=True)
+@value_object
 class ComplaintOutcome:
     """The decision on the complaint."""
 
@@ -89,7 +88,7 @@ class ComplaintOutcome:
     compensation: Compensation | None
 
 
-@dataclass(frozen=True, slots=True)
+@value_object
 class Verdict:
     """The whole answer for one order."""
 

@@ -8,13 +8,12 @@ whether the crossing is shown. Which path is evidenced is derived from these fac
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Literal
 
 from trace_verify.domain.bundle import Path
 from trace_verify.domain.chains import Chain
 from trace_verify.domain.context import Context, ZoneLike
-from trace_verify.domain.model import CUSTOMS_MILESTONES, Location
+from trace_verify.domain.model import CUSTOMS_MILESTONES, Location, value_object
 
 Origin = Literal["abroad", "zone", "zone_unknown", "mainland", "unknown", "none"]
 
@@ -25,7 +24,7 @@ _LEAVING = frozenset({"departed_origin", "in_transit"})
 _ENTERING = frozenset({"arrived_destination_country"}) | CUSTOMS_MILESTONES
 
 
-@dataclass(frozen=True, slots=True)
+@value_object
 class ChainFacts:
     """What one chain shows."""
 
@@ -137,7 +136,7 @@ def _crossing_shown(ctx: Context, chain: Chain) -> bool:
     return False
 
 
-@dataclass(frozen=True, slots=True)
+@value_object
 class PathAssessment:
     """Chain facts, the general-trade conditions and the path actually evidenced."""
 
