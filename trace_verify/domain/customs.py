@@ -32,6 +32,8 @@ class DeclarationCheck:
 
 def normalise_declaration(text: str) -> str:
     """Drop spaces and hyphens, upper-case letters."""
+    if text.isdigit():
+        return text
     return re.sub(r"[\s\-]", "", text).upper()
 
 
