@@ -214,3 +214,28 @@ def _offset_minutes(local: datetime | None) -> int | None:
         return None
     offset = local.utcoffset()
     return None if offset is None else int(offset.total_seconds() // 60)
+
+
+_GMT_OFFSET = re.compile(
+    r"(?:(?:GMT|UTC)\s*)?(?P<sign>[+-])(?P<hours>\d{1,2})(?::?(?P<minutes>\d{2}))?", re.ASCII | re.IGNORECASE
+)
+
+
+def parse_gmt_offset(text: str | None) -> timezone | None:
+    """A carrier's UTC offset field as a fixed offset; None when empty.
+
+    Reads every form the adapters meet: ``"+09:00"``, ``"-05:00"`` (UPS ``gmtOffset``, MyDHL and USPS
+    ``GMTOffset``), ``"+9:00"``, ``"+0900"``, and Cainiao's ``"GMT+08:00"`` / ``"GMT+8"``. Raises
+    ValueError for other text and for offsets beyond the contract's ±14:00, so each adapter decides
+    whether a bad offset rejects the document or is ignored.
+    """
+    if not text or not text.strip():
+        return None
+    match = _GMT_OFFSET.fullmatch(text.strip())
+    if match is None:
+        raise ValueError("not an offset like +09:00")
+    minutes = int(match["minutes"] or 0)
+    total = int(match["hours"]) * 60 + minutes
+    if total > MAX_OFFSET_MINUTES or minutes >= 60:
+        raise ValueError("offset out of range")
+    return timezone(timedelta(minutes=-total if match["sign"] == "-" else total))

@@ -3,30 +3,21 @@
 The two formats are told apart by content, not by a flag: a document whose first significant byte
 is ``<`` is XML-PI (:mod:`carriers.dhl_express.xmlpi`), ``{`` is MyDHL JSON
 (:mod:`carriers.dhl_express.mydhl`). Both share the checkpoint-code table (:mod:`.codes`), the
-service-area reader (:mod:`.service_area`) and the route rules (:mod:`.route`). The live client
-(:mod:`.client`) speaks MyDHL API.
+service-area reader (:mod:`.service_area`) and the carrier-neutral route rules
+(:mod:`carriers._route`). The live client (:mod:`.client`) speaks MyDHL API.
 """
 
 from __future__ import annotations
 
-import codecs
 from importlib.util import find_spec
 from typing import Final
 
+from carriers._common import PlaceIndex, first_significant_byte
 from carriers.base import MAX_DOCUMENT_BYTES
 from carriers.dhl_express.mydhl import parse_mydhl
-from carriers.dhl_express.service_area import PlaceIndex
 from carriers.dhl_express.xmlpi import parse_xmlpi
 from trace_verify.domain.documents import DocumentRejected, ParseResult
 from trace_verify.domain.places import default_gazetteer
-
-
-def first_significant_byte(data: bytes) -> bytes:
-    """The first byte after a BOM and whitespace (``b""`` for an empty document); UTF-16 reads as ``<``."""
-    head = data[:4096]
-    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, b"<\x00", b"\x00<")):
-        return b"<"
-    return head.removeprefix(codecs.BOM_UTF8).lstrip(b" \t\r\n")[:1]
 
 
 class DhlExpressAdapter:

@@ -29,7 +29,7 @@ from __future__ import annotations
 import re
 from typing import Final
 
-from carriers.dhl_express.route import Kind
+from carriers._route import Kind
 
 EVENT_CODES: Final[dict[str, Kind]] = {
     "PU": "picked_up",

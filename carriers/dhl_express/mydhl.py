@@ -19,14 +19,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from typing import Any, Final
 
-from carriers._time import MAX_OFFSET_MINUTES, country_zone, resolve_time
+from carriers._common import PlaceIndex
+from carriers._route import Scan, to_events
+from carriers._time import country_zone, parse_gmt_offset, resolve_time
 from carriers.base import load_json
 from carriers.dhl_express import codes
-from carriers.dhl_express.route import Scan, to_events
-from carriers.dhl_express.service_area import PlaceIndex, ServiceArea, resolve_service_area
+from carriers.dhl_express.service_area import ServiceArea, resolve_service_area
 from trace_verify.domain.documents import (
     CarrierErrorCode,
     CarrierMessage,
@@ -39,7 +40,6 @@ from trace_verify.domain.model import Location
 CARRIER: Final = "dhl-express"
 FORMAT: Final = "MyDHL API tracking JSON"
 MAX_MESSAGE: Final = 300
-_OFFSET = re.compile(r"^(?P<sign>[+-])(?P<hours>\d{1,2}):?(?P<minutes>\d{2})$")
 _ALPHA2 = re.compile(r"^[A-Z]{2}$")
 _INSTANCE_NUMBER = re.compile(r"/shipments/(?P<number>[A-Za-z0-9]{4,40})/")
 
@@ -175,23 +175,6 @@ def _offset(text: str | None, at: str) -> timezone | None:
         return parse_gmt_offset(text)
     except ValueError as exc:
         raise _rejected(f"{at}/GMTOffset", str(exc)) from None
-
-
-def parse_gmt_offset(text: str | None) -> timezone | None:
-    """``"+09:00"`` (also ``"+9:00"``, ``"-7:00"``, ``"+0900"``) as a fixed offset; None when empty.
-
-    Raises ValueError for other forms and for offsets beyond the contract's ±14:00. USPS writes its
-    ``GMTOffset`` the same way, so :mod:`carriers.usps.v3` uses this too.
-    """
-    if not text or not text.strip():
-        return None
-    match = _OFFSET.match(text.strip())
-    if match is None:
-        raise ValueError("not an offset like +09:00")
-    minutes = int(match["hours"]) * 60 + int(match["minutes"])
-    if minutes > MAX_OFFSET_MINUTES or int(match["minutes"]) >= 60:
-        raise ValueError("offset out of range")
-    return timezone(timedelta(minutes=-minutes if match["sign"] == "-" else minutes))
 
 
 # --- typed access ------------------------------------------------------------------------------------

@@ -16,28 +16,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Protocol
 
+from carriers._common import PlaceIndex
 from trace_verify.domain.model import Location
-from trace_verify.domain.places import Place
 
 _ALPHA2 = re.compile(r"^[A-Z]{2}$")
 _CODE = re.compile(r"^[A-Z]{3}$")
 _REGION = re.compile(r"^(?P<city>.+?)\s*,\s*(?P<region>[A-Z]{2,3})$")
-
-
-class PlaceIndex(Protocol):
-    """The part of the gazetteer (``trace_verify.domain.places``) the Express parsers need."""
-
-    def resolve(
-        self, city: str | None, country: str | None = None, region: str | None = None
-    ) -> Place | None:
-        """The place called ``city`` in ``country``; None when unknown or ambiguous."""
-        ...
-
-    def country_code(self, text: str | None) -> str | None:
-        """ISO alpha-2 for a carrier's country name or code."""
-        ...
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,11 +21,12 @@ from typing import Final
 
 from lxml import etree
 
+from carriers._common import PlaceIndex
+from carriers._route import Scan, to_events
 from carriers._time import country_zone, resolve_time
 from carriers._xml import parse_xml
 from carriers.dhl_express import codes
-from carriers.dhl_express.route import Scan, to_events
-from carriers.dhl_express.service_area import PlaceIndex, resolve_service_area
+from carriers.dhl_express.service_area import resolve_service_area
 from trace_verify.domain.documents import (
     CarrierErrorCode,
     CarrierMessage,

@@ -2,7 +2,7 @@
 
 The two formats are told apart by content: ``<`` first is TrackV2 XML (:mod:`carriers.usps.webtools`),
 ``{`` is v3 JSON (:mod:`carriers.usps.v3`). Both share the code table (:mod:`.codes`), the place reader
-(:mod:`.places`) and the route rules of :mod:`carriers.dhl_express.route`. The live client
+(:mod:`.places`) and the carrier-neutral route rules of :mod:`carriers._route`. The live client
 (:mod:`.client`) speaks v3 with OAuth2.
 """
 
@@ -11,9 +11,8 @@ from __future__ import annotations
 from importlib.util import find_spec
 from typing import Final
 
+from carriers._common import PlaceIndex, first_significant_byte
 from carriers.base import MAX_DOCUMENT_BYTES
-from carriers.dhl_express import first_significant_byte
-from carriers.dhl_express.service_area import PlaceIndex
 from carriers.usps.v3 import parse_v3
 from carriers.usps.webtools import parse_webtools
 from trace_verify.domain.documents import DocumentRejected, ParseResult

@@ -28,7 +28,7 @@ from __future__ import annotations
 import re
 from typing import Final
 
-from carriers.dhl_express.route import Kind
+from carriers._route import Kind
 
 EVENT_CODES: Final[dict[str, Kind]] = {
     "GX": "label_created",

@@ -17,7 +17,7 @@ from typing import Final
 
 import pycountry
 
-from carriers.dhl_express.service_area import PlaceIndex
+from carriers._common import PlaceIndex
 from trace_verify.domain.model import Location
 
 _ALPHA2 = re.compile(r"^[A-Z]{2}$")

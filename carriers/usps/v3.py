@@ -21,11 +21,10 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any, Final
 
-from carriers._time import country_zone, parse_timestamp, resolve_time
+from carriers._common import PlaceIndex
+from carriers._route import Scan, to_events
+from carriers._time import country_zone, parse_gmt_offset, parse_timestamp, resolve_time
 from carriers.base import load_json
-from carriers.dhl_express.mydhl import parse_gmt_offset
-from carriers.dhl_express.route import Scan, to_events
-from carriers.dhl_express.service_area import PlaceIndex
 from carriers.usps import codes
 from carriers.usps.places import resolve_usps_place
 from trace_verify.domain.documents import (

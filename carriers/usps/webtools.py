@@ -22,10 +22,10 @@ from typing import Final
 
 from lxml import etree
 
+from carriers._common import PlaceIndex
+from carriers._route import Scan, to_events
 from carriers._time import country_zone, parse_clock, resolve_time
 from carriers._xml import parse_xml
-from carriers.dhl_express.route import Scan, to_events
-from carriers.dhl_express.service_area import PlaceIndex
 from carriers.usps import codes
 from carriers.usps.places import resolve_usps_place
 from trace_verify.domain.documents import (
