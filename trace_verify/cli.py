@@ -213,6 +213,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the console script; returns the exit status."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["simulate-carriers"]:  # its options are the simulator's own (see its --help)
+        from carriers.simulator import main as simulator_main  # noqa: PLC0415
+
+        return simulator_main(argv[1:])
     args = build_parser().parse_args(argv)
     try:
         settings = load_settings()

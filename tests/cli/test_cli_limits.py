@@ -56,3 +56,9 @@ def test_carrier_error_body_is_a_valid_document() -> None:
     assert result.status == 0
     out = result.json()
     assert out["shipments"] == [] and out["errors"][0]["code"] == "not_found"
+
+
+def test_simulate_carriers_passes_its_options_to_the_simulator() -> None:
+    result = run_cli("simulate-carriers", "--help")
+    assert result.status == 0
+    assert "--port" in result.stdout and "--fixtures" in result.stdout
