@@ -161,19 +161,12 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     return EXIT_OK
 
 
-def cmd_simulate(args: argparse.Namespace, settings: Settings) -> int:
-    from carriers.simulator import main as simulator_main
-
-    return simulator_main(args.rest)
-
-
 COMMANDS: dict[str, Callable[[argparse.Namespace, Settings], int]] = {
     "verify": cmd_verify,
     "carriers": cmd_carriers,
     "parse": cmd_parse,
     "number": cmd_number,
     "serve": cmd_serve,
-    "simulate-carriers": cmd_simulate,
 }
 
 
@@ -215,7 +208,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the console script; returns the exit status."""
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv[:1] == ["simulate-carriers"]:  # its options are the simulator's own (see its --help)
-        from carriers.simulator import main as simulator_main  # noqa: PLC0415
+        from carriers.simulator import main as simulator_main
 
         return simulator_main(argv[1:])
     args = build_parser().parse_args(argv)
