@@ -2,7 +2,7 @@
 
 ``ADAPTER`` is the only name the registry needs; :mod:`carriers.fedex.parse` does the reading and
 :mod:`carriers.fedex.codes` holds the code tables; border milestones are settled by the carrier-neutral
-:mod:`carriers.ups.route`. Fetching lives in ``carriers.fedex.client``.
+:mod:`carriers._route`. Fetching lives in ``carriers.fedex.client``.
 """
 
 from __future__ import annotations
@@ -10,7 +10,8 @@ from __future__ import annotations
 from importlib.util import find_spec
 from typing import Final
 
-from carriers.fedex.parse import PlaceIndex, parse_document
+from carriers._common import PlaceIndex
+from carriers.fedex.parse import parse_document
 from trace_verify.domain.documents import ParseResult
 from trace_verify.domain.places import default_gazetteer
 

@@ -10,7 +10,7 @@ values (``IN`` label created, ``PU``, ``IT``, ``DL``…) are from a public captu
 (fixtures/SOURCES.md).
 
 ``CC`` is FedEx's release for export *and* import ("International shipment release - Export" /
-"- Import"): it is ``cleared`` and the route decides which by country (:mod:`carriers.ups.route`),
+"- Import"): it is ``cleared`` and the route decides which by country (:mod:`carriers._route`),
 where karrio maps it to no status at all. An ``exceptionDescription`` that speaks of clearance refines a
 plain in-transit scan ("Package available for clearance").
 """
@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from typing import Final, Literal
 
-from carriers.ups.route import Kind
+from carriers._route import Kind
 
 EVENT_TYPES: Final[dict[str, Kind]] = {
     **dict.fromkeys(("OC", "OX"), "label_created"),

@@ -26,12 +26,13 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Final, Protocol
+from typing import Any, Final
 
+from carriers._common import PlaceIndex
+from carriers._route import Kind, Route, Step, chronological, settle
 from carriers._time import ResolvedTime, country_zone, is_utc_stamp, parse_timestamp, resolve_time
 from carriers.base import load_json
 from carriers.fedex import codes
-from carriers.ups.route import Kind, Step, settle
 from trace_verify.domain.documents import CarrierMessage, DocumentRejected, ParsedShipment, ParseResult
 from trace_verify.domain.model import Event, Location
 from trace_verify.domain.places import Place
@@ -41,20 +42,6 @@ FORMAT: Final = "FedEx Track API JSON"
 #: Carrier error messages are the carrier's own words, kept short.
 MAX_MESSAGE: Final = 300
 _ALPHA2 = re.compile(r"[A-Z]{2}", re.ASCII)
-
-
-class PlaceIndex(Protocol):
-    """The part of the gazetteer (``trace_verify.domain.places``) this parser needs."""
-
-    def resolve(
-        self, city: str | None, country: str | None = None, region: str | None = None
-    ) -> Place | None:
-        """The place called ``city`` in ``country``; None when unknown or ambiguous."""
-        ...
-
-    def country_code(self, text: str | None) -> str | None:
-        """ISO alpha-2 for a carrier's country name or code."""
-        ...
 
 
 def parse_document(data: bytes, places: PlaceIndex) -> ParseResult:
@@ -147,15 +134,17 @@ def _track_result(
     if number is None:
         raise _rejected(f"{at}/trackingNumberInfo", "track result has no tracking number")
     events = _list(raw, "scanEvents", at) if raw.get("scanEvents") is not None else []
-    scans = _chronological(
+    scans = chronological(
         [
             _scan(_object(e, f"{at}/scanEvents/{i}"), i, f"{at}/scanEvents/{i}", places)
             for i, e in enumerate(events)
-        ]
+        ],
+        lambda s: s.time.occurred_at,
     )
     origin = _party_country(raw, ("shipperInformation", "originLocation"), at, places)
     destination = _party_country(raw, ("recipientInformation", "destinationLocation"), at, places)
-    milestones = settle([Step(s.kind, s.location.country, s.hint) for s in scans], origin, destination)
+    steps = [Step(s.kind, s.location.country, s.hint) for s in scans]
+    milestones = settle(steps, Route.of(steps, origin, destination), departure="last_departure")
     return (
         ParsedShipment(
             tracking_number=number,
@@ -217,12 +206,6 @@ def _time(raw: Mapping[str, Any], at: str, location: Location, place: Place | No
         return resolve_time(moment)
     zone = place.tz if place is not None else country_zone(location.country, moment)
     return resolve_time(moment, place_zone=zone)
-
-
-def _chronological(scans: list[_Scan]) -> list[_Scan]:
-    """Oldest first. FedEx lists newest first, so equal instants keep FedEx's order reversed."""
-    newest_first = len(scans) > 1 and scans[0].time.occurred_at > scans[-1].time.occurred_at
-    return sorted(scans, key=lambda s: (s.time.occurred_at, -s.index if newest_first else s.index))
 
 
 # --- places --------------------------------------------------------------------------------------------

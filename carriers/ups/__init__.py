@@ -1,7 +1,7 @@
 """UPS Track API v1 (OAuth2): the ``ups`` adapter.
 
 ``ADAPTER`` is the only name the registry needs; :mod:`carriers.ups.parse` does the reading,
-:mod:`carriers.ups.codes` holds the code tables and :mod:`carriers.ups.route` settles border milestones.
+:mod:`carriers.ups.codes` holds the code tables and :mod:`carriers._route` settles border milestones.
 Fetching lives in ``carriers.ups.client``.
 """
 
@@ -10,7 +10,8 @@ from __future__ import annotations
 from importlib.util import find_spec
 from typing import Final
 
-from carriers.ups.parse import PlaceIndex, parse_document
+from carriers._common import PlaceIndex
+from carriers.ups.parse import parse_document
 from trace_verify.domain.documents import ParseResult
 from trace_verify.domain.places import default_gazetteer
 

@@ -27,7 +27,7 @@ Sources (UPS's own appendices as vendored by karrio, GitHub ``karrioapi/karrio``
   agency; 48 / 49 / 51 / 52 / 55 delivery attempted.
 * ``statusCode``: ``Tracking-status-description-codes.html`` (the API zero-pads them: ``"011"``).
 
-A customs release is ``cleared``: the route decides export or import (:mod:`carriers.ups.route`).
+A customs release is ``cleared``: the route decides export or import (:mod:`carriers._route`).
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ from __future__ import annotations
 import re
 from typing import Final
 
-from carriers.ups.route import Kind
+from carriers._route import Kind
 
 #: ``status.type`` → kind, when neither ``code`` nor ``statusCode`` says more.
 TYPES: Final[dict[str, Kind]] = {

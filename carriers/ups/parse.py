@@ -18,7 +18,7 @@ What karrio gets wrong and this module gets right (carriers.md §3.4, §4.1, §7
 * ``OT`` (out for delivery) and ``OR`` (origin scan) are not ``in_transit``: the activity ``code`` is
   read before the ``type``; customs exceptions are customs milestones, not a generic hold.
 * Each event keeps its ISO country; border crossings and export / import clearance are settled from
-  the route (:mod:`carriers.ups.route`).
+  the route (:mod:`carriers._route`, UPS's rule: the last departure scanned in the origin country).
 """
 
 from __future__ import annotations
@@ -26,13 +26,14 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta, timezone
-from typing import Any, Final, Protocol
+from datetime import UTC, datetime, timezone
+from typing import Any, Final
 
-from carriers._time import MAX_OFFSET_MINUTES, ResolvedTime, country_zone, resolve_time
+from carriers._common import PlaceIndex
+from carriers._route import Kind, Route, Step, chronological, settle
+from carriers._time import ResolvedTime, country_zone, parse_gmt_offset, resolve_time
 from carriers.base import load_json
 from carriers.ups import codes
-from carriers.ups.route import Kind, Step, settle
 from trace_verify.domain.documents import (
     CarrierErrorCode,
     CarrierMessage,
@@ -50,25 +51,10 @@ MAX_MESSAGE: Final = 300
 
 _DATE = re.compile(r"(\d{4})(\d{2})(\d{2})", re.ASCII)
 _CLOCK = re.compile(r"(\d{1,2}):?(\d{2}):?(\d{2})", re.ASCII)
-_OFFSET = re.compile(r"([+-])(\d{2}):?(\d{2})", re.ASCII)
 _ALPHA2 = re.compile(r"[A-Z]{2}", re.ASCII)
 _NOT_FOUND = re.compile(r"not found|no tracking information", re.IGNORECASE)
 _RATE = re.compile(r"too many requests|rate limit|quota", re.IGNORECASE)
 _AUTH = re.compile(r"authenticat|authori[sz]|access license|client ?id|token", re.IGNORECASE)
-
-
-class PlaceIndex(Protocol):
-    """The part of the gazetteer (``trace_verify.domain.places``) this parser needs."""
-
-    def resolve(
-        self, city: str | None, country: str | None = None, region: str | None = None
-    ) -> Place | None:
-        """The place called ``city`` in ``country``; None when unknown or ambiguous."""
-        ...
-
-    def country_code(self, text: str | None) -> str | None:
-        """ISO alpha-2 for a carrier's country name or code."""
-        ...
 
 
 def parse_document(data: bytes, places: PlaceIndex) -> ParseResult:
@@ -158,13 +144,15 @@ def _package(raw: Mapping[str, Any], at: str, inquiry: str | None, places: Place
         raise _rejected(f"{at}/trackingNumber", "package has no tracking number")
     origin, destination = _route_countries(raw, at, places)
     activities = _list(raw, "activity", at) if raw.get("activity") is not None else []
-    scans = _chronological(
+    scans = chronological(
         [
             _scan(_object(a, f"{at}/activity/{i}"), i, f"{at}/activity/{i}", places)
             for i, a in enumerate(activities)
-        ]
+        ],
+        lambda s: s.time.occurred_at,
     )
-    milestones = settle([Step(s.kind, s.location.country) for s in scans], origin, destination)
+    steps = [Step(s.kind, s.location.country) for s in scans]
+    milestones = settle(steps, Route.of(steps, origin, destination), departure="last_departure")
     handover_at, handover = _handover(raw, at, scans)
     events = tuple(
         Event(
@@ -212,12 +200,6 @@ def _scan(raw: Mapping[str, Any], index: int, at: str, places: PlaceIndex) -> _S
     )
 
 
-def _chronological(scans: list[_Scan]) -> list[_Scan]:
-    """Oldest first. UPS lists newest first, so equal instants keep UPS's order reversed."""
-    newest_first = len(scans) > 1 and scans[0].time.occurred_at > scans[-1].time.occurred_at
-    return sorted(scans, key=lambda s: (s.time.occurred_at, -s.index if newest_first else s.index))
-
-
 # --- time ----------------------------------------------------------------------------------------------
 
 
@@ -259,17 +241,10 @@ def _wall(raw: Mapping[str, Any], date_key: str, clock_key: str, at: str) -> dat
 
 def _offset(raw: Mapping[str, Any], at: str) -> timezone | None:
     """``gmtOffset`` (``"-05:00"``) as a fixed offset, bounded by the contract's ±14:00."""
-    text = _str(raw, "gmtOffset", at)
-    if not text:
-        return None
-    match = _OFFSET.fullmatch(text.strip())
-    if match is None:
-        raise _rejected(f"{at}/gmtOffset", "not an offset like -05:00")
-    sign, hours, minutes = match.groups()
-    total = int(hours) * 60 + int(minutes)
-    if total > MAX_OFFSET_MINUTES or int(minutes) >= 60:
-        raise _rejected(f"{at}/gmtOffset", "offset out of range")
-    return timezone(timedelta(minutes=-total if sign == "-" else total))
+    try:
+        return parse_gmt_offset(_str(raw, "gmtOffset", at))
+    except ValueError as exc:
+        raise _rejected(f"{at}/gmtOffset", str(exc)) from None
 
 
 # --- places --------------------------------------------------------------------------------------------
