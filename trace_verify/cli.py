@@ -197,10 +197,8 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host")
     serve.add_argument("--port", type=int)
 
-    simulate = sub.add_parser(
-        "simulate-carriers", help="serve carrier APIs from fixtures on loopback", add_help=False
-    )
-    simulate.add_argument("rest", nargs=argparse.REMAINDER)
+    # Listed for --help only: main() hands this command's arguments to the simulator's own parser.
+    sub.add_parser("simulate-carriers", help="serve carrier APIs from fixtures on loopback (see its --help)")
     return parser
 
 
