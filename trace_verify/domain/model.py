@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any, Final, Literal, TypeVar, dataclass_transform
+from typing import Any, Final, Literal, TypeVar, dataclass_transform, get_args
 
 _T = TypeVar("_T")
 
@@ -46,24 +46,7 @@ Milestone = Literal[
     "unknown",
 ]
 
-MILESTONES: Final[tuple[Milestone, ...]] = (
-    "label_created",
-    "picked_up",
-    "in_transit",
-    "export_cleared",
-    "departed_origin",
-    "arrived_destination_country",
-    "customs_processing",
-    "customs_held",
-    "import_cleared",
-    "out_for_delivery",
-    "delivery_attempted",
-    "available_for_pickup",
-    "delivered",
-    "returned",
-    "exception",
-    "unknown",
-)
+MILESTONES: Final[tuple[Milestone, ...]] = get_args(Milestone)
 
 #: A custody event is any event but these two (rules.md §1, terms).
 NON_CUSTODY: Final[frozenset[str]] = frozenset({"label_created", "unknown"})
@@ -73,13 +56,7 @@ CUSTOMS_MILESTONES: Final[frozenset[str]] = frozenset(
 )
 
 TimeBasis = Literal["carrier_offset", "carrier_utc", "carrier_timezone", "location_timezone", "assumed_utc"]
-TIME_BASES: Final[tuple[TimeBasis, ...]] = (
-    "carrier_offset",
-    "carrier_utc",
-    "carrier_timezone",
-    "location_timezone",
-    "assumed_utc",
-)
+TIME_BASES: Final[tuple[TimeBasis, ...]] = get_args(TimeBasis)
 
 #: Country code of Mainland China. HK, MO and TW are outside it (rules.md §1).
 MAINLAND: Final = "CN"
