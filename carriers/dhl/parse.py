@@ -23,8 +23,10 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Any, Final, Protocol
+from typing import Any, Final
 
+from carriers._common import PlaceIndex
+from carriers._route import Kind, Route, Step, chronological, settle
 from carriers._time import country_zone, is_utc_stamp, parse_timestamp, resolve_time
 from carriers.base import load_json
 from carriers.dhl import codes
@@ -35,7 +37,7 @@ from trace_verify.domain.documents import (
     ParsedShipment,
     ParseResult,
 )
-from trace_verify.domain.model import Event, Handover, Location, Milestone, TimeBasis
+from trace_verify.domain.model import Event, Handover, Location, TimeBasis
 from trace_verify.domain.places import Place
 
 CARRIER: Final = "dhl"
@@ -49,20 +51,6 @@ _SERVICE_AREA_SUFFIX = re.compile(
 )
 _ALPHA2 = re.compile(r"^[A-Z]{2}$")
 _INSTANCE_NUMBER = re.compile(r"^/shipments?/(?P<number>[A-Za-z0-9-]{4,40})$")
-
-
-class PlaceIndex(Protocol):
-    """The part of the gazetteer (``trace_verify.domain.places``) this parser needs."""
-
-    def resolve(
-        self, city: str | None, country: str | None = None, region: str | None = None
-    ) -> Place | None:
-        """The place called ``city`` in ``country``; None when unknown or ambiguous."""
-        ...
-
-    def country_code(self, text: str | None) -> str | None:
-        """ISO alpha-2 for a carrier's country name or code."""
-        ...
 
 
 def parse_document(data: bytes, places: PlaceIndex) -> ParseResult:
@@ -148,10 +136,9 @@ def _shipment(raw: Mapping[str, Any], at: str, places: PlaceIndex) -> ParsedShip
         scans = [_scan(raw["status"], 0, f"{at}/status", places, raw)]
     else:
         scans = []
-    ordered = _chronological(scans)
-    route = _Route.of(ordered, origin, destination)
+    ordered = chronological(scans, lambda s: s.at)
     handover = _handover_number(raw, at)
-    events = _events(ordered, route, number, handover)
+    events = _events(ordered, origin, destination, number, handover)
     return ParsedShipment(tracking_number=number, events=tuple(events))
 
 
@@ -348,96 +335,25 @@ def _locality(place: Any) -> str:
 # --- ordering, route and milestones ------------------------------------------------------------------
 
 
-def _chronological(scans: list[_Scan]) -> list[_Scan]:
-    """Oldest first. DHL lists newest first, so equal instants keep DHL's order reversed."""
-    newest_first = len(scans) > 1 and scans[0].at > scans[-1].at
-    return sorted(scans, key=lambda s: (s.at, -s.index if newest_first else s.index))
-
-
-@dataclass(frozen=True, slots=True)
-class _Route:
-    """Where the shipment starts and ends, to tell export from import and borders from hubs."""
-
-    origin: str | None
-    destination: str | None
-    countries: tuple[str | None, ...]
-
-    @classmethod
-    def of(cls, scans: Sequence[_Scan], origin: str | None, destination: str | None) -> _Route:
-        countries = tuple(s.location.country for s in scans)
-        known = [c for c in countries if c]
-        delivered = [s.location.country for s in scans if s.kind == "delivered" and s.location.country]
-        return cls(
-            origin=origin or (known[0] if known else None),
-            destination=destination or (delivered[-1] if delivered else None),
-            countries=countries,
-        )
-
-    def crosses_border(self) -> bool:
-        """True when the shipment leaves its origin country (known destination or foreign scans)."""
-        if self.origin is None:
-            return False
-        if self.destination is not None:
-            return self.destination != self.origin
-        return any(c not in (None, self.origin) for c in self.countries)
-
-    def last_in_origin(self) -> int | None:
-        indexes = [i for i, c in enumerate(self.countries) if c is not None and c == self.origin]
-        return indexes[-1] if indexes else None
-
-    def side(self, country: str | None) -> str:
-        """``export`` (origin country), ``transit`` (a third country) or ``import`` (else)."""
-        if country is None or not self.crosses_border():
-            return "import"
-        if country == self.origin:
-            return "export"
-        if self.destination is not None and country != self.destination:
-            return "transit"
-        return "import"
-
-
-_CUSTOMS_BY_SIDE: Final[dict[str, dict[str, Milestone]]] = {
-    "export": {"import_cleared": "export_cleared", "customs_processing": "in_transit"},
-    "transit": {"import_cleared": "in_transit", "customs_processing": "in_transit"},
-    "import": {},
-}
-
-
-def _milestone(scans: Sequence[_Scan], i: int, route: _Route, arrived_at: int | None) -> Milestone:
-    scan = scans[i]
-    kind = scan.kind
-    if kind == "departed":
-        at_border = route.crosses_border() and scan.location.country == route.origin
-        return "departed_origin" if at_border and i == route.last_in_origin() else "in_transit"
-    if kind == "arrived":
-        return "arrived_destination_country" if i == arrived_at else "in_transit"
-    if not codes.is_milestone(kind):  # handed_over, on_hold: moving, nothing more specific
+def _route_kind(kind: codes.Kind) -> Kind:
+    """DHL's own kinds the route does not know (a handover, a generic hold) are movement: in transit."""
+    if kind == "handed_over" or kind == "on_hold":
         return "in_transit"
-    return _CUSTOMS_BY_SIDE[route.side(scan.location.country)].get(kind, kind)
+    return kind
 
 
-def _first_arrival(scans: Sequence[_Scan], route: _Route) -> int | None:
-    """The first arrival scan in the destination country after a scan elsewhere: the border."""
-    if route.destination is None or not route.crosses_border():
-        return None
-    seen_elsewhere = False
-    for i, scan in enumerate(scans):
-        country = scan.location.country
-        if scan.kind == "arrived" and country == route.destination and seen_elsewhere:
-            return i
-        seen_elsewhere = seen_elsewhere or country not in (None, route.destination)
-    return None
-
-
-def _events(scans: Sequence[_Scan], route: _Route, number: str, handover: str | None) -> list[Event]:
-    arrived_at = _first_arrival(scans, route)
+def _events(
+    scans: Sequence[_Scan], origin: str | None, destination: str | None, number: str, handover: str | None
+) -> list[Event]:
+    steps = [Step(_route_kind(s.kind), s.location.country) for s in scans]
+    milestones = settle(steps, Route.of(steps, origin, destination))
     handover_at = _handover_index(scans, handover)
     return [
         Event(
             carrier=CARRIER,
             tracking_number=number,
             occurred_at=scan.at,
-            milestone=_milestone(scans, i, route, arrived_at),
+            milestone=milestone,
             location=scan.location,
             description=scan.description,
             time_basis=scan.basis,
@@ -445,7 +361,7 @@ def _events(scans: Sequence[_Scan], route: _Route, number: str, handover: str | 
             carrier_code=scan.status_code,
             handover_to=_handover(scan, handover) if i == handover_at else None,
         )
-        for i, scan in enumerate(scans)
+        for i, (scan, milestone) in enumerate(zip(scans, milestones, strict=True))
     ]
 
 
