@@ -18,8 +18,10 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Final, Protocol
+from typing import Any, Final
 
+from carriers._common import PlaceIndex
+from carriers._route import Route, Step, settle
 from carriers._time import parse_timestamp, resolve_time
 from carriers.base import load_json
 from carriers.sf import codes
@@ -30,8 +32,7 @@ from trace_verify.domain.documents import (
     ParsedShipment,
     ParseResult,
 )
-from trace_verify.domain.model import Event, Location, Milestone, TimeBasis
-from trace_verify.domain.places import Place
+from trace_verify.domain.model import Event, Location, TimeBasis
 
 CARRIER: Final = "sf"
 FORMAT: Final = "SF Express route query JSON"
@@ -45,20 +46,6 @@ API_OK: Final = "A1000"
 UNAUTHORIZED_CODES: Final = frozenset({"A1001", "A1003", "A1004", "A1006"})
 RATE_LIMITED_CODES: Final = frozenset({"A1005"})
 _NOT_FOUND_TEXT = re.compile(r"不存在|未找到|查无|not (exist|found)|no (record|route)", re.IGNORECASE)
-
-
-class PlaceIndex(Protocol):
-    """The part of the gazetteer this parser needs."""
-
-    def resolve(
-        self, city: str | None, country: str | None = None, region: str | None = None
-    ) -> Place | None:
-        """The place called ``city``; None when unknown or ambiguous."""
-        ...
-
-    def country_code(self, text: str | None) -> str | None:
-        """ISO alpha-2 for a country name or code."""
-        ...
 
 
 def parse_document(data: bytes, places: PlaceIndex) -> ParseResult:
@@ -180,56 +167,30 @@ def _chronological(scans: Sequence[_Scan]) -> list[_Scan]:
 
 
 def _events(scans: Sequence[_Scan], number: str) -> list[Event]:
-    countries = [s.location.country for s in scans if s.location.country]
-    origin = countries[0] if countries else None
-    destination = countries[-1] if countries else None
-    crossing = origin is not None and destination is not None and origin != destination
-    last_in_origin = max((i for i, s in enumerate(scans) if s.location.country == origin), default=-1)
-    arrival = _first_arrival(scans, destination) if crossing else None
+    """Milestones settled against the route SF's scans draw: first known country to last known.
+
+    SF's own rules (:mod:`carriers._route`): the border arrival is the first scan in the destination
+    country after one elsewhere, when that scan is an arrival; customs in a third country keep their kind.
+    """
+    countries = tuple(s.location.country for s in scans)
+    known = [c for c in countries if c]
+    route = Route(known[0] if known else None, known[-1] if known else None, countries)
+    steps = [Step(s.kind, s.location.country) for s in scans]
+    milestones = settle(steps, route, arrival="first_scan", transit_customs=False)
     return [
         Event(
             carrier=CARRIER,
             tracking_number=number,
             occurred_at=scan.at,
-            milestone=_milestone(scan, i, crossing, origin, last_in_origin, arrival),
+            milestone=milestone,
             location=scan.location,
             description=scan.description,
             time_basis=scan.basis,
             local_offset_minutes=scan.offset,
             carrier_code=scan.op_code,
         )
-        for i, scan in enumerate(scans)
+        for scan, milestone in zip(scans, milestones, strict=True)
     ]
-
-
-def _first_arrival(scans: Sequence[_Scan], destination: str | None) -> int | None:
-    """The first event in the destination country after one elsewhere: where the parcel crossed in."""
-    seen_elsewhere = False
-    for i, scan in enumerate(scans):
-        country = scan.location.country
-        if country == destination and seen_elsewhere:
-            return i
-        seen_elsewhere = seen_elsewhere or country not in (None, destination)
-    return None
-
-
-_EXPORT_SIDE: Final[dict[str, Milestone]] = {
-    "import_cleared": "export_cleared",
-    "customs_processing": "in_transit",
-}
-
-
-def _milestone(
-    scan: _Scan, i: int, crossing: bool, origin: str | None, last_in_origin: int, arrival: int | None
-) -> Milestone:
-    kind = scan.kind
-    if kind == "departed":
-        return "departed_origin" if crossing and i == last_in_origin else "in_transit"
-    if kind == "arrived":
-        return "arrived_destination_country" if i == arrival else "in_transit"
-    if crossing and scan.location.country == origin:
-        return _EXPORT_SIDE.get(kind, kind)
-    return kind
 
 
 # --- typed access ----------------------------------------------------------------------------------
