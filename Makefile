@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 PORT   ?= 8000
 HOST   ?= 127.0.0.1
-EXTRAS ?= test,lint
+EXTRAS ?= postgres,test,lint
 STAMP  := $(VENV)/.installed
 
 .PHONY: run test test-fast lint bench bench-verify bench-parse karrio-envs install clean
@@ -17,9 +17,9 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-## Serve the API and the demo page on http://$(HOST):$(PORT)/
+## Migrate the database, load the demo merchants, orders and keys (printed), serve on http://$(HOST):$(PORT)/
 run: $(STAMP)
-	HOST=$(HOST) PORT=$(PORT) $(BIN)/trace-verify serve
+	HOST=$(HOST) PORT=$(PORT) $(BIN)/trace-verify demo
 
 ## The whole suite (benchmarks run once at a small size as a smoke check)
 test: $(STAMP)

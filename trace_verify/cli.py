@@ -11,6 +11,7 @@ import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import IO, TYPE_CHECKING, NoReturn
 
 from trace_verify.config import Settings, load_settings
@@ -85,11 +86,14 @@ def _lines(path: str, limit: int) -> Iterator[bytes | InputError]:
 
 def cmd_verify(args: argparse.Namespace, settings: Settings) -> int:
     from carriers import REGISTRY
+    from trace_verify.services.history import StoredHistory
     from trace_verify.services.verification import VerificationService
+    from trace_verify.web.serve import open_database
 
-    if args.db or settings.database_url:
-        print("note: --db has no stored history yet; verifying offline", file=sys.stderr)
-    service = VerificationService(REGISTRY, settings.policy, max_bundle_bytes=settings.max_cli_bundle_bytes)
+    history = StoredHistory(open_database(settings)) if args.db or settings.database_url else None
+    service = VerificationService(
+        REGISTRY, settings.policy, max_bundle_bytes=settings.max_cli_bundle_bytes, history=history
+    )
     now = _now(args.now)
     if args.jsonl:
         return _verify_jsonl(service, args.jsonl, now, settings.max_cli_bundle_bytes)
@@ -161,13 +165,106 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     return EXIT_OK
 
 
+def _database_url(settings: Settings) -> str:
+    from trace_verify.db.session import resolve_url
+
+    return resolve_url(settings.database_url, settings.data_dir)
+
+
+def cmd_db(args: argparse.Namespace, settings: Settings) -> int:
+    from trace_verify.db import migrate
+    from trace_verify.db.session import Database
+
+    url = _database_url(settings)
+    if args.action == "upgrade":
+        migrate.upgrade(url, args.revision or "head")
+    elif args.action == "downgrade":
+        migrate.downgrade(url, args.revision or "-1")
+    database = Database(url)
+    try:
+        current = migrate.current_revision(database.engine)
+    finally:
+        database.dispose()
+    print(f"database: {database.engine.url.render_as_string(hide_password=True)}")
+    print(f"revision: {current or 'none'} (newest: {migrate.head_revision()})")
+    return EXIT_OK
+
+
+def cmd_keys(args: argparse.Namespace, settings: Settings) -> int:
+    from trace_verify.db.models import Role
+    from trace_verify.services.keys import KeyService
+    from trace_verify.web.serve import open_database
+
+    keys = KeyService(open_database(settings))
+    now = datetime.now(UTC)
+    if args.action == "create":
+        issued = keys.create(
+            Role(args.role),
+            now,
+            merchant_id=args.merchant,
+            consumer_id=args.consumer,
+            expires_in_days=args.expires_in,
+            label=args.label,
+        )
+        tenant = issued.merchant_id or issued.consumer_id
+        print(f"id:      {issued.id}", file=sys.stderr)
+        print(f"role:    {issued.role.value}{f' ({tenant})' if tenant else ''}", file=sys.stderr)
+        print(f"expires: {issued.expires_at.isoformat() if issued.expires_at else 'never'}", file=sys.stderr)
+        print("The key below is shown once; only its SHA-256 digest is stored.", file=sys.stderr)
+        print(issued.secret)
+        return EXIT_OK
+    if args.action == "revoke":
+        if not keys.revoke(args.key_id, now):
+            raise InputError("NOT_FOUND", f"no key {args.key_id[:40]!r}", "KEY_ID")
+        print(f"revoked {args.key_id}")
+        return EXIT_OK
+    for key in keys.list():
+        expired = key.expires_at is not None and key.expires_at <= now
+        state = "revoked" if key.revoked_at else ("expired" if expired else "active")
+        tenant = key.merchant_id or key.consumer_id or "-"
+        print(f"{key.id:<24} {key.role.value:<9} {tenant:<20} {state:<8} {key.label or ''}")
+    return EXIT_OK
+
+
+def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
+    from trace_verify.db import migrate
+    from trace_verify.db.session import Database
+    from trace_verify.services.demo import DEMO_KEYS, load_demo
+    from trace_verify.web.serve import build_ports, serve
+
+    url = _database_url(settings)
+    migrate.upgrade(url)
+    database = Database(url)
+    try:
+        summary = load_demo(database, build_ports(settings).documents, args.data, datetime.now(UTC))
+    finally:
+        database.dispose()
+    print(
+        f"demo data: {summary.merchants} merchants, {summary.orders} orders, {summary.keys} keys added",
+        file=sys.stderr,
+    )
+    print("demo keys (public; send as Authorization: Bearer <key>):", file=sys.stderr)
+    for key in DEMO_KEYS:
+        tenant = key.merchant_id or key.consumer_id or ""
+        print(f"  {key.role.value:<9} {tenant:<15} {key.secret}", file=sys.stderr)
+    if args.no_serve:
+        return EXIT_OK
+    serve(settings, host=args.host or settings.host, port=args.port or settings.port)
+    return EXIT_OK
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace, Settings], int]] = {
     "verify": cmd_verify,
     "carriers": cmd_carriers,
     "parse": cmd_parse,
     "number": cmd_number,
     "serve": cmd_serve,
+    "db": cmd_db,
+    "keys": cmd_keys,
+    "demo": cmd_demo,
 }
+
+_DEMO_DATA = Path(__file__).resolve().parent.parent / "fixtures" / "demo"
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -196,6 +293,29 @@ def build_parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="run the HTTP service")
     serve.add_argument("--host")
     serve.add_argument("--port", type=int)
+
+    db = sub.add_parser("db", help="migrate the database (SQLite file by default; DATABASE_URL)")
+    db.add_argument("action", choices=("upgrade", "downgrade", "current"))
+    db.add_argument("--revision", help="target revision (upgrade: head; downgrade: -1, or base)")
+
+    keys = sub.add_parser("keys", help="create, revoke and list API keys")
+    keys_sub = keys.add_subparsers(dest="action", required=True, parser_class=_Parser)
+    create = keys_sub.add_parser("create", help="create a key; it is printed once")
+    create.add_argument("--role", required=True, choices=("platform", "staff", "merchant", "consumer"))
+    tenant = create.add_mutually_exclusive_group()
+    tenant.add_argument("--merchant", metavar="ID", help="the merchant a merchant key belongs to")
+    tenant.add_argument("--consumer", metavar="ID", help="the consumer a consumer key belongs to")
+    create.add_argument("--expires-in", type=int, metavar="DAYS", help="expire after DAYS days")
+    create.add_argument("--label", help="a note shown by keys list")
+    revoke = keys_sub.add_parser("revoke", help="revoke a key by id")
+    revoke.add_argument("key_id", metavar="KEY_ID")
+    keys_sub.add_parser("list", help="list keys (ids and roles; never the keys)")
+
+    demo = sub.add_parser("demo", help="migrate, load the demo data and keys, and serve them")
+    demo.add_argument("--data", type=Path, default=_DEMO_DATA, help="demo data directory (fixtures/demo)")
+    demo.add_argument("--no-serve", action="store_true", help="load and print the keys, do not serve")
+    demo.add_argument("--host")
+    demo.add_argument("--port", type=int)
 
     # Listed for --help only: main() hands this command's arguments to the simulator's own parser.
     sub.add_parser("simulate-carriers", help="serve carrier APIs from fixtures on loopback (see its --help)")

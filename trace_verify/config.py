@@ -10,6 +10,12 @@ Everything else receives a :class:`Settings`. Variables (all optional):
 ``HOST`` / ``PORT``            where ``serve`` listens (127.0.0.1:8000)
 ``WEB_CONCURRENCY``            gunicorn worker processes for ``serve`` (2)
 ``TRACE_VERIFY_DEMO_DIR``      demo bundles the front page lists (the repository's fixtures/bundles)
+``TRACE_VERIFY_RATE_PER_MINUTE`` requests per API key per minute and process (120)
+``TRACE_VERIFY_RATE_BURST``    requests a key may make at once before the rate applies (60)
+``TRACE_VERIFY_REFRESH_BUDGET`` seconds a re-verification waits for all its carrier calls (10)
+``TRACE_VERIFY_CARRIER_<ID>_<NAME>`` a carrier's live-client and webhook settings, e.g.
+                               ``TRACE_VERIFY_CARRIER_DHL_API_KEY``, ``…_DHL_EXPRESS_BASE_URL``,
+                               ``…_AFTERSHIP_WEBHOOK_SECRET`` (names: see :data:`CARRIER_NAMES`)
 =============================  ==========================================================
 """
 
@@ -17,13 +23,27 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Final
 
 from trace_verify.domain.policy import DEFAULT_POLICY, Policy, policy_named
 
 MIB = 1024 * 1024
 _REPO_DEMO_DIR = Path(__file__).resolve().parent.parent / "fixtures" / "bundles"
+_CARRIER_PREFIX = "TRACE_VERIFY_CARRIER_"
+#: The per-carrier values the service reads (longest first, so ``CLIENT_SECRET`` wins over ``SECRET``).
+CARRIER_NAMES: Final = (
+    "WEBHOOK_SECRET",
+    "CLIENT_SECRET",
+    "PARTNER_ID",
+    "CLIENT_ID",
+    "CHECKWORD",
+    "BASE_URL",
+    "USERNAME",
+    "PASSWORD",
+    "API_KEY",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +59,30 @@ class Settings:
     port: int = 8000
     workers: int = 2
     demo_dir: Path | None = None
+    rate_per_minute: int = 120
+    rate_burst: int = 60
+    refresh_budget_seconds: float = 10.0
+    #: adapter id → {"base_url": …, "api_key": …, "webhook_secret": …}
+    carriers: dict[str, dict[str, str]] = field(default_factory=dict)
+
+    def webhook_secrets(self) -> dict[str, str]:
+        """adapter id → the secret its pushes are signed with."""
+        return {c: v["webhook_secret"] for c, v in self.carriers.items() if v.get("webhook_secret")}
+
+
+def _carriers(env: Mapping[str, str]) -> dict[str, dict[str, str]]:
+    """``TRACE_VERIFY_CARRIER_DHL_EXPRESS_BASE_URL=…`` → ``{"dhl-express": {"base_url": …}}``."""
+    out: dict[str, dict[str, str]] = {}
+    for name, value in env.items():
+        if not name.startswith(_CARRIER_PREFIX) or not value:
+            continue
+        rest = name.removeprefix(_CARRIER_PREFIX)
+        for key in CARRIER_NAMES:
+            if rest.endswith("_" + key) and len(rest) > len(key) + 1:
+                carrier = rest.removesuffix("_" + key).lower().replace("_", "-")
+                out.setdefault(carrier, {})[key.lower()] = value
+                break
+    return out
 
 
 def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
@@ -54,4 +98,8 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         port=int(env.get("PORT", "8000")),
         workers=int(env.get("WEB_CONCURRENCY", "2")),
         demo_dir=Path(env["TRACE_VERIFY_DEMO_DIR"]) if env.get("TRACE_VERIFY_DEMO_DIR") else _REPO_DEMO_DIR,
+        rate_per_minute=int(env.get("TRACE_VERIFY_RATE_PER_MINUTE", "120")),
+        rate_burst=int(env.get("TRACE_VERIFY_RATE_BURST", "60")),
+        refresh_budget_seconds=float(env.get("TRACE_VERIFY_REFRESH_BUDGET", "10")),
+        carriers=_carriers(env),
     )

@@ -1,77 +1,78 @@
-"""``/api/v1``: verification and the API's own description."""
+"""``/api/v1``: verification, the API's own description and its docs page."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-from typing import Any
-
-from flask import Blueprint, Response, current_app, jsonify, request
+from flask import Blueprint, Response, current_app
 
 from trace_verify import __version__
-from trace_verify.contract.jsonio import strict_loads
-from trace_verify.contract.schemas import is_rfc3339, parse_rfc3339
-from trace_verify.errors import InputError
-from trace_verify.services.verification import VerificationService
-from trace_verify.web.body import read_body, require_json
+from trace_verify.web.components import resource_schemas
+from trace_verify.web.context import principal, services
+from trace_verify.web.docs import DOCS_PAGE
 from trace_verify.web.openapi import Operation, build_document
+from trace_verify.web.routing import NOW_PARAMETER, answer, json_body, register, request_now
 
-bp = Blueprint("api", __name__, url_prefix="/api/v1")
-
-NOW_PARAMETER: dict[str, Any] = {
-    "name": "now",
-    "in": "query",
-    "required": False,
-    "description": "Fix the clock windows and plausible years are computed against (RFC 3339 with offset).",
-    "schema": {"type": "string", "format": "date-time"},
-}
-
-OPERATIONS = [
-    Operation(
-        "POST",
-        "/api/v1/verify",
-        "verify",
-        "Verify a bundle and return its verdict (nothing is stored; no carrier is called)",
-        request_schema="Bundle",
-        response_schema="Verdict",
-        errors=(400, 413, 415),
-        parameters=(NOW_PARAMETER,),
-        tags=("verification",),
-    ),
-    Operation(
-        "GET",
-        "/api/v1/openapi.json",
-        "openapi",
-        "This document",
-        response_schema={"type": "object"},
-        tags=("meta",),
-    ),
-]
+bp = Blueprint("api", __name__)
 
 
-def _service() -> VerificationService:
-    service: VerificationService = current_app.extensions["trace_verify.verification"]
-    return service
-
-
-def _now() -> datetime:
-    text = request.args.get("now")
-    if text is None:
-        return datetime.now(UTC)
-    if not is_rfc3339(text):
-        raise InputError("INVALID_ARGUMENT", "now must be an RFC 3339 date-time with an offset", "/now")
-    return parse_rfc3339(text)
-
-
-@bp.post("/verify")
 def verify() -> Response:
-    """Verify the bundle in the body."""
-    require_json(request)
-    now = _now()
-    raw = read_body(request, current_app.config["MAX_CONTENT_LENGTH"])
-    return jsonify(_service().verify_json(strict_loads(raw), now))
+    """Verify the bundle in the body against the stored history; nothing is stored."""
+    who = principal()
+    return answer(services().verdicts.verify(who, json_body(), request_now()))
 
 
-@bp.get("/openapi.json")
 def openapi() -> Response:
     """The OpenAPI 3.1 description of every operation of the app."""
-    return jsonify(build_document(current_app.extensions["trace_verify.operations"], __version__))
+    operations = current_app.extensions["trace_verify.operations"]
+    return answer(build_document(operations, __version__, resource_schemas()))
+
+
+def docs() -> Response:
+    """A self-contained page that renders the OpenAPI document (no CDN, no external script)."""
+    return Response(DOCS_PAGE, mimetype="text/html")
+
+
+OPERATIONS = register(
+    bp,
+    [
+        (
+            Operation(
+                "POST",
+                "/api/v1/verify",
+                "verify",
+                "Verify a bundle against the stored history and return its verdict (nothing is stored; "
+                "no carrier is called); a merchant key verifies its own orders only",
+                request_schema="Bundle",
+                response_schema="Verdict",
+                errors=(400, 401, 403, 413, 415, 429),
+                parameters=(NOW_PARAMETER,),
+                tags=("verification",),
+            ),
+            verify,
+        ),
+        (
+            Operation(
+                "GET",
+                "/api/v1/openapi.json",
+                "openapi",
+                "This document",
+                response_schema={"type": "object"},
+                tags=("meta",),
+                security=False,
+            ),
+            openapi,
+        ),
+        (
+            Operation(
+                "GET",
+                "/api/v1/docs",
+                "docs",
+                "This document as a page",
+                response_schema={"type": "string"},
+                response_media="text/html",
+                tags=("meta",),
+                security=False,
+            ),
+            docs,
+        ),
+    ],
+)

@@ -39,7 +39,9 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(InputError)
     def _input_error(error: InputError) -> Response:
-        return error_response(error)
+        response = error_response(error)
+        response.headers.update(getattr(error, "headers", {}))
+        return response
 
     @app.errorhandler(HTTPException)
     def _http_error(error: HTTPException) -> Response:

@@ -6,6 +6,7 @@ request and response schemas the endpoint validates with, so the description can
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -29,7 +30,7 @@ ERROR_SCHEMA: dict[str, Any] = {
 
 STATUS_TEXT = {
     400: "The request breaks the schema or is not valid JSON",
-    401: "Missing or unknown credentials",
+    401: "Missing, unknown, revoked or expired key (webhooks: signature missing or wrong)",
     403: "Not allowed for this role or tenant",
     404: "No such resource",
     405: "Method not allowed",
@@ -50,13 +51,45 @@ class Operation:
     path: str
     operation_id: str
     summary: str
-    request_schema: str | None = None
+    request_schema: str | dict[str, Any] | None = None
     response_schema: str | dict[str, Any] | None = None
     response_status: int = 200
     errors: tuple[int, ...] = ()
     parameters: tuple[dict[str, Any], ...] = ()
     tags: tuple[str, ...] = field(default_factory=tuple)
     response_media: str = "application/json"
+    request_media: str = "application/json"
+    #: False for operations anyone may call (this document, health, carrier webhooks).
+    security: bool = True
+
+    @property
+    def flask_rule(self) -> str:
+        """The path as a Flask rule (``{order_id}`` → ``<order_id>``, ``{index}`` → ``<int:index>``)."""
+        return _PARAM.sub(lambda m: f"<int:{m[1]}>" if m[1] in INT_PARAMETERS else f"<{m[1]}>", self.path)
+
+
+_PARAM = re.compile(r"\{([a-z_]+)\}")
+#: Path parameters that are integers.
+INT_PARAMETERS = frozenset({"index"})
+PARAMETER_TEXT = {
+    "merchant_id": "The merchant's id",
+    "order_id": "The order's id",
+    "index": "The shipment's index in the order (its pointer /shipments/{index})",
+    "carrier": "Carrier adapter id (trace-verify carriers)",
+}
+
+
+def _path_parameters(path: str) -> list[dict[str, Any]]:
+    return [
+        {
+            "name": name,
+            "in": "path",
+            "required": True,
+            "description": PARAMETER_TEXT.get(name, name),
+            "schema": {"type": "integer", "minimum": 0} if name in INT_PARAMETERS else {"type": "string"},
+        }
+        for name in _PARAM.findall(path)
+    ]
 
 
 def _ref(name: str) -> dict[str, str]:
@@ -84,18 +117,22 @@ def _operation(op: Operation) -> dict[str, Any]:
     doc: dict[str, Any] = {"operationId": op.operation_id, "summary": op.summary, "responses": responses}
     if op.tags:
         doc["tags"] = list(op.tags)
-    if op.parameters:
-        doc["parameters"] = list(op.parameters)
+    parameters = [*_path_parameters(op.path), *op.parameters]
+    if parameters:
+        doc["parameters"] = parameters
     if op.request_schema is not None:
         doc["requestBody"] = {
             "required": True,
-            "content": {"application/json": {"schema": _ref(op.request_schema)}},
+            "content": {op.request_media: {"schema": _schema(op.request_schema)}},
         }
+    doc["security"] = [{"bearerAuth": []}] if op.security else []
     return doc
 
 
-def build_document(operations: list[Operation], version: str) -> dict[str, Any]:
-    """The OpenAPI document for ``operations``."""
+def build_document(
+    operations: list[Operation], version: str, schemas: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """The OpenAPI document for ``operations``, with ``schemas`` added to the components."""
     paths: dict[str, dict[str, Any]] = {}
     for op in operations:
         paths.setdefault(op.path, {})[op.method.lower()] = _operation(op)
@@ -115,6 +152,14 @@ def build_document(operations: list[Operation], version: str) -> dict[str, Any]:
                 "Verdict": flat_schema("verdict"),
                 "Event": flat_schema("event"),
                 "Error": ERROR_SCHEMA,
-            }
+                **(schemas or {}),
+            },
+            "securitySchemes": {
+                "bearerAuth": {
+                    "type": "http",
+                    "scheme": "bearer",
+                    "description": "An API key from `trace-verify keys create` (README, Roles and keys)",
+                }
+            },
         },
     }

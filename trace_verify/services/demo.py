@@ -1,0 +1,120 @@
+"""The demo data set: merchants, orders and keys with fixed, documented values (README, "Roles and keys").
+
+Loaded through the same services as the API (same validation), as the platform; loading twice changes
+nothing. The keys are public: a database holding them must never face the internet.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from functools import partial
+from pathlib import Path
+from typing import Final
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from trace_verify.db.models import ApiKey, Role
+from trace_verify.db.session import Database
+from trace_verify.domain.documents import DocumentReader
+from trace_verify.errors import InputError
+from trace_verify.services.access import Principal
+from trace_verify.services.keys import KeyService, digest
+from trace_verify.services.merchants import MerchantService
+from trace_verify.services.orders import OrderService
+
+
+@dataclass(frozen=True, slots=True)
+class DemoKey:
+    """One documented demo key."""
+
+    id: str
+    role: Role
+    secret: str
+    merchant_id: str | None = None
+    consumer_id: str | None = None
+
+
+#: The demo keys, as README.md lists them.
+DEMO_KEYS: Final = (
+    DemoKey("demo-platform", Role.PLATFORM, "tvk_demo_platform_0f3b9c2e7a4d4815b6e2c9a1f07d53e8"),
+    DemoKey("demo-staff", Role.STAFF, "tvk_demo_staff_5a1c7e9b3d2f4a6c8e0b1d3f5a7c9e2b"),
+    DemoKey(
+        "demo-merchant-osaka",
+        Role.MERCHANT,
+        "tvk_demo_merchant_osaka_8c2e4a6b0d1f3e5a7c9b2d4f6a8c0e1b",
+        merchant_id="M-OSAKA-BEAUTY",
+    ),
+    DemoKey(
+        "demo-merchant-seoul",
+        Role.MERCHANT,
+        "tvk_demo_merchant_seoul_3e5a7c9b1d2f4a6c8e0b2d4f6a8c1e3b",
+        merchant_id="M-SEOUL-SKIN",
+    ),
+    DemoKey(
+        "demo-consumer",
+        Role.CONSUMER,
+        "tvk_demo_consumer_c33071_7b9d1f3a5c2e4a6b8d0f1e3a5c7b9d2f",
+        consumer_id="C-33071",
+    ),
+)
+
+_LOADER = Principal("demo-loader", Role.PLATFORM)
+
+
+@dataclass(frozen=True, slots=True)
+class DemoSummary:
+    """What a load added (zero everywhere on a second load)."""
+
+    merchants: int
+    orders: int
+    keys: int
+
+
+def load_demo(db: Database, documents: DocumentReader, directory: Path, now: datetime) -> DemoSummary:
+    """Load ``directory`` (``merchants.json``, ``orders/*.json``) and the demo keys; idempotent."""
+    merchants = MerchantService(db)
+    added_merchants = 0
+    for body in json.loads((directory / "merchants.json").read_text("utf-8")):
+        added_merchants += _created(partial(merchants.create, _LOADER, body, now))
+    orders = OrderService(db, documents)
+    added_orders = 0
+    for file in sorted((directory / "orders").glob("*.json")):
+        body = json.loads(file.read_text("utf-8"))
+        added_orders += _created(partial(orders.create, _LOADER, body, now))
+    keys = KeyService(db)
+    added_keys = 0
+    for key in DEMO_KEYS:
+        with db.transaction() as session:
+            if session.get(ApiKey, key.id) is not None or _digest_taken(session, key.secret):
+                continue
+        keys.create(
+            key.role,
+            now,
+            merchant_id=key.merchant_id,
+            consumer_id=key.consumer_id,
+            label="demo key (public)",
+            secret=key.secret,
+            key_id=key.id,
+        )
+        added_keys += 1
+    return DemoSummary(added_merchants, added_orders, added_keys)
+
+
+def _created(create: Callable[[], object]) -> int:
+    """1 when the object was created, 0 when it exists already (409)."""
+    try:
+        create()
+    except InputError as exc:
+        if exc.status == 409:
+            return 0
+        raise
+    return 1
+
+
+def _digest_taken(session: Session, secret: str) -> bool:
+    found = session.scalars(sa.select(ApiKey.id).where(ApiKey.digest == digest(secret)))
+    return found.first() is not None

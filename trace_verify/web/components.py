@@ -1,0 +1,163 @@
+"""OpenAPI component schemas of the resource API: request bodies are the very schemas the services
+validate with (``services.requests``); responses describe ``services.views``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from trace_verify.services.requests import (
+    customs_schema,
+    documents_schema,
+    merchant_schema,
+    order_schema,
+    shipment_schema,
+)
+
+_TIME = {"type": "string", "format": "date-time"}
+_TIME_OR_NULL = {"type": ["string", "null"], "format": "date-time"}
+_OBJECT_OR_NULL = {"type": ["object", "null"]}
+
+
+def _ref(name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _page(item: str) -> dict[str, Any]:
+    return {
+        "type": "object",
+        "required": ["items", "next"],
+        "properties": {
+            "items": {"type": "array", "items": _ref(item)},
+            "next": {"type": ["string", "null"], "description": "pass as ?after= for the next page"},
+        },
+    }
+
+
+def _closed(required: list[str], properties: dict[str, Any]) -> dict[str, Any]:
+    return {"type": "object", "required": required, "properties": properties}
+
+
+MERCHANT = _closed(
+    ["id", "name", "return_address", "registered_importer", "created_at", "updated_at"],
+    {
+        "id": {"type": "string"},
+        "name": {"type": "string"},
+        "return_address": _OBJECT_OR_NULL,
+        "registered_importer": _OBJECT_OR_NULL,
+        "created_at": _TIME,
+        "updated_at": _TIME,
+    },
+)
+
+DOCUMENT = _closed(
+    ["id", "pointer", "carrier", "origin", "sha256", "size", "received_at", "superseded_at"],
+    {
+        "id": {"type": "integer"},
+        "pointer": {"type": ["string", "null"], "description": "where verdicts cite it; null once replaced"},
+        "carrier": {"type": "string"},
+        "origin": {"enum": ["submitted", "refresh", "push"]},
+        "sha256": {"type": "string", "pattern": "^[0-9a-f]{64}$"},
+        "size": {"type": "integer"},
+        "received_at": _TIME,
+        "superseded_at": _TIME_OR_NULL,
+    },
+)
+
+SHIPMENT = _closed(
+    ["index", "carrier", "tracking_number", "documents", "events"],
+    {
+        "index": {"type": "integer"},
+        "carrier": {"type": "string"},
+        "tracking_number": {"type": "string"},
+        "declared_origin_country": {"type": ["string", "null"]},
+        "dispatch": _OBJECT_OR_NULL,
+        "handover_from": _OBJECT_OR_NULL,
+        "handover_from_index": {"type": ["integer", "null"], "description": "the stored earlier leg"},
+        "documents": {"type": "array", "items": _ref("StoredDocument")},
+        "events": {"type": "array", "items": {"type": "object"}, "description": "normalized, de-duplicated"},
+        "created_at": _TIME,
+    },
+)
+
+CUSTOMS = _closed(
+    ["index", "record", "created_at"],
+    {"index": {"type": "integer"}, "record": customs_schema(), "created_at": _TIME},
+)
+
+VERDICT_SUMMARY = _closed(
+    ["id", "verdict", "path", "rules_version", "checked_at"],
+    {
+        "id": {"type": "integer"},
+        "verdict": {"enum": ["met", "not_met", "insufficient_evidence"]},
+        "path": {"type": ["string", "null"]},
+        "rules_version": {"type": "string"},
+        "checked_at": _TIME,
+    },
+)
+
+STORED_VERDICT = {
+    **VERDICT_SUMMARY,
+    "required": [*VERDICT_SUMMARY["required"], "body"],
+    "properties": {**VERDICT_SUMMARY["properties"], "body": _ref("Verdict")},
+}
+
+STORED_ORDER = _closed(
+    [
+        "id",
+        "merchant_id",
+        "consumer_id",
+        "order",
+        "trace_codes",
+        "shipments",
+        "customs",
+        "verdict",
+        "created_at",
+    ],
+    {
+        "id": {"type": "string"},
+        "merchant_id": {"type": "string"},
+        "consumer_id": {"type": ["string", "null"]},
+        "order": {"type": "object", "description": "the bundle's order object as submitted"},
+        "trace_codes": {"type": "array"},
+        "shipments": {"type": "array", "items": _ref("Shipment")},
+        "customs": {"type": "array", "items": _ref("Customs")},
+        "verdict": {"anyOf": [_ref("VerdictSummary"), {"type": "null"}]},
+        "created_at": _TIME,
+    },
+)
+
+WEBHOOK_RECEIPT = _closed(
+    ["push_id", "duplicate", "deliveries", "shipments_matched", "events_added"],
+    {
+        "push_id": {"type": "integer"},
+        "duplicate": {"type": "boolean", "description": "this exact body was received before"},
+        "deliveries": {"type": "integer"},
+        "shipments_matched": {"type": "integer"},
+        "events_added": {"type": "integer"},
+    },
+)
+
+
+def resource_schemas() -> dict[str, Any]:
+    """Every component schema the resource operations name."""
+    return {
+        "MerchantCreate": merchant_schema(True),
+        "MerchantUpdate": merchant_schema(False),
+        "Merchant": MERCHANT,
+        "MerchantPage": _page("Merchant"),
+        "OrderCreate": order_schema(),
+        "StoredOrder": STORED_ORDER,
+        "StoredOrderPage": _page("StoredOrder"),
+        "ShipmentCreate": shipment_schema(),
+        "Shipment": SHIPMENT,
+        "ShipmentPage": _page("Shipment"),
+        "StoredDocument": DOCUMENT,
+        "DocumentsReplace": documents_schema(),
+        "CustomsCreate": customs_schema(),
+        "Customs": CUSTOMS,
+        "CustomsPage": _page("Customs"),
+        "VerdictSummary": VERDICT_SUMMARY,
+        "StoredVerdict": STORED_VERDICT,
+        "StoredVerdictPage": _page("StoredVerdict"),
+        "WebhookReceipt": WEBHOOK_RECEIPT,
+    }

@@ -1,0 +1,78 @@
+"""What the views share: the services (built once per app) and the key holder of the request."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from flask import Request, current_app, request
+
+from trace_verify.errors import InputError
+from trace_verify.services.access import Principal
+from trace_verify.services.keys import KeyService
+from trace_verify.services.merchants import MerchantService
+from trace_verify.services.orders import OrderService
+from trace_verify.services.pages import PageRequest
+from trace_verify.services.ratelimit import RateLimiter
+from trace_verify.services.verdicts import VerdictService
+from trace_verify.services.verification import VerificationService
+from trace_verify.services.webhooks import WebhookService
+
+
+@dataclass(frozen=True)
+class Services:
+    """The app's use cases, wired by ``create_app``."""
+
+    verification: VerificationService
+    keys: KeyService
+    merchants: MerchantService
+    orders: OrderService
+    verdicts: VerdictService
+    webhooks: WebhookService
+    limiter: RateLimiter
+
+
+class HeaderedError(InputError):
+    """An error answer that needs a header too (``WWW-Authenticate``, ``Retry-After``)."""
+
+    def __init__(self, code: str, message: str, status: int, headers: dict[str, str]) -> None:
+        super().__init__(code, message, status=status)
+        self.headers = headers
+
+
+def services() -> Services:
+    """The current app's services."""
+    found: Services = current_app.extensions["trace_verify.services"]
+    return found
+
+
+def now() -> datetime:
+    """The request's clock (UTC)."""
+    return datetime.now(UTC)
+
+
+def _unauthorized(message: str) -> HeaderedError:
+    return HeaderedError("UNAUTHORIZED", message, 401, {"WWW-Authenticate": 'Bearer realm="trace_verify"'})
+
+
+def principal(req: Request | None = None) -> Principal:
+    """The holder of the ``Authorization: Bearer`` key: 401 without a valid key, 429 over its rate."""
+    req = req or request
+    header = req.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    if not header:
+        raise _unauthorized("send an API key: Authorization: Bearer <key>")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise _unauthorized("the Authorization header must be 'Bearer <key>'")
+    found = services().keys.authenticate(token.strip(), now())
+    if found is None:
+        raise _unauthorized("unknown, revoked or expired API key")
+    wait = services().limiter.acquire(found.key_id)
+    if wait is not None:
+        raise HeaderedError("RATE_LIMITED", "too many requests for this key", 429, {"Retry-After": str(wait)})
+    return found
+
+
+def page_request() -> PageRequest:
+    """``?limit=`` and ``?after=`` of a list request."""
+    return PageRequest.parse(request.args.get("limit"), request.args.get("after"))

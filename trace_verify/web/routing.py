@@ -1,0 +1,74 @@
+"""Routes come from the declared operations: each view is registered at its ``Operation``'s path and
+method, so the app and its OpenAPI document cannot drift apart."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+from flask import Blueprint, Response, current_app, jsonify, request
+
+from trace_verify.contract.jsonio import strict_loads
+from trace_verify.contract.schemas import is_rfc3339, parse_rfc3339
+from trace_verify.errors import InputError
+from trace_verify.web.body import read_body, require_json
+from trace_verify.web.openapi import Operation
+
+View = Callable[..., Response]
+
+NOW_PARAMETER: dict[str, Any] = {
+    "name": "now",
+    "in": "query",
+    "required": False,
+    "description": "Fix the clock windows and plausible years are computed against (RFC 3339 with offset).",
+    "schema": {"type": "string", "format": "date-time"},
+}
+PAGE_PARAMETERS: tuple[dict[str, Any], ...] = (
+    {
+        "name": "limit",
+        "in": "query",
+        "required": False,
+        "description": "Items per page, 1 to 100 (larger values are clamped to 100)",
+        "schema": {"type": "integer", "minimum": 1, "default": 20},
+    },
+    {
+        "name": "after",
+        "in": "query",
+        "required": False,
+        "description": "The `next` cursor of the previous page",
+        "schema": {"type": "string"},
+    },
+)
+
+
+def register(bp: Blueprint, routes: list[tuple[Operation, View]]) -> list[Operation]:
+    """Add each view at its operation's rule; returns the operations for the OpenAPI document."""
+    for operation, view in routes:
+        bp.add_url_rule(
+            operation.flask_rule, endpoint=operation.operation_id, view_func=view, methods=[operation.method]
+        )
+    return [operation for operation, _ in routes]
+
+
+def json_body() -> Any:
+    """The JSON body: ``application/json``, within the body limit, strict (no NaN, no duplicate keys)."""
+    require_json(request)
+    return strict_loads(read_body(request, current_app.config["MAX_CONTENT_LENGTH"]))
+
+
+def request_now() -> datetime:
+    """``?now=`` when given (RFC 3339 with an offset), else the current time."""
+    text = request.args.get("now")
+    if text is None:
+        return datetime.now(UTC)
+    if not is_rfc3339(text):
+        raise InputError("INVALID_ARGUMENT", "now must be an RFC 3339 date-time with an offset", "/now")
+    return parse_rfc3339(text)
+
+
+def answer(body: Any, status: int = 200) -> Response:
+    """A JSON answer."""
+    response = jsonify(body)
+    response.status_code = status
+    return response
