@@ -24,28 +24,19 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Final, Protocol
+from typing import Any, Final
 
+from carriers._common import PlaceIndex
+from carriers._route import Route, Step, settle_reported
 from carriers._time import ResolvedTime, country_zone, is_utc_stamp, parse_timestamp, resolve_time
 from carriers.base import load_json
 from carriers.seventeentrack import codes
 from trace_verify.domain.documents import CarrierMessage, DocumentRejected, ParsedShipment, ParseResult
 from trace_verify.domain.model import Event, Handover, Location, Milestone
-from trace_verify.domain.places import Place
 
 CARRIER: Final = "17track"
 FORMAT: Final = "17TRACK v2.2 JSON"
 MAX_MESSAGE: Final = 300
-
-
-class PlaceIndex(Protocol):
-    """The part of the gazetteer this parser needs."""
-
-    def resolve(
-        self, city: str | None, country: str | None = None, region: str | None = None
-    ) -> Place | None: ...
-
-    def country_code(self, text: str | None) -> str | None: ...
 
 
 def parse_document(data: bytes, places: PlaceIndex) -> ParseResult:
@@ -127,12 +118,11 @@ def _tracking(raw: Mapping[str, Any], at: str, places: PlaceIndex) -> ParsedShip
     status = _object(info.get("latest_status") or {}, f"{at}/track_info/latest_status")
     if not scans and _str(status, "status", at) == "NotFound":
         return CarrierMessage("not_found", number, "17TRACK has no tracking information for this number")
-    origin, destination = _route(info, f"{at}/track_info", scans, places)
+    route = _route(info, f"{at}/track_info", scans, places)
     handover = _handover(info, f"{at}/track_info", number)
     handover_at = _handover_index(scans, main_provider) if handover else None
     events = tuple(
-        _event(scan, number, origin, destination, handover if i == handover_at else None)
-        for i, scan in enumerate(scans)
+        _event(scan, number, route, handover if i == handover_at else None) for i, scan in enumerate(scans)
     )
     return ParsedShipment(number, events)
 
@@ -235,36 +225,14 @@ def _location(raw: Mapping[str, Any], at: str, places: PlaceIndex) -> tuple[Loca
 # --- route, milestones, hand-over -------------------------------------------------------------------
 
 
-def _route(
-    info: Mapping[str, Any], at: str, scans: Sequence[_Scan], places: PlaceIndex
-) -> tuple[str | None, str | None]:
+def _route(info: Mapping[str, Any], at: str, scans: Sequence[_Scan], places: PlaceIndex) -> Route:
     """Origin and destination countries: the shipping info's addresses, else the scans'."""
     shipping = _object(info.get("shipping_info") or {}, f"{at}/shipping_info")
     ends = []
     for key in ("shipper_address", "recipient_address"):
         address = _object(shipping.get(key) or {}, f"{at}/shipping_info/{key}")
         ends.append(places.country_code(_str(address, "country", f"{at}/shipping_info/{key}")))
-    known = [s.location.country for s in scans if s.location.country]
-    delivered = [s.location.country for s in scans if s.milestone == "delivered" and s.location.country]
-    origin = ends[0] or (known[0] if known else None)
-    destination = ends[1] or (delivered[-1] if delivered else None)
-    return origin, destination
-
-
-def _settle(
-    milestone: Milestone, country: str | None, origin: str | None, destination: str | None
-) -> Milestone:
-    """A border or customs milestone on the wrong side of the route is only transit (or export)."""
-    abroad = country is not None and destination is not None and country != destination
-    if milestone == "arrived_destination_country" and abroad:
-        return "in_transit"
-    if milestone == "departed_origin" and country is not None and country == destination != origin:
-        return "in_transit"
-    if abroad and milestone == "import_cleared":
-        return "export_cleared" if country == origin else "in_transit"
-    if abroad and milestone == "customs_processing":
-        return "in_transit"
-    return milestone
+    return Route.of([Step(s.milestone, s.location.country) for s in scans], ends[0], ends[1])
 
 
 def _handover(info: Mapping[str, Any], at: str, number: str) -> Handover | None:
@@ -281,14 +249,12 @@ def _handover_index(scans: Sequence[_Scan], main: str | None) -> int | None:
     return indexes[-1] if indexes else (len(scans) - 1 if scans else None)
 
 
-def _event(
-    scan: _Scan, number: str, origin: str | None, destination: str | None, handover: Handover | None
-) -> Event:
+def _event(scan: _Scan, number: str, route: Route, handover: Handover | None) -> Event:
     return Event(
         carrier=CARRIER,
         tracking_number=number,
         occurred_at=scan.time.occurred_at,
-        milestone=_settle(scan.milestone, scan.location.country, origin, destination),
+        milestone=settle_reported(scan.milestone, scan.location.country, route),
         location=scan.location,
         description=scan.description,
         time_basis=scan.time.time_basis,
