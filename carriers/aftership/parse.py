@@ -21,8 +21,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Final, Protocol
+from typing import Any, Final
 
+from carriers._common import PlaceIndex
+from carriers._route import Route, Step, settle_reported
 from carriers._time import ResolvedTime, country_zone, is_utc_stamp, parse_timestamp, resolve_time
 from carriers.aftership import codes
 from carriers.base import load_json
@@ -34,21 +36,10 @@ from trace_verify.domain.documents import (
     ParseResult,
 )
 from trace_verify.domain.model import Event, Handover, Location, Milestone
-from trace_verify.domain.places import Place
 
 CARRIER: Final = "aftership"
 FORMAT: Final = "AfterShip tracking JSON"
 MAX_MESSAGE: Final = 300
-
-
-class PlaceIndex(Protocol):
-    """The part of the gazetteer this parser needs."""
-
-    def resolve(
-        self, city: str | None, country: str | None = None, region: str | None = None
-    ) -> Place | None: ...
-
-    def country_code(self, text: str | None) -> str | None: ...
 
 
 def parse_document(data: bytes, places: PlaceIndex) -> ParseResult:
@@ -117,15 +108,18 @@ def _tracking(raw: Mapping[str, Any], at: str, places: PlaceIndex) -> ParsedShip
         for i, c in enumerate(items)
     ]
     scans.sort(key=lambda s: (s.time.occurred_at, s.index))
-    origin = _country(raw, "origin", at, places) or next(
-        (s.location.country for s in scans if s.location.country), None
-    )
-    destination = _country(raw, "destination", at, places) or next(
-        (s.location.country for s in reversed(scans) if s.kind == "delivered" and s.location.country), None
-    )
+    steps = [Step(s.kind, s.location.country) for s in scans]
+    route = Route.of(steps, _country(raw, "origin", at, places), _country(raw, "destination", at, places))
+    # AfterShip's rule: a departure is the border one only when both ends are known and differ.
+    departed_at = route.last_in_origin() if route.ends_differ() else None
     handover, handover_at = _handover(raw, at, number, scans)
     events = tuple(
-        _event(scans, i, number, origin, destination, handover if i == handover_at else None)
+        _event(
+            scans[i],
+            number,
+            _milestone(scans[i], i, route, departed_at),
+            handover if i == handover_at else None,
+        )
         for i in range(len(scans))
     )
     return ParsedShipment(number, events)
@@ -187,23 +181,13 @@ def _location(raw: Mapping[str, Any], at: str, places: PlaceIndex) -> tuple[Loca
 # --- route, milestones, hand-over -------------------------------------------------------------------
 
 
-def _milestone(scans: Sequence[_Scan], i: int, origin: str | None, destination: str | None) -> Milestone:
-    """Settle departures and customs by the route: only the last departure from the origin country of a
-    border-crossing shipment is ``departed_origin``; clearance outside the destination is export."""
-    scan = scans[i]
-    kind, country = scan.kind, scan.location.country
-    crosses = origin is not None and destination is not None and origin != destination
-    abroad = country is not None and destination is not None and country != destination
-    if kind == "departed":
-        in_origin = [j for j, s in enumerate(scans) if s.location.country == origin]
-        return "departed_origin" if crosses and country == origin and i == in_origin[-1] else "in_transit"
-    if kind == "arrived_destination_country" and abroad:
-        return "in_transit"
-    if abroad and kind == "import_cleared":
-        return "export_cleared" if country == origin else "in_transit"
-    if abroad and kind == "customs_processing":
-        return "in_transit"
-    return kind
+def _milestone(scan: _Scan, i: int, route: Route, departed_at: int | None) -> Milestone:
+    """Only the departure at the route's last scan in the origin country is ``departed_origin``; the rest
+    is settled by side (:func:`carriers._route.settle_reported`): clearance outside the destination is
+    export."""
+    if scan.kind == "departed":
+        return "departed_origin" if i == departed_at else "in_transit"
+    return settle_reported(scan.kind, scan.location.country, route)
 
 
 def _handover(
@@ -222,20 +206,12 @@ def _handover(
     return Handover(next_number, codes.SLUG_ADAPTERS.get(next_slug or "")), at_index
 
 
-def _event(
-    scans: Sequence[_Scan],
-    i: int,
-    number: str,
-    origin: str | None,
-    destination: str | None,
-    handover: Handover | None,
-) -> Event:
-    scan = scans[i]
+def _event(scan: _Scan, number: str, milestone: Milestone, handover: Handover | None) -> Event:
     return Event(
         carrier=CARRIER,
         tracking_number=number,
         occurred_at=scan.time.occurred_at,
-        milestone=_milestone(scans, i, origin, destination),
+        milestone=milestone,
         location=scan.location,
         description=scan.description,
         time_basis=scan.time.time_basis,
