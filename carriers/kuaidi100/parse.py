@@ -27,6 +27,8 @@ from datetime import datetime
 from typing import Any, Final, Protocol
 from urllib.parse import parse_qs
 
+from carriers import _common as common
+from carriers._route import Route, settle_reported
 from carriers._time import parse_timestamp, resolve_time
 from carriers.base import MAX_DOCUMENT_BYTES, load_json
 from carriers.kuaidi100 import codes
@@ -58,14 +60,8 @@ _LEADING_BRACKET = re.compile(r"^\s*[\[【](?P<name>[^\]】]{1,40})[\]】]")
 _AREA_CODE = re.compile(r"^(?P<cc>[A-Z]{2})(?P<digits>\d{6})\d*$")
 
 
-class PlaceIndex(Protocol):
-    """The part of the gazetteer this parser needs."""
-
-    def resolve(
-        self, city: str | None, country: str | None = None, region: str | None = None
-    ) -> Place | None: ...
-
-    def country_code(self, text: str | None) -> str | None: ...
+class PlaceIndex(common.PlaceIndex, Protocol):
+    """The gazetteer port, plus places by GB/T 2260 key (``CN-440300``) for ``areaCode``."""
 
     def place(self, key: str) -> Place | None: ...
 
@@ -151,8 +147,8 @@ def _shipment(results: Sequence[tuple[Mapping[str, Any], str]], places: PlaceInd
         numbers.append(number)
         scans += _result_scans(raw, at, number, places, start=len(scans))
     ordered = sorted(scans, key=lambda s: (s.at, s.index))
-    destination = _destination(ordered)
-    return ParsedShipment(numbers[0], tuple(_event(s, destination) for s in ordered))
+    route = _route(ordered)
+    return ParsedShipment(numbers[0], tuple(_event(s, route) for s in ordered))
 
 
 def _result_scans(
@@ -212,38 +208,28 @@ def _kind(status_code: str | None, status_name: str | None, text: str) -> codes.
     return coded
 
 
-def _destination(scans: Sequence[_Scan]) -> str | None:
-    """Where the parcel ends: the country of the last delivery, else of the newest scan with one."""
+def _route(scans: Sequence[_Scan]) -> Route:
+    """Kuaidi100 names no ends: the destination is the last delivery's country, else the newest scan's
+    with one; the origin stays unknown (so clearance outside the destination is export)."""
+    countries = tuple(s.location.country for s in scans)
     delivered = [s.location.country for s in scans if s.kind == "delivered" and s.location.country]
-    if delivered:
-        return delivered[-1]
-    known = [s.location.country for s in scans if s.location.country]
-    return known[-1] if known else None
+    known = [c for c in countries if c]
+    return Route(None, delivered[-1] if delivered else known[-1] if known else None, countries)
 
 
-def _milestone(scan: _Scan, destination: str | None) -> Milestone:
-    """Settle border and customs kinds by side: clearance outside the destination country is export."""
-    kind, country = scan.kind, scan.location.country
-    abroad = country is not None and destination is not None and country != destination
-    if kind == "handed_over":
+def _milestone(scan: _Scan, route: Route) -> Milestone:
+    """A hand-over (转投) is movement; border and customs kinds are settled by side."""
+    if scan.kind == "handed_over":
         return "in_transit"
-    if kind == "arrived_destination_country" and abroad:
-        return "in_transit"
-    if kind == "departed_origin" and country is not None and country == destination:
-        return "in_transit"
-    if abroad and kind == "import_cleared":
-        return "export_cleared"
-    if abroad and kind == "customs_processing":
-        return "in_transit"
-    return kind
+    return settle_reported(scan.kind, scan.location.country, route)
 
 
-def _event(scan: _Scan, destination: str | None) -> Event:
+def _event(scan: _Scan, route: Route) -> Event:
     return Event(
         carrier=CARRIER,
         tracking_number=scan.number,
         occurred_at=scan.at,
-        milestone=_milestone(scan, destination),
+        milestone=_milestone(scan, route),
         location=scan.location,
         description=scan.text,
         time_basis=scan.basis,
