@@ -22,15 +22,16 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta, timezone
-from typing import Any, Final, Protocol
+from datetime import UTC, datetime, timezone
+from typing import Any, Final
 
-from carriers._time import MAX_OFFSET_MINUTES, ResolvedTime, country_zone, parse_timestamp, resolve_time
+from carriers._common import PlaceIndex
+from carriers._route import Route, chronological, domestic_border
+from carriers._time import ResolvedTime, country_zone, parse_gmt_offset, parse_timestamp, resolve_time
 from carriers.base import load_json
 from carriers.cainiao import codes
 from trace_verify.domain.documents import CarrierMessage, DocumentRejected, ParsedShipment, ParseResult
 from trace_verify.domain.model import Event, Handover, Location, Milestone
-from trace_verify.domain.places import Place
 
 CARRIER: Final = "cainiao"
 FORMAT: Final = "Cainiao global tracking JSON"
@@ -40,19 +41,8 @@ MAX_MESSAGE: Final = 300
 #: Milliseconds since 1970 for 2001-09-09 … 2286-11-20: anything else is not a Cainiao ``time``.
 _MS_RANGE: Final = (1_000_000_000_000, 9_999_999_999_999)
 
-_GMT_OFFSET = re.compile(r"^(?:GMT|UTC)\s*(?P<sign>[+-])(?P<hours>\d{1,2})(?::?(?P<minutes>\d{2}))?$")
 _LEADING_BRACKET = re.compile(r"^\s*[\[【](?P<name>[^\]】]{1,60})[\]】]")
 _NUMBER = re.compile(r"[A-Za-z0-9]{6,40}")
-
-
-class PlaceIndex(Protocol):
-    """The part of the gazetteer this parser needs."""
-
-    def resolve(
-        self, city: str | None, country: str | None = None, region: str | None = None
-    ) -> Place | None: ...
-
-    def country_code(self, text: str | None) -> str | None: ...
 
 
 def parse_document(data: bytes, places: PlaceIndex) -> ParseResult:
@@ -98,13 +88,12 @@ def _module(raw: Mapping[str, Any], at: str, places: PlaceIndex) -> ParsedShipme
         _scan(_object(d, f"{at}/detailList/{i}"), f"{at}/detailList/{i}", i, (origin, destination), places)
         for i, d in enumerate(details)
     ]
-    newest_first = len(scans) > 1 and scans[0].time.occurred_at > scans[-1].time.occurred_at
-    scans.sort(key=lambda s: (s.time.occurred_at, -s.index if newest_first else s.index))
+    scans = chronological(scans, lambda s: s.time.occurred_at)
     last_mile = _last_mile_operator(raw, at)
     handover, handover_at = _handover(raw, at, number, scans)
-    domestic = origin is not None and origin == destination
+    route = Route(origin, destination, ())
     events = tuple(
-        _event(s, number, domestic, last_mile, handover if i == handover_at else None)
+        _event(s, number, route, last_mile, handover if i == handover_at else None)
         for i, s in enumerate(scans)
     )
     return ParsedShipment(number, events)
@@ -151,13 +140,10 @@ def _time(raw: Mapping[str, Any], at: str, location: Location) -> ResolvedTime:
 
 def _offset(text: str | None) -> timezone | None:
     """``GMT+08:00`` / ``GMT+8`` / ``GMT-5`` → a fixed offset; None when absent or unreadable."""
-    match = _GMT_OFFSET.match((text or "").strip())
-    if match is None:
+    try:
+        return parse_gmt_offset(text)
+    except ValueError:
         return None
-    minutes = int(match["hours"]) * 60 + int(match["minutes"] or 0)
-    if minutes > MAX_OFFSET_MINUTES or int(match["minutes"] or 0) >= 60:
-        return None
-    return timezone(timedelta(minutes=-minutes if match["sign"] == "-" else minutes))
 
 
 def _location(desc: str, standard: str | None, country: str | None, places: PlaceIndex) -> Location:
@@ -192,12 +178,8 @@ def _handover(
     return Handover(next_number, codes.CP_ADAPTERS.get(name)), max(first_last_mile - 1, 0)
 
 
-def _event(
-    scan: _Scan, number: str, domestic: bool, last_mile: str | None, handover: Handover | None
-) -> Event:
-    milestone = scan.milestone
-    if domestic and milestone in ("departed_origin", "arrived_destination_country", "export_cleared"):
-        milestone = "in_transit"
+def _event(scan: _Scan, number: str, route: Route, last_mile: str | None, handover: Handover | None) -> Event:
+    milestone = domestic_border(scan.milestone, route)
     return Event(
         carrier=CARRIER,
         tracking_number=number,
