@@ -22,10 +22,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from typing import Final, Protocol
+from typing import Final
 
 from lxml import etree
 
+from carriers._common import PlaceIndex
 from carriers._time import country_zone, resolve_time
 from carriers._xml import parse_xml
 from carriers.canadapost import codes
@@ -61,20 +62,6 @@ _RATE_LIMITED = re.compile(r"rate.?limit|too many requests", re.IGNORECASE)
 _S10 = re.compile(r"^[A-Z]{2}[0-9]{9}[A-Z]{2}$")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _TIME = re.compile(r"^\d{2}:\d{2}(:\d{2})?$")
-
-
-class PlaceIndex(Protocol):
-    """The part of the gazetteer this parser needs."""
-
-    def resolve(
-        self, city: str | None, country: str | None = None, region: str | None = None
-    ) -> Place | None:
-        """The place called ``city``; None when unknown or ambiguous."""
-        ...
-
-    def country_code(self, text: str | None) -> str | None:
-        """ISO alpha-2 for a country name or code."""
-        ...
 
 
 def parse_document(data: bytes, places: PlaceIndex) -> ParseResult:

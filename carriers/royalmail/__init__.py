@@ -9,7 +9,8 @@ from __future__ import annotations
 from importlib.util import find_spec
 from typing import Final
 
-from carriers.royalmail.parse import PlaceIndex, parse_document
+from carriers._common import PlaceIndex
+from carriers.royalmail.parse import parse_document
 from trace_verify.domain.documents import ParseResult
 from trace_verify.domain.places import default_gazetteer
 
