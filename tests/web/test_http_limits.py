@@ -10,6 +10,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.test import EnvironBuilder
 
+from tests.api.support import KEYS
+
 MIB = 1024 * 1024
 
 
@@ -36,6 +38,7 @@ def _chunked_environ(stream: io.IOBase) -> dict[str, object]:
     ).get_environ()
     environ.pop("CONTENT_LENGTH", None)
     environ.update({"HTTP_TRANSFER_ENCODING": "chunked", "wsgi.input": stream, "wsgi.input_terminated": True})
+    environ["HTTP_AUTHORIZATION"] = f"Bearer {KEYS['platform']}"
     return environ
 
 

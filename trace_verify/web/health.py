@@ -16,6 +16,7 @@ OPERATIONS = [
         "The service is up",
         response_schema={"type": "object", "required": ["status"], "properties": {"status": {"const": "ok"}}},
         tags=("meta",),
+        security=False,
     )
 ]
 
