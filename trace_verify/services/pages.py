@@ -25,7 +25,7 @@ class PageRequest:
         """From query parameters; a limit above the maximum is clamped, a malformed one refused."""
         size = DEFAULT_LIMIT
         if limit is not None:
-            if not limit.isascii() or not limit.isdigit() or len(limit) > 6 or int(limit) < 1:
+            if not limit.isascii() or not limit.isdigit() or len(limit) > 9 or int(limit) < 1:
                 raise InputError("INVALID_ARGUMENT", f"limit must be an integer 1 to {MAX_LIMIT}", "/limit")
             size = min(int(limit), MAX_LIMIT)
         return cls(size, _decode(after) if after else None)
