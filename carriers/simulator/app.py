@@ -26,6 +26,7 @@ from werkzeug.wrappers import Request, Response
 
 from carriers.simulator.faults import MAX_DRIP_SECONDS, Fault, FaultQueue, FaultSyntaxError, parse_fault
 from carriers.simulator.fixtures import FixtureStore
+from carriers.simulator.numbers import tracking_number
 from carriers.simulator.routes import RouteSpec, TokenSpec
 from carriers.simulator.tokens import TokenStore
 
@@ -142,8 +143,9 @@ class SimulatorApp:
     def _track(self, request: Request, spec: RouteSpec, args: Mapping[str, str], fault: Fault) -> _Answer:
         if fault.token is not None or not self._authorized(request, spec):
             body = spec.unauthorized_body.replace("{path}", request.full_path.rstrip("?"))
-            return _Answer(401, body.encode(), spec.content_type, (("WWW-Authenticate", "Bearer"),))
-        number = _tracking_number(request, spec, args)
+            challenge = 'Basic realm="simulator"' if spec.auth == "basic" else "Bearer"
+            return _Answer(401, body.encode(), spec.content_type, (("WWW-Authenticate", challenge),))
+        number = tracking_number(request, spec.number_from, args)
         if not number:
             return _json(400, {"title": "Bad request", "status": 400, "detail": "No tracking number given."})
         fixture = self.fixtures.find(spec.carrier, number)
@@ -159,8 +161,18 @@ class SimulatorApp:
             return True
         if spec.auth == "api_key":
             return request.headers.get(spec.api_key_header, "") in self.api_keys
+        if spec.auth == "basic":
+            return self._known_client(*_basic_credentials(request))
+        if spec.auth == "client_headers":
+            headers = request.headers
+            return self._known_client(
+                headers.get(spec.client_id_header), headers.get(spec.client_secret_header)
+            )
         scheme, _, token = request.headers.get("Authorization", "").partition(" ")
         return scheme.lower() == "bearer" and self.tokens.check(token.strip()) == "valid"
+
+    def _known_client(self, client_id: str | None, secret: str | None) -> bool:
+        return client_id is not None and secret is not None and self.clients.get(client_id) == secret
 
     def _control(self, request: Request) -> Response:
         try:
@@ -208,38 +220,21 @@ def _rate_limited(retry_after: str | None) -> _Answer:
 
 def _client_credentials(request: Request) -> tuple[str | None, str | None]:
     """Client id and secret from HTTP Basic (``client_secret_basic``) or the form (``client_secret_post``)."""
-    scheme, _, value = request.headers.get("Authorization", "").partition(" ")
-    if scheme.lower() == "basic":
-        try:
-            client_id, _, secret = base64.b64decode(value, validate=True).decode().partition(":")
-        except (binascii.Error, UnicodeDecodeError):
-            return None, None
-        return client_id, secret
+    if request.headers.get("Authorization", "").partition(" ")[0].lower() == "basic":
+        return _basic_credentials(request)
     return request.form.get("client_id"), request.form.get("client_secret")
 
 
-def _tracking_number(request: Request, spec: RouteSpec, args: Mapping[str, str]) -> str | None:
-    source, _, name = spec.number_from.partition(":")
-    if source == "query":
-        return request.args.get(name)
-    if source == "path":
-        return args.get(name)
-    if source == "form":
-        return request.form.get(name)
-    if source == "json":
-        return _json_pointer(request.get_json(silent=True), name)
-    raise ValueError(f"unknown number source {spec.number_from!r}")
-
-
-def _json_pointer(doc: Any, pointer: str) -> str | None:
-    for part in filter(None, pointer.split("/")):
-        if isinstance(doc, list) and part.isdigit() and int(part) < len(doc):
-            doc = doc[int(part)]
-        elif isinstance(doc, dict) and part in doc:
-            doc = doc[part]
-        else:
-            return None
-    return doc if isinstance(doc, str) else None
+def _basic_credentials(request: Request) -> tuple[str | None, str | None]:
+    """User and password of an HTTP Basic ``Authorization`` header (RFC 7617); (None, None) otherwise."""
+    scheme, _, value = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() != "basic":
+        return None, None
+    try:
+        user, colon, secret = base64.b64decode(value.strip(), validate=True).decode().partition(":")
+    except (binascii.Error, UnicodeDecodeError):
+        return None, None
+    return (user, secret) if colon else (None, None)
 
 
 def _send(answer: _Answer, fault: Fault, start_response: StartResponse) -> Iterable[bytes]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-AuthScheme = Literal["api_key", "bearer", "none"]
+AuthScheme = Literal["api_key", "bearer", "basic", "client_headers", "none"]
 TokenStyle = Literal["ups", "fedex", "usps"]
 
 
@@ -20,8 +20,14 @@ TokenStyle = Literal["ups", "fedex", "usps"]
 class RouteSpec:
     """One carrier tracking endpoint.
 
-    ``number_from``: ``"query:<param>"``, ``"path:<var>"``, ``"form:<field>"`` or ``"json:<JSON pointer>"``
-    (e.g. FedEx ``json:/trackingInfo/0/trackingNumberInfo/trackingNumber``). ``not_found_body`` and
+    ``number_from``: ``"query:<param>"``, ``"path:<var>"``, ``"form:<field>"``, ``"json:<JSON pointer>"``
+    (e.g. FedEx ``json:/trackingInfo/0/trackingNumberInfo/trackingNumber``),
+    ``"form-json:<field>:<pointer>"``, ``"query-xml:<param>:<path>"`` or ``"body-xml:<path>"``
+    (:mod:`carriers.simulator.numbers`).
+    ``auth``: ``api_key`` (the header ``api_key_header`` holds a simulator key), ``bearer`` (a token from a
+    token endpoint), ``basic`` (HTTP Basic with a simulator client id and secret), ``client_headers``
+    (the id and secret in the headers ``client_id_header`` / ``client_secret_header``, as Royal Mail's
+    ``X-IBM-Client-Id`` / ``X-IBM-Client-Secret``) or ``none``. ``not_found_body`` and
     ``unauthorized_body`` may contain ``{number}`` and ``{path}``; they are the carrier's own error
     documents, which adapters must parse.
     """
@@ -35,6 +41,8 @@ class RouteSpec:
     not_found_body: str
     unauthorized_body: str
     api_key_header: str = ""
+    client_id_header: str = ""
+    client_secret_header: str = ""
     content_type: str = "application/json"
 
 
