@@ -33,9 +33,13 @@ class PageRequest:
 
 def _decode(cursor: str) -> str:
     try:
-        return base64.urlsafe_b64decode(cursor.encode("ascii") + b"==").decode("utf-8")
+        raw = cursor.encode("ascii")
+        decoded = base64.b64decode(raw + b"=" * (-len(raw) % 4), altchars=b"-_", validate=True).decode("utf-8")
     except (binascii.Error, UnicodeError, ValueError):
         raise InputError("INVALID_ARGUMENT", "after is not a cursor this API returned", "/after") from None
+    if not decoded:
+        raise InputError("INVALID_ARGUMENT", "after is not a cursor this API returned", "/after")
+    return decoded
 
 
 def encode_cursor(last_id: str) -> str:
