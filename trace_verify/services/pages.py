@@ -34,7 +34,8 @@ class PageRequest:
 def _decode(cursor: str) -> str:
     try:
         raw = cursor.encode("ascii")
-        decoded = base64.b64decode(raw + b"=" * (-len(raw) % 4), altchars=b"-_", validate=True).decode("utf-8")
+        padded = raw + b"=" * (-len(raw) % 4)
+        decoded = base64.b64decode(padded, altchars=b"-_", validate=True).decode("utf-8")
     except (binascii.Error, UnicodeError, ValueError):
         raise InputError("INVALID_ARGUMENT", "after is not a cursor this API returned", "/after") from None
     if not decoded:
