@@ -1,7 +1,7 @@
 """Canada Post VIS tracking in the carrier simulator (see carriers/simulator/README.md).
 
-The simulator has no HTTP Basic scheme, so the route is ``auth="none"``; the client's Basic header is
-checked by the client tests instead. Unknown PINs get Canada Post's 404 ``messages`` body.
+Canada Post authenticates with HTTP Basic (API user and password): ``auth="basic"`` checks them against the
+simulator's client table. Unknown PINs get Canada Post's 404 ``messages`` body.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ SIMULATOR_ROUTES = (
         carrier="canadapost",
         method="GET",
         path="/vis/track/pin/<number>/detail",
-        auth="none",
+        auth="basic",
         number_from="path:number",
         not_found_status=404,
         not_found_body=(

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from carriers._fetch import CarrierGuards, CarrierUnavailable, FetchPolicy
+from carriers._fetch import CarrierAuthError, CarrierGuards, CarrierUnavailable, FetchPolicy
 from carriers.canadapost import ADAPTER
 from carriers.canadapost.client import BasicAuth, CanadaPostClient
 from carriers.simulator import SimulatorApp, build_app, parse_fault, running
@@ -36,7 +36,7 @@ class FakeClock:
 
 @pytest.fixture(scope="module")
 def sim() -> Iterator[tuple[SimulatorApp, str]]:
-    app = build_app(FIXTURES)
+    app = build_app(FIXTURES, clients={"api-user": "api-pass"})
     with running(app) as base:
         yield app, base
 
@@ -114,3 +114,17 @@ def test_credentials_are_required_and_never_printed() -> None:
     assert "api-pass" not in repr(BasicAuth("api-user", "api-pass"))
     with pytest.raises(ValueError):
         CanadaPostClient("http://127.0.0.1:1", "u", "p", language="de-DE")
+
+
+def test_a_wrong_password_raises(sim: tuple[SimulatorApp, str]) -> None:
+    """The simulator checks the Basic user and password, as Canada Post's gateway does."""
+    _, base = sim
+    policy = FetchPolicy(
+        carrier="canadapost", rate_per_second=20.0, burst=2, total_deadline=5, backoff_jitter=0
+    )
+    clock = FakeClock()
+    client = CanadaPostClient(
+        base, "api-user", "wrong", policy, guards=CarrierGuards.for_policy(policy, clock), clock=clock
+    )
+    with pytest.raises(CarrierAuthError):
+        client.fetch(PIN)
