@@ -1,6 +1,7 @@
 """Royal Mail Tracking API v2 in the carrier simulator (see carriers/simulator/README.md).
 
-The simulator checks one API-key header: ``X-IBM-Client-Id`` must be a simulator key (``sim-key``).
+Royal Mail authenticates with two headers, ``X-IBM-Client-Id`` and ``X-IBM-Client-Secret``: the route checks the
+pair against the simulator's client table (``auth="client_headers"``).
 Unknown mail pieces get Royal Mail's 404 body (E1142).
 """
 
@@ -13,8 +14,9 @@ SIMULATOR_ROUTES = (
         carrier="royalmail",
         method="GET",
         path="/mailpieces/v2/<number>/events",
-        auth="api_key",
-        api_key_header="X-IBM-Client-Id",
+        auth="client_headers",
+        client_id_header="X-IBM-Client-Id",
+        client_secret_header="X-IBM-Client-Secret",
         number_from="path:number",
         not_found_status=404,
         not_found_body=(

@@ -35,7 +35,7 @@ class FakeClock:
 
 @pytest.fixture(scope="module")
 def sim() -> Iterator[tuple[SimulatorApp, str]]:
-    app = build_app(FIXTURES)
+    app = build_app(FIXTURES, clients={"sim-key": "sim-secret"})
     with running(app) as base:
         yield app, base
 
@@ -47,14 +47,14 @@ def _clean(sim: tuple[SimulatorApp, str]) -> None:
 
 
 def _client(
-    base: str, client_id: str = "sim-key", session: requests.Session | None = None
+    base: str, client_id: str = "sim-key", session: requests.Session | None = None, secret: str = "sim-secret"
 ) -> RoyalMailClient:
     policy = FetchPolicy(
         carrier="royalmail", rate_per_second=2.0, burst=2, total_deadline=5, backoff_jitter=0
     )
     clock = FakeClock()
     guards = CarrierGuards.for_policy(policy, clock)
-    return RoyalMailClient(base, client_id, "sim-secret", policy, session, guards=guards, clock=clock)
+    return RoyalMailClient(base, client_id, secret, policy, session, guards=guards, clock=clock)
 
 
 def test_fetch_returns_the_raw_document_byte_for_byte(sim: tuple[SimulatorApp, str]) -> None:
@@ -85,6 +85,13 @@ def test_an_unregistered_client_id_raises(sim: tuple[SimulatorApp, str]) -> None
     _, base = sim
     with pytest.raises(CarrierAuthError):
         _client(base, client_id="unknown-client").fetch(NUMBER)
+
+
+def test_a_wrong_client_secret_raises(sim: tuple[SimulatorApp, str]) -> None:
+    """The simulator checks the id and the secret headers as a pair, as Royal Mail's gateway does."""
+    _, base = sim
+    with pytest.raises(CarrierAuthError):
+        _client(base, secret="not-the-secret").fetch(NUMBER)
 
 
 def test_a_429_past_the_cap_raises(sim: tuple[SimulatorApp, str]) -> None:
