@@ -1,7 +1,7 @@
 """Simulator route for MyDHL API tracking (see carriers/simulator/README.md).
 
-The simulator has no HTTP Basic scheme; the route checks the ``Authorization`` header as an API key,
-so a test starts the simulator with ``api_keys`` holding ``basic_credentials(user, password)``.
+MyDHL API authenticates with HTTP Basic (``auth="basic"``): user and password are checked against the
+simulator's client table.
 Fixtures are chosen by ``fixtures/carriers/dhl-express/index.json`` (the folder also holds XML-PI
 documents, which this JSON endpoint must never serve).
 """
@@ -15,8 +15,7 @@ SIMULATOR_ROUTES = (
         carrier="dhl-express",
         method="GET",
         path="/mydhlapi/shipments/<number>/tracking",
-        auth="api_key",
-        api_key_header="Authorization",
+        auth="basic",
         number_from="path:number",
         not_found_status=404,
         not_found_body=(

@@ -38,7 +38,7 @@ class FakeClock:
 
 @pytest.fixture(scope="module")
 def sim() -> Iterator[tuple[SimulatorApp, str]]:
-    app = build_app(FIXTURES, api_keys=("sim-key", basic_credentials(USER, PASSWORD)))
+    app = build_app(FIXTURES, clients={USER: PASSWORD})
     with running(app) as base:
         yield app, base
 
