@@ -2,8 +2,7 @@
 
 Kuaidi100 authenticates by the ``sign`` inside the form, not by a header, so the route takes any caller
 (``auth="none"``); the unknown-number answer is Kuaidi100's documented refusal. The number sits inside the
-``param`` JSON: the route looks the fixture up by the whole ``param`` value (see
-``tests/carriers/test_kuaidi100_client.py``), until the simulator can read a field inside a form's JSON.
+``param`` JSON (``{"com": …, "num": …}``): the route reads it at ``/num`` (``form-json:param:/num``).
 """
 
 from __future__ import annotations
@@ -15,7 +14,7 @@ KUAIDI100_QUERY = RouteSpec(
     method="POST",
     path="/poll/query.do",
     auth="none",
-    number_from="form:param",
+    number_from="form-json:param:/num",
     not_found_status=200,
     not_found_body='{"result":false,"returnCode":"500","message":"查询无结果，请隔段时间再查"}',
     unauthorized_body='{"result":false,"returnCode":"503","message":"验证签名失败"}',

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import shutil
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -46,15 +45,9 @@ def _client(base: str, session: requests.Session | None = None) -> Kuaidi100Clie
 
 
 @pytest.fixture(scope="module")
-def sim(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[SimulatorApp, str]]:
-    """The number sits inside the ``param`` JSON, so the fixture index is keyed by that JSON."""
-    root = tmp_path_factory.mktemp("fixtures")
-    folder = root / "carriers" / "kuaidi100"
-    folder.mkdir(parents=True)
-    shutil.copy(K100_DIR / "query-ems-tokyo-hangzhou-delivered.json", folder / "delivered.json")
-    param = _client("http://127.0.0.1:1").param("ems", NUMBER)
-    (folder / "index.json").write_text(json.dumps({param: "delivered.json"}), encoding="utf-8")
-    app = build_app(root)
+def sim() -> Iterator[tuple[SimulatorApp, str]]:
+    """The simulator reads the number at ``/num`` inside the ``param`` JSON and answers from the fixtures."""
+    app = build_app(K100_DIR.parents[1])
     with running(app) as base:
         yield app, base
 
