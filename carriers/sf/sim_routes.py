@@ -1,9 +1,10 @@
 """SF Express's route query in the carrier simulator (see carriers/simulator/README.md).
 
-SF carries the waybill inside the ``msgData`` form field (JSON), and the simulator looks fixtures up by the
-field's whole value, so ``fixtures/carriers/sf/index.json`` is keyed by the exact ``msgData`` that
-``carriers.sf.client.route_query(waybill)`` produces. The signature is not checked here (``auth="none"``);
-the client tests check it. An unknown waybill gets a business failure "运单号不存在" (waybill unknown).
+SF carries the waybill inside the ``msgData`` form field (JSON ``{"trackingNumber": [waybill], …}``):
+the route reads it at ``/trackingNumber/0`` (``form-json:msgData:/trackingNumber/0``), and
+``fixtures/carriers/sf/index.json`` maps waybills to files. The signature is not checked here
+(``auth="none"``); the client tests check it. An unknown waybill gets a business failure "运单号不存在"
+(waybill unknown).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ SIMULATOR_ROUTES = (
         method="POST",
         path="/std/service",
         auth="none",
-        number_from="form:msgData",
+        number_from="form-json:msgData:/trackingNumber/0",
         not_found_status=200,
         not_found_body=(
             '{"apiErrorMsg":"","apiResponseID":"00000000000000000000000000000000","apiResultCode":"A1000",'
