@@ -29,11 +29,12 @@ from dataclasses import dataclass
 from typing import Any, Final
 
 from carriers._common import PlaceIndex
+from carriers._fields import JsonFields
 from carriers._route import Kind, Route, Step, chronological, settle
 from carriers._time import ResolvedTime, country_zone, is_utc_stamp, parse_timestamp, resolve_time
 from carriers.base import load_json
 from carriers.fedex import codes
-from trace_verify.domain.documents import CarrierMessage, DocumentRejected, ParsedShipment, ParseResult
+from trace_verify.domain.documents import CarrierMessage, ParsedShipment, ParseResult
 from trace_verify.domain.model import Event, Location
 from trace_verify.domain.places import Place
 
@@ -256,30 +257,8 @@ def _party_country(raw: Mapping[str, Any], keys: tuple[str, str], at: str, place
 # --- typed access --------------------------------------------------------------------------------------
 
 
-def _rejected(pointer: str, message: str) -> DocumentRejected:
-    return DocumentRejected("DOCUMENT_UNREADABLE", f"{FORMAT}: {pointer or '/'}: {message}")
-
-
-def _object(value: Any, at: str) -> Mapping[str, Any]:
-    if not isinstance(value, dict):
-        raise _rejected(at, "expected an object")
-    return value
-
-
-def _list(parent: Mapping[str, Any], key: str, at: str) -> list[Any]:
-    value = parent.get(key)
-    if not isinstance(value, list):
-        raise _rejected(f"{at}/{key}", "expected an array")
-    return value
-
-
-def _str(parent: Mapping[str, Any], key: str, at: str) -> str | None:
-    value = parent.get(key)
-    if value is None:
-        return None
-    if not isinstance(value, str):
-        raise _rejected(f"{at}/{key}", "expected a string")
-    return value
+_FIELDS: Final = JsonFields(FORMAT)
+_rejected, _object, _list, _str = _FIELDS.rejected, _FIELDS.obj, _FIELDS.array, _FIELDS.text
 
 
 def _clean(text: str | None) -> str | None:
