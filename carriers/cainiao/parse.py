@@ -26,11 +26,12 @@ from datetime import UTC, datetime, timezone
 from typing import Any, Final
 
 from carriers._common import PlaceIndex
+from carriers._fields import JsonFields
 from carriers._route import Route, chronological, domestic_border
 from carriers._time import ResolvedTime, country_zone, parse_gmt_offset, parse_timestamp, resolve_time
 from carriers.base import load_json
 from carriers.cainiao import codes
-from trace_verify.domain.documents import CarrierMessage, DocumentRejected, ParsedShipment, ParseResult
+from trace_verify.domain.documents import CarrierMessage, ParsedShipment, ParseResult
 from trace_verify.domain.model import Event, Handover, Location, Milestone
 
 CARRIER: Final = "cainiao"
@@ -198,29 +199,5 @@ def _event(scan: _Scan, number: str, route: Route, last_mile: str | None, handov
 # --- typed access -------------------------------------------------------------------------------------
 
 
-def _rejected(pointer: str, message: str) -> DocumentRejected:
-    return DocumentRejected("DOCUMENT_UNREADABLE", f"{FORMAT}: {pointer or '/'}: {message}")
-
-
-def _object(value: Any, at: str) -> Mapping[str, Any]:
-    if not isinstance(value, dict):
-        raise _rejected(at, "expected an object")
-    return value
-
-
-def _list(parent: Mapping[str, Any], key: str, at: str) -> list[Any]:
-    value = parent.get(key, [])
-    if value is None:
-        return []
-    if not isinstance(value, list):
-        raise _rejected(f"{at}/{key}", "expected an array")
-    return value
-
-
-def _str(parent: Mapping[str, Any], key: str, at: str) -> str | None:
-    value = parent.get(key)
-    if value is None:
-        return None
-    if not isinstance(value, str):
-        raise _rejected(f"{at}/{key}", "expected a string")
-    return value.strip() or None
+_FIELDS: Final = JsonFields(FORMAT, strip=True, empty_lists=True)
+_rejected, _object, _list, _str = _FIELDS.rejected, _FIELDS.obj, _FIELDS.array, _FIELDS.text
