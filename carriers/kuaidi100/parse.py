@@ -28,6 +28,7 @@ from typing import Any, Final, Protocol
 from urllib.parse import parse_qs
 
 from carriers import _common as common
+from carriers._fields import JsonFields
 from carriers._route import Route, settle_reported
 from carriers._time import parse_timestamp, resolve_time
 from carriers.base import MAX_DOCUMENT_BYTES, load_json
@@ -310,21 +311,8 @@ def _area_name(name: str | None, places: PlaceIndex) -> tuple[str | None, str | 
 # --- typed access -------------------------------------------------------------------------------------
 
 
-def _rejected(pointer: str, message: str) -> DocumentRejected:
-    return DocumentRejected("DOCUMENT_UNREADABLE", f"{FORMAT}: {pointer or '/'}: {message}")
-
-
-def _object(value: Any, at: str) -> Mapping[str, Any]:
-    if not isinstance(value, dict):
-        raise _rejected(at, "expected an object")
-    return value
-
-
-def _list(parent: Mapping[str, Any], key: str, at: str) -> list[Any]:
-    value = parent.get(key)
-    if not isinstance(value, list):
-        raise _rejected(f"{at}/{key}", "expected an array")
-    return value
+_FIELDS: Final = JsonFields(FORMAT)
+_rejected, _object, _list = _FIELDS.rejected, _FIELDS.obj, _FIELDS.array
 
 
 def _scalar(parent: Mapping[str, Any], key: str, at: str) -> str | None:
