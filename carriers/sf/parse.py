@@ -21,6 +21,7 @@ from datetime import datetime
 from typing import Any, Final
 
 from carriers._common import PlaceIndex
+from carriers._fields import JsonFields
 from carriers._route import Route, Step, settle
 from carriers._time import parse_timestamp, resolve_time
 from carriers.base import load_json
@@ -28,7 +29,6 @@ from carriers.sf import codes
 from trace_verify.domain.documents import (
     CarrierErrorCode,
     CarrierMessage,
-    DocumentRejected,
     ParsedShipment,
     ParseResult,
 )
@@ -200,29 +200,5 @@ def _cut(code: str, message: str) -> str:
     return f"{code} {message}".strip()[:MAX_MESSAGE]
 
 
-def _rejected(pointer: str, message: str) -> DocumentRejected:
-    return DocumentRejected("DOCUMENT_UNREADABLE", f"{FORMAT}: {pointer}: {message}")
-
-
-def _object(value: Any, at: str) -> Mapping[str, Any]:
-    if not isinstance(value, dict):
-        raise _rejected(at, "expected an object")
-    return value
-
-
-def _list(parent: Mapping[str, Any], key: str, at: str) -> list[Any]:
-    value = parent.get(key)
-    if not isinstance(value, list):
-        raise _rejected(f"{at}/{key}", "expected an array")
-    return value
-
-
-def _str(parent: Mapping[str, Any], key: str, at: str) -> str | None:
-    value = parent.get(key)
-    if value is None:
-        return None
-    if isinstance(value, int) and not isinstance(value, bool):
-        return str(value)
-    if not isinstance(value, str):
-        raise _rejected(f"{at}/{key}", "expected a string")
-    return value.strip() or None
+_FIELDS: Final = JsonFields(FORMAT, strip=True, numbers=True)
+_rejected, _object, _list, _str = _FIELDS.rejected, _FIELDS.obj, _FIELDS.array, _FIELDS.text
