@@ -22,6 +22,7 @@ from datetime import datetime
 from typing import Any, Final
 
 from carriers._common import PlaceIndex
+from carriers._fields import JsonFields
 from carriers._route import Scan, to_events
 from carriers._time import country_zone, parse_gmt_offset, parse_timestamp, resolve_time
 from carriers.base import load_json
@@ -30,7 +31,6 @@ from carriers.usps.places import resolve_usps_place
 from trace_verify.domain.documents import (
     CarrierErrorCode,
     CarrierMessage,
-    DocumentRejected,
     ParsedShipment,
     ParseResult,
 )
@@ -171,23 +171,8 @@ def _country(value: Any, places: PlaceIndex) -> str | None:
 # --- typed access ------------------------------------------------------------------------------------
 
 
-def _rejected(pointer: str, message: str) -> DocumentRejected:
-    return DocumentRejected("DOCUMENT_UNREADABLE", f"{FORMAT}: {pointer or '/'}: {message}")
-
-
-def _object(value: Any, at: str) -> Mapping[str, Any]:
-    if not isinstance(value, dict):
-        raise _rejected(at, "expected an object")
-    return value
-
-
-def _str(parent: Mapping[str, Any], key: str, at: str) -> str | None:
-    value = parent.get(key)
-    if value is None:
-        return None
-    if not isinstance(value, str):
-        raise _rejected(f"{at}/{key}", "expected a string")
-    return value.strip() or None
+_FIELDS: Final = JsonFields(FORMAT, strip=True)
+_rejected, _object, _str = _FIELDS.rejected, _FIELDS.obj, _FIELDS.text
 
 
 def _text(value: Any) -> str | None:
