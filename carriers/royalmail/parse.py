@@ -21,13 +21,13 @@ from collections.abc import Mapping
 from typing import Any, Final
 
 from carriers._common import PlaceIndex
+from carriers._fields import JsonFields
 from carriers._time import country_zone, is_utc_stamp, parse_timestamp, resolve_time
 from carriers.base import load_json
 from carriers.royalmail import codes
 from trace_verify.domain.documents import (
     CarrierErrorCode,
     CarrierMessage,
-    DocumentRejected,
     ParsedShipment,
     ParseResult,
 )
@@ -188,22 +188,5 @@ def _location(name: str | None, side_country: str, places: PlaceIndex) -> tuple[
 # --- typed access ----------------------------------------------------------------------------------
 
 
-def _rejected(pointer: str, message: str) -> DocumentRejected:
-    return DocumentRejected("DOCUMENT_UNREADABLE", f"{FORMAT}: {pointer}: {message}")
-
-
-def _object(value: Any, at: str) -> Mapping[str, Any]:
-    if not isinstance(value, dict):
-        raise _rejected(at, "expected an object")
-    return value
-
-
-def _str(parent: Mapping[str, Any], key: str, at: str) -> str | None:
-    value = parent.get(key)
-    if value is None:
-        return None
-    if isinstance(value, int) and not isinstance(value, bool):
-        return str(value)  # IBM API Connect sends httpCode as a number or a string
-    if not isinstance(value, str):
-        raise _rejected(f"{at}/{key}", "expected a string")
-    return value.strip() or None
+_FIELDS: Final = JsonFields(FORMAT, strip=True, numbers=True)
+_rejected, _object, _str = _FIELDS.rejected, _FIELDS.obj, _FIELDS.text

@@ -1,7 +1,7 @@
 """Royal Mail Tracking API v2 in the carrier simulator (see carriers/simulator/README.md).
 
-Royal Mail authenticates with two headers, ``X-IBM-Client-Id`` and ``X-IBM-Client-Secret``: the route checks the
-pair against the simulator's client table (``auth="client_headers"``).
+Royal Mail authenticates with two headers, ``X-IBM-Client-Id`` and ``X-IBM-Client-Secret``: the route
+checks the pair against the simulator's client table (``auth="client_headers"``).
 Unknown mail pieces get Royal Mail's 404 body (E1142).
 """
 
