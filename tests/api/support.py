@@ -6,6 +6,7 @@ import copy
 import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from flask import Flask
@@ -152,3 +153,21 @@ def build_world(database: Database, **app_options: Any) -> World:
         )
         assert created.status_code == 201, created.get_json()
     return World(app, client, database)
+
+
+def service_app(directory: Path) -> Flask:
+    """An app on a fresh, migrated SQLite database in ``directory``, holding the platform's key.
+
+    For suites outside tests/api that call the HTTP API (``tests/conftest.py``'s ``app`` fixture).
+    """
+    from tests.db.support import migrated, sqlite_url
+
+    database = migrated(sqlite_url(directory))
+    add_platform_key(database)
+    return make_app(database)
+
+
+def as_platform(client: FlaskClient) -> FlaskClient:
+    """``client`` sending the platform's key with every request."""
+    client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {KEYS['platform']}"
+    return client
