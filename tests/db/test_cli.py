@@ -90,3 +90,19 @@ def test_verify_db_uses_the_stored_history(data_dir: Path) -> None:
     assert "TRACKING_SHARED" in codes  # the demo's ORD-2026-000199 attached the number later
     assert "TRACKING_SHARED" not in [f["code"] for f in offline["findings"]]
     assert "ORD-2026-000199" not in json.dumps(stored) and "C-40415" not in json.dumps(stored)
+
+
+def test_the_demos_later_order_is_reused_and_the_first_shared(data_dir: Path) -> None:
+    from tests.api.support import NOW as API_NOW
+    from trace_verify.config import load_settings
+    from trace_verify.web.serve import build_app
+
+    assert run_cli("demo", "--no-serve").status == 0
+    app = build_app(load_settings())
+    client = app.test_client()
+    headers = {"Authorization": f"Bearer {DEMO_KEYS[0].secret}"}
+    later = client.post(f"/api/v1/orders/ORD-2026-000199/verdict?now={API_NOW}", headers=headers).get_json()
+    first = client.post(f"/api/v1/orders/ORD-2026-000184/verdict?now={API_NOW}", headers=headers).get_json()
+    assert "TRACKING_REUSED" in [f["code"] for f in later["findings"]]
+    assert "TRACKING_SHARED" in [f["code"] for f in first["findings"]]
+    app.extensions["trace_verify.database"].dispose()

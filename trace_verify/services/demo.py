@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import partial
 from pathlib import Path
 from typing import Final
@@ -82,9 +82,12 @@ def load_demo(db: Database, documents: DocumentReader, directory: Path, now: dat
         added_merchants += _created(partial(merchants.create, _LOADER, body, now))
     orders = OrderService(db, documents)
     added_orders = 0
-    for file in sorted((directory / "orders").glob("*.json")):
+    files = sorted((directory / "orders").glob("*.json"))
+    for position, file in enumerate(files):
         body = json.loads(file.read_text("utf-8"))
-        added_orders += _created(partial(orders.create, _LOADER, body, now))
+        # One second apart, in file order, as if stored one after the other ("after" matters: §6a).
+        stored_at = now - timedelta(seconds=len(files) - position)
+        added_orders += _created(partial(orders.create, _LOADER, body, stored_at))
     keys = KeyService(db)
     added_keys = 0
     for key in DEMO_KEYS:

@@ -32,8 +32,9 @@ def build_ports(settings: Settings) -> CarrierPorts:
 def open_database(settings: Settings) -> Database:
     """The service's database; refuses one that is not migrated to the newest revision."""
     database = Database(resolve_url(settings.database_url, settings.data_dir))
-    if not is_current(database.engine):
-        database.dispose()
+    current = is_current(database.engine)
+    database.dispose()  # no pooled connection survives into forked server workers
+    if not current:
         raise InputError("DATABASE_NOT_READY", "the database is not migrated: run `trace-verify db upgrade`")
     return database
 
