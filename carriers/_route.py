@@ -4,34 +4,40 @@ A carrier codes an event as "departed a facility", "arrived", "cleared customs" 
 the route (where the shipment starts and ends, and the country of each scan) says whether that was the
 border. Adapters classify their own codes into a :data:`Kind` (their ``codes.py``), put the scans oldest
 first (:func:`chronological`) and let this module decide. Pure: kinds and countries in, milestones out.
+There is one rule set, with no per-carrier options: where carriers used to differ, the rule below is the
+one that neither erases a crossing the scans show nor invents one they do not.
 
 The route (:meth:`Route.of`): the origin and destination the document declares, else the country of the
-first scan that has one and the country of the last delivery. A shipment crosses a border when its
-destination differs from its origin, or, with no destination known, when any scan is abroad.
+first scan that has one (an *inferred* origin) and the country of the last delivery. A shipment crosses
+a border when its destination differs from its origin. With no destination known, it crosses only when
+the document declares its origin and a scan is in another country: the first scan's country is where
+the tracking starts, not necessarily where the shipment did, so an inferred origin with an unknown
+destination never makes a border (no ``departed_origin``, no ``export_cleared`` from it).
+A shipment is *domestic* when its declared origin is also its destination: it crosses no border.
 
 Rules for scans a carrier reports as movements (:func:`settle`):
 
-* ``departed`` → ``departed_origin`` only once, at the border: by default at the *last scan of any
-  kind* in the origin country, when that scan is a departure (``departure="last_scan"``: dhl,
-  dhl-express, usps, sf, aftership); UPS and FedEx use the *last departure* scanned in the origin country
-  (``departure="last_departure"``). Every other departure is ``in_transit``.
-* ``arrived`` → ``arrived_destination_country`` only at the first arrival scan in the destination country
-  after a scan elsewhere (``arrival="first_arrival"``); SF requires the first *scan* in the destination
-  country after one elsewhere to be that arrival (``arrival="first_scan"``). Other arrivals: ``in_transit``.
+* ``departed`` → ``departed_origin`` only once: the *last departure* scanned in the origin country (a
+  later customs or "processed" scan there does not erase it). Every other departure is ``in_transit``.
+* ``arrived`` → ``arrived_destination_country`` only at the *first arrival* scanned in the destination
+  country after a scan elsewhere (a customs scan just before it does not erase it). Other arrivals:
+  ``in_transit``.
 * ``cleared`` (a customs release that names no side) → ``export_cleared`` in the origin country,
-  ``import_cleared`` in the destination, ``in_transit`` in a third country; with no country, the
-  carrier's own Export/Import word (:attr:`Step.hint`) decides, else import.
+  ``import_cleared`` in the destination, ``in_transit`` in a third country; where the route cannot
+  place it (no country, or no crossing established), the carrier's own Export/Import word
+  (:attr:`Step.hint`) decides, else import.
 * customs milestones by side (:meth:`Route.side`): in the origin country a release is ``export_cleared``
-  and processing is ``in_transit``; in a third country both are ``in_transit`` (SF passes
-  ``transit_customs=False`` and keeps them); in the destination country or an unknown one they stay.
-  A customs hold stays a hold wherever it happens.
+  and processing is ``in_transit``; in a third country both are ``in_transit`` (import customs belong to
+  the destination country, export clearance to the origin); in the destination country or an unknown
+  one they stay. A customs hold stays a hold wherever it happens.
+* on a domestic shipment every border milestone (:data:`BORDER_MILESTONES`) is ``in_transit``.
 
 Rules for aggregators whose codes already name border milestones (:func:`settle_reported`, 17track,
-aftership, kuaidi100): a milestone on the wrong side of the route is only transit — an arrival in the
-destination country scanned abroad, a departure from the origin scanned in the destination, customs
-processing abroad; an import release abroad is the export release when it is in the origin country (or
-the origin is unknown), else transit. :func:`domestic_border` (cainiao): a shipment that starts and ends
-in one country crosses no border, so its border milestones are ``in_transit``.
+aftership, kuaidi100, and cainiao's :func:`domestic_border`): a milestone on the wrong side of the route
+is only transit — an arrival in the destination country scanned abroad, a departure from the origin
+scanned in the destination, customs processing abroad; an import release abroad is the export release
+when it is in the origin country (or the origin is unknown), else transit; on a domestic shipment a
+border milestone is transit.
 """
 
 from __future__ import annotations
@@ -46,8 +52,6 @@ from trace_verify.domain.model import MILESTONES, Event, Location, Milestone, Ti
 #: A milestone, or a movement / customs release whose milestone the route settles.
 Kind = Milestone | Literal["departed", "arrived", "cleared"]
 Side = Literal["export", "transit", "import"]
-Departure = Literal["last_scan", "last_departure"]
-Arrival = Literal["first_arrival", "first_scan"]
 
 #: Milestones that only a border crossing can have.
 BORDER_MILESTONES: Final[frozenset[Milestone]] = frozenset(
@@ -80,11 +84,15 @@ class Step:
 
 @dataclass(frozen=True, slots=True)
 class Route:
-    """Where the shipment starts and ends, and the country of each (chronological) scan."""
+    """Where the shipment starts and ends, and the country of each (chronological) scan.
+
+    ``origin_inferred`` says the origin is only the first scan's country, not one the document declared.
+    """
 
     origin: str | None
     destination: str | None
     countries: tuple[str | None, ...]
+    origin_inferred: bool = False
 
     @classmethod
     def of(cls, steps: Sequence[Step], origin: str | None, destination: str | None) -> Route:
@@ -96,23 +104,21 @@ class Route:
             origin=origin or (known[0] if known else None),
             destination=destination or (delivered[-1] if delivered else None),
             countries=countries,
+            origin_inferred=origin is None and bool(known),
         )
 
     def crosses_border(self) -> bool:
-        """True when the shipment leaves its origin country (known destination or foreign scans)."""
+        """True when the shipment leaves its origin country: the ends differ, or, with no destination
+        known, a scan is outside a *declared* origin (an inferred one with no destination proves none)."""
         if self.origin is None:
             return False
         if self.destination is not None:
             return self.destination != self.origin
-        return any(c not in (None, self.origin) for c in self.countries)
-
-    def ends_differ(self) -> bool:
-        """Both ends known and different (the stricter test aftership uses)."""
-        return self.origin is not None and self.destination is not None and self.origin != self.destination
+        return not self.origin_inferred and any(c not in (None, self.origin) for c in self.countries)
 
     def domestic(self) -> bool:
-        """Both ends known and the same country."""
-        return self.origin is not None and self.origin == self.destination
+        """The declared origin is the destination: the shipment crosses no border."""
+        return not self.origin_inferred and self.origin is not None and self.origin == self.destination
 
     def side(self, country: str | None) -> Side:
         """``export`` (origin country), ``transit`` (a third country) or ``import`` (else)."""
@@ -128,11 +134,6 @@ class Route:
         """A known country that is not the (known) destination."""
         return country is not None and self.destination is not None and country != self.destination
 
-    def last_in_origin(self) -> int | None:
-        """Index of the last scan in the origin country, of any kind."""
-        found = [i for i, c in enumerate(self.countries) if c is not None and c == self.origin]
-        return found[-1] if found else None
-
     def last_departure_in_origin(self, kinds: Sequence[Kind]) -> int | None:
         """Index of the last departure scanned in the origin country."""
         found = [
@@ -142,21 +143,13 @@ class Route:
         ]
         return found[-1] if found else None
 
-    def first_entry(self) -> int | None:
-        """Index of the first scan in the destination country after a scan elsewhere."""
-        return self._first_in_destination(None)
-
     def first_arrival(self, kinds: Sequence[Kind]) -> int | None:
         """Index of the first arrival in the destination country after a scan elsewhere: the border."""
-        return self._first_in_destination(kinds)
-
-    def _first_in_destination(self, kinds: Sequence[Kind] | None) -> int | None:
         if self.destination is None or not self.crosses_border():
             return None
         seen_elsewhere = False
         for i, country in enumerate(self.countries):
-            arrival = kinds is None or kinds[i] == "arrived"
-            if arrival and country == self.destination and seen_elsewhere:
+            if kinds[i] == "arrived" and country == self.destination and seen_elsewhere:
                 return i
             seen_elsewhere = seen_elsewhere or country not in (None, self.destination)
         return None
@@ -174,18 +167,11 @@ _CLEARED_BY_SIDE: Final[dict[Side, Milestone]] = {
 }
 
 
-def settle(
-    steps: Sequence[Step],
-    route: Route,
-    *,
-    departure: Departure = "last_scan",
-    arrival: Arrival = "first_arrival",
-    transit_customs: bool = True,
-) -> list[Milestone]:
+def settle(steps: Sequence[Step], route: Route) -> list[Milestone]:
     """The milestone of each step (``steps`` oldest first, as ``route`` was built); see the module rules."""
     kinds = [s.kind for s in steps]
-    departed_at = departure_index(route, kinds, departure)
-    arrived_at = route.first_arrival(kinds) if arrival == "first_arrival" else route.first_entry()
+    departed_at = departure_index(route, kinds)
+    arrived_at = route.first_arrival(kinds)
     settled: list[Milestone] = []
     for i, step in enumerate(steps):
         if step.kind == "departed":
@@ -193,21 +179,23 @@ def settle(
         elif step.kind == "arrived":
             settled.append("arrived_destination_country" if i == arrived_at else "in_transit")
         else:
-            side = route.side(step.country)
-            settled.append(_customs(step, "import" if side == "transit" and not transit_customs else side))
+            settled.append(domestic_border(_customs(step, route), route))
     return settled
 
 
-def departure_index(route: Route, kinds: Sequence[Kind], rule: Departure = "last_scan") -> int | None:
-    """The scan that is ``departed_origin`` when it is a departure (None when the route stays home)."""
+def departure_index(route: Route, kinds: Sequence[Kind]) -> int | None:
+    """The last departure scanned in the origin country, when the route crosses a border (else None)."""
     if not route.crosses_border():
         return None
-    return route.last_in_origin() if rule == "last_scan" else route.last_departure_in_origin(kinds)
+    return route.last_departure_in_origin(kinds)
 
 
-def _customs(step: Step, side: Side) -> Milestone:
+def _customs(step: Step, route: Route) -> Milestone:
+    """A customs step by its side of the route; a release the route cannot place (no country, or no
+    crossing established) follows the carrier's own Export/Import word."""
+    side = route.side(step.country)
     if step.kind == "cleared":
-        if step.country is None and step.hint is not None:
+        if step.hint is not None and (step.country is None or not route.crosses_border()):
             return "export_cleared" if step.hint == "export" else "import_cleared"
         return _CLEARED_BY_SIDE[side]
     if not is_milestone(step.kind):  # pragma: no cover - departed / arrived are settled before
@@ -230,7 +218,7 @@ def settle_reported(milestone: Milestone, country: str | None, route: Route) -> 
         return "export_cleared" if route.origin in (None, country) else "in_transit"
     if abroad and milestone == "customs_processing":
         return "in_transit"
-    return milestone
+    return domestic_border(milestone, route)
 
 
 def domestic_border(milestone: Milestone, route: Route) -> Milestone:
@@ -258,7 +246,7 @@ class Scan:
 def to_events(
     carrier: str, number: str, scans: Sequence[Scan], origin: str | None, destination: str | None
 ) -> tuple[Event, ...]:
-    """Normalized events, oldest first, with milestones settled (default rules) against the route."""
+    """Normalized events, oldest first, with milestones settled against the route."""
     ordered = chronological(scans, lambda s: s.at)
     steps = [Step(s.kind, s.location.country) for s in ordered]
     milestones = settle(steps, Route.of(steps, origin, destination))

@@ -25,7 +25,7 @@ from typing import Any, Final
 
 from carriers._common import PlaceIndex
 from carriers._fields import JsonFields
-from carriers._route import Route, Step, settle_reported
+from carriers._route import Route, Step, departure_index, settle_reported
 from carriers._time import ResolvedTime, country_zone, is_utc_stamp, parse_timestamp, resolve_time
 from carriers.aftership import codes
 from carriers.base import load_json
@@ -110,8 +110,7 @@ def _tracking(raw: Mapping[str, Any], at: str, places: PlaceIndex) -> ParsedShip
     scans.sort(key=lambda s: (s.time.occurred_at, s.index))
     steps = [Step(s.kind, s.location.country) for s in scans]
     route = Route.of(steps, _country(raw, "origin", at, places), _country(raw, "destination", at, places))
-    # AfterShip's rule: a departure is the border one only when both ends are known and differ.
-    departed_at = route.last_in_origin() if route.ends_differ() else None
+    departed_at = departure_index(route, [s.kind for s in steps])
     handover, handover_at = _handover(raw, at, number, scans)
     events = tuple(
         _event(
@@ -182,9 +181,9 @@ def _location(raw: Mapping[str, Any], at: str, places: PlaceIndex) -> tuple[Loca
 
 
 def _milestone(scan: _Scan, i: int, route: Route, departed_at: int | None) -> Milestone:
-    """Only the departure at the route's last scan in the origin country is ``departed_origin``; the rest
-    is settled by side (:func:`carriers._route.settle_reported`): clearance outside the destination is
-    export."""
+    """Only the border departure (:func:`carriers._route.departure_index`) is ``departed_origin``; the
+    rest is settled by side (:func:`carriers._route.settle_reported`): clearance outside the destination
+    is export."""
     if scan.kind == "departed":
         return "departed_origin" if i == departed_at else "in_transit"
     return settle_reported(scan.kind, scan.location.country, route)

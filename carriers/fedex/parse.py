@@ -145,7 +145,7 @@ def _track_result(
     origin = _party_country(raw, ("shipperInformation", "originLocation"), at, places)
     destination = _party_country(raw, ("recipientInformation", "destinationLocation"), at, places)
     steps = [Step(s.kind, s.location.country, s.hint) for s in scans]
-    milestones = settle(steps, Route.of(steps, origin, destination), departure="last_departure")
+    milestones = settle(steps, Route.of(steps, origin, destination))
     return (
         ParsedShipment(
             tracking_number=number,

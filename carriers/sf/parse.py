@@ -167,16 +167,13 @@ def _chronological(scans: Sequence[_Scan]) -> list[_Scan]:
 
 
 def _events(scans: Sequence[_Scan], number: str) -> list[Event]:
-    """Milestones settled against the route SF's scans draw: first known country to last known.
-
-    SF's own rules (:mod:`carriers._route`): the border arrival is the first scan in the destination
-    country after one elsewhere, when that scan is an arrival; customs in a third country keep their kind.
-    """
+    """Milestones settled (:func:`carriers._route.settle`) against the route SF's scans draw: first known
+    country to last known. SF declares neither end, so the origin is an inferred one."""
     countries = tuple(s.location.country for s in scans)
     known = [c for c in countries if c]
-    route = Route(known[0] if known else None, known[-1] if known else None, countries)
+    route = Route(known[0] if known else None, known[-1] if known else None, countries, origin_inferred=True)
     steps = [Step(s.kind, s.location.country) for s in scans]
-    milestones = settle(steps, route, arrival="first_scan", transit_customs=False)
+    milestones = settle(steps, route)
     return [
         Event(
             carrier=CARRIER,

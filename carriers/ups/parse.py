@@ -18,7 +18,7 @@ What karrio gets wrong and this module gets right (carriers.md §3.4, §4.1, §7
 * ``OT`` (out for delivery) and ``OR`` (origin scan) are not ``in_transit``: the activity ``code`` is
   read before the ``type``; customs exceptions are customs milestones, not a generic hold.
 * Each event keeps its ISO country; border crossings and export / import clearance are settled from
-  the route (:mod:`carriers._route`, UPS's rule: the last departure scanned in the origin country).
+  the route (:mod:`carriers._route`: the last departure scanned in the origin country).
 """
 
 from __future__ import annotations
@@ -152,7 +152,7 @@ def _package(raw: Mapping[str, Any], at: str, inquiry: str | None, places: Place
         lambda s: s.time.occurred_at,
     )
     steps = [Step(s.kind, s.location.country) for s in scans]
-    milestones = settle(steps, Route.of(steps, origin, destination), departure="last_departure")
+    milestones = settle(steps, Route.of(steps, origin, destination))
     handover_at, handover = _handover(raw, at, scans)
     events = tuple(
         Event(

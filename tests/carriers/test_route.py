@@ -1,4 +1,5 @@
-"""carriers._route and carriers._common: the carrier-neutral border rules, each option, and independence.
+"""carriers._route and carriers._common: the carrier-neutral border rules (one rule set, no per-carrier
+options), and independence.
 
 Countries are ISO alpha-2; a story reads oldest first. JP → CN is the cross-border shipment, HK the
 third country it passes through.
@@ -7,6 +8,7 @@ third country it passes through.
 from __future__ import annotations
 
 import ast
+import inspect
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -14,8 +16,6 @@ import pytest
 
 from carriers._common import first_significant_byte
 from carriers._route import (
-    Arrival,
-    Departure,
     Kind,
     Route,
     Scan,
@@ -36,17 +36,12 @@ def _steps(*pairs: tuple[Kind, str | None]) -> list[Step]:
     return [Step(kind, country) for kind, country in pairs]
 
 
-def _settle(
-    steps: list[Step],
-    origin: str | None = None,
-    destination: str | None = None,
-    *,
-    departure: Departure = "last_scan",
-    arrival: Arrival = "first_arrival",
-    transit_customs: bool = True,
-) -> list[Milestone]:
-    route = Route.of(steps, origin, destination)
-    return settle(steps, route, departure=departure, arrival=arrival, transit_customs=transit_customs)
+def _settle(steps: list[Step], origin: str | None = None, destination: str | None = None) -> list[Milestone]:
+    return settle(steps, Route.of(steps, origin, destination))
+
+
+def test_one_rule_set_without_per_carrier_options() -> None:
+    assert list(inspect.signature(settle).parameters) == ["steps", "route"]
 
 
 # --- the route -----------------------------------------------------------------------------------------
@@ -67,7 +62,6 @@ def test_border_crossing_with_and_without_a_known_destination() -> None:
     assert Route("JP", None, ("JP", "HK")).crosses_border()  # no destination: a scan abroad says so
     assert not Route("JP", None, ("JP", None)).crosses_border()
     assert not Route(None, "CN", ("CN",)).crosses_border()
-    assert not Route("JP", None, ("JP", "HK")).ends_differ()  # aftership's stricter test
     assert Route("CN", "CN", ()).domestic() and not Route("JP", "CN", ()).domestic()
 
 
@@ -94,21 +88,79 @@ def test_only_the_border_departure_and_arrival_are_milestones() -> None:
     ]  # fmt: skip
 
 
-def test_departure_rules_differ_when_the_last_origin_scan_is_not_a_departure() -> None:
+# Decision 1: the border departure is the last DEPARTURE scanned in the origin country.
+
+
+def test_a_later_customs_scan_in_the_origin_keeps_the_departure() -> None:
     steps = _steps(("departed", "JP"), ("customs_processing", "JP"), ("arrived", "CN"), ("delivered", "CN"))
-    assert _settle(steps)[0] == "in_transit"  # last scan in JP is customs: no border departure
-    assert _settle(steps, departure="last_departure")[0] == "departed_origin"  # UPS / FedEx
+    assert _settle(steps) == ["departed_origin", "in_transit", "arrived_destination_country", "delivered"]
 
 
-def test_arrival_rules_differ_when_the_first_destination_scan_is_not_an_arrival() -> None:
+def test_a_later_processed_scan_and_release_in_the_origin_keep_the_departure() -> None:
+    steps = _steps(
+        ("picked_up", "JP"), ("departed", "JP"), ("in_transit", "JP"), ("cleared", "JP"),
+        ("arrived", "CN"), ("delivered", "CN"),
+    )  # fmt: skip
+    assert _settle(steps) == [
+        "picked_up", "departed_origin", "in_transit", "export_cleared",
+        "arrived_destination_country", "delivered",
+    ]  # fmt: skip
+
+
+def test_only_the_last_of_several_origin_departures_is_the_border() -> None:
+    steps = _steps(("departed", "JP"), ("in_transit", "JP"), ("departed", "JP"), ("arrived", "CN"))
+    assert _settle(steps, destination="CN")[:3] == ["in_transit", "in_transit", "departed_origin"]
+
+
+def test_no_departure_in_the_origin_means_no_border_departure() -> None:
+    steps = _steps(("picked_up", "JP"), ("departed", "HK"), ("arrived", "CN"), ("delivered", "CN"))
+    assert _settle(steps, "JP", "CN")[1] == "in_transit"  # HK is a third country, not the origin
+
+
+# Decision 2: the border arrival is the first ARRIVAL scanned in the destination after a scan elsewhere.
+
+
+def test_a_customs_scan_just_before_the_arrival_keeps_the_arrival() -> None:
     steps = _steps(("departed", "JP"), ("customs_processing", "CN"), ("arrived", "CN"), ("delivered", "CN"))
-    assert _settle(steps)[2] == "arrived_destination_country"
-    assert _settle(steps, arrival="first_scan")[2] == "in_transit"  # SF: the first scan in CN was customs
+    assert _settle(steps) == [
+        "departed_origin", "customs_processing", "arrived_destination_country", "delivered",
+    ]  # fmt: skip
+
+
+def test_only_the_first_destination_arrival_is_the_border() -> None:
+    steps = _steps(("departed", "JP"), ("in_transit", "CN"), ("arrived", "CN"), ("arrived", "CN"))
+    assert _settle(steps, "JP", "CN")[2:] == ["arrived_destination_country", "in_transit"]
+
+
+# Decision 5: a shipment whose declared origin is its destination crosses no border.
 
 
 def test_a_domestic_shipment_has_no_border_milestones() -> None:
     steps = _steps(("departed", "CN"), ("arrived", "CN"), ("cleared", "CN"), ("delivered", "CN"))
     assert _settle(steps) == ["in_transit", "in_transit", "import_cleared", "delivered"]
+
+
+def test_a_declared_domestic_shipment_turns_carrier_coded_border_milestones_to_transit() -> None:
+    steps = [
+        Step("export_cleared", "CN"), Step("departed", "CN"), Step("cleared", None, "export"),
+        Step("arrived_destination_country", "CN"), Step("import_cleared", "CN"), Step("delivered", "CN"),
+    ]  # fmt: skip
+    assert _settle(steps, "CN", "CN") == [
+        "in_transit", "in_transit", "in_transit", "in_transit", "import_cleared", "delivered",
+    ]  # fmt: skip
+
+
+def test_a_declared_domestic_shipment_wins_over_scans_abroad() -> None:
+    steps = _steps(("departed", "CN"), ("arrived", "HK"), ("departed", "HK"), ("arrived", "CN"))
+    assert _settle(steps, "CN", "CN") == ["in_transit"] * 4
+
+
+def test_same_country_scans_without_a_declared_origin_are_not_a_domestic_shipment() -> None:
+    """The first scan's country is where tracking starts: a carrier-coded crossing is kept."""
+    steps = [Step("arrived_destination_country", "CN"), Step("delivered", "CN")]
+    route = Route.of(steps, None, "CN")
+    assert route.origin == "CN" and route.origin_inferred and not route.domestic()
+    assert settle(steps, route) == ["arrived_destination_country", "delivered"]
 
 
 def test_an_arrival_needs_a_scan_elsewhere_first() -> None:
@@ -147,11 +199,53 @@ def test_a_release_without_a_country_follows_the_carriers_word() -> None:
     assert _settle([Step("cleared", "CN", "export")], "JP", "CN") == ["import_cleared"]  # the country wins
 
 
-def test_sf_keeps_third_country_customs() -> None:
-    steps = _steps(("import_cleared", "HK"), ("customs_processing", "HK"), ("import_cleared", "JP"))
-    assert _settle(steps, "JP", "CN", transit_customs=False) == [
-        "import_cleared", "customs_processing", "export_cleared",
+# Decision 3: customs in a third country are transit (import customs belong to the destination).
+
+
+def test_a_hong_kong_release_on_a_japan_to_china_parcel_is_transit() -> None:
+    steps = _steps(
+        ("departed", "JP"), ("arrived", "HK"), ("import_cleared", "HK"), ("customs_processing", "HK"),
+        ("cleared", "HK"), ("customs_held", "HK"), ("arrived", "CN"), ("import_cleared", "CN"),
+        ("delivered", "CN"),
+    )  # fmt: skip
+    assert _settle(steps) == [
+        "departed_origin", "in_transit", "in_transit", "in_transit",
+        "in_transit", "customs_held", "arrived_destination_country", "import_cleared",
+        "delivered",
     ]  # fmt: skip
+
+
+def test_a_release_the_route_cannot_place_follows_the_carriers_word() -> None:
+    """No crossing established (no destination, inferred origin): FedEx's "- Export" still says export."""
+    steps = [Step("cleared", "JP", "export"), Step("departed", "JP"), Step("in_transit", "CN")]
+    assert _settle(steps) == ["export_cleared", "in_transit", "in_transit"]
+    assert _settle([Step("cleared", "JP")]) == ["import_cleared"]  # no word, no side: import
+
+
+# Decision 4: with no destination known, only a DECLARED origin and a scan abroad make a crossing.
+
+
+def test_no_destination_and_an_inferred_origin_invent_no_border() -> None:
+    steps = _steps(("departed", "HK"), ("import_cleared", "HK"), ("in_transit", "CN"))
+    route = Route.of(steps, None, None)
+    assert (route.origin, route.destination, route.origin_inferred) == ("HK", None, True)
+    assert not route.crosses_border()
+    assert settle(steps, route) == ["in_transit", "import_cleared", "in_transit"]
+
+
+def test_no_destination_and_a_declared_origin_with_a_scan_abroad_is_a_crossing() -> None:
+    steps = _steps(("departed", "HK"), ("import_cleared", "HK"), ("in_transit", "CN"))
+    assert _settle(steps, "HK") == ["departed_origin", "export_cleared", "in_transit"]
+
+
+def test_no_destination_and_a_declared_origin_without_a_scan_abroad_is_no_crossing() -> None:
+    steps = _steps(("departed", "JP"), ("in_transit", None))
+    assert _settle(steps, "JP") == ["in_transit", "in_transit"]
+
+
+def test_a_known_destination_still_settles_an_inferred_origin() -> None:
+    steps = _steps(("departed", "JP"), ("arrived", "CN"))
+    assert _settle(steps, None, "CN") == ["departed_origin", "arrived_destination_country"]
 
 
 # --- aggregators ---------------------------------------------------------------------------------------
@@ -177,6 +271,19 @@ def test_reported_milestones_on_the_wrong_side(
     milestone: Milestone, country: str, origin: str | None, expected: Milestone
 ) -> None:
     assert settle_reported(milestone, country, Route(origin, "CN", ())) == expected
+
+
+def test_reported_border_milestones_on_a_declared_domestic_shipment_are_transit() -> None:
+    steps = [
+        Step("departed_origin", "CN"),
+        Step("arrived_destination_country", "CN"),
+        Step("delivered", "CN"),
+    ]
+    domestic, gap = Route.of(steps, "CN", None), Route.of(steps, None, None)
+    assert [settle_reported(s.kind, s.country, domestic) for s in steps if s.kind != "delivered"] == [
+        "in_transit", "in_transit",
+    ]  # fmt: skip
+    assert settle_reported("departed_origin", "CN", gap) == "departed_origin"  # origin only inferred
 
 
 def test_domestic_border_milestones_are_transit() -> None:
