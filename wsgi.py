@@ -1,6 +1,6 @@
-"""WSGI entry point: ``gunicorn wsgi:app``. The composition root wiring carriers into the web app."""
+"""WSGI entry point: ``gunicorn wsgi:app``. The composition root: real carriers, the configured database."""
 
-from carriers import REGISTRY
-from trace_verify.web import create_app
+from trace_verify.config import load_settings
+from trace_verify.web.serve import build_app
 
-app = create_app(documents=REGISTRY)
+app = build_app(load_settings())

@@ -5,16 +5,15 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
 from carriers import REGISTRY
-from tests.support import BUNDLES
-from trace_verify.config import Settings
+from tests.api.support import as_platform, service_app
 from trace_verify.services.verification import VerificationService
-from trace_verify.web import create_app
 
 #: The clock of the contract example (its complaint's filing time).
 EXAMPLE_NOW = datetime(2026, 3, 5, 12, 0, tzinfo=UTC)
@@ -33,16 +32,15 @@ def service() -> VerificationService:
 
 
 @pytest.fixture
-def app() -> Flask:
-    settings = Settings(demo_dir=BUNDLES)
-    application = create_app(settings, REGISTRY)
-    application.config.update(TESTING=True)
-    return application
+def app(tmp_path: Path) -> Flask:
+    """The service on a fresh, migrated SQLite database holding the platform's key."""
+    return service_app(tmp_path)
 
 
 @pytest.fixture
 def client(app: Flask) -> FlaskClient:
-    return app.test_client()
+    """A client that sends the platform's key (the role every endpoint serves)."""
+    return as_platform(app.test_client())
 
 
 def pytest_report_header() -> list[str]:
