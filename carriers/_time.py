@@ -77,20 +77,14 @@ def parse_timestamp(text: str) -> datetime:
     match = _TIMESTAMP.fullmatch(text.strip())
     if match is None:
         raise ValueError("not an ISO 8601 timestamp")
-    day = datetime.strptime(match["date"], "%Y-%m-%d")
-    if match["hour"] is None:
-        return day
-    fraction = (match["fraction"] or "").ljust(6, "0")[:6]
-    moment = day.replace(
-        hour=int(match["hour"]),
-        minute=int(match["minute"]),
-        second=int(match["second"] or 0),
-        microsecond=int(fraction),
-    )
-    zone = match["zone"]
-    if zone is None:
-        return moment
-    return moment.replace(tzinfo=_fixed_offset(zone))
+    date, hour, minute, second, fraction, zone = match.groups()
+    # Built from the matched digits (strptime costs ~7 µs a call and reads the process locale).
+    year, month, day = int(date[:4]), int(date[5:7]), int(date[8:])
+    if hour is None:
+        return datetime(year, month, day)
+    micro = int(fraction.ljust(6, "0")[:6]) if fraction else 0
+    tzinfo = None if zone is None else _fixed_offset(zone)
+    return datetime(year, month, day, int(hour), int(minute), int(second or 0), micro, tzinfo)
 
 
 def is_utc_stamp(text: str) -> bool:
@@ -101,8 +95,9 @@ def is_utc_stamp(text: str) -> bool:
     return text.strip().endswith(("Z", "z"))
 
 
+@lru_cache(maxsize=256)
 def _fixed_offset(zone: str) -> timezone:
-    """``Z`` / ``±hh[[:]mm]`` as a fixed-offset tzinfo, bounded by the contract's ±14:00."""
+    """``Z`` / ``±hh[[:]mm]`` as a fixed-offset tzinfo, bounded by the contract's ±14:00 (memoised)."""
     if zone in ("Z", "z"):
         return UTC
     digits = zone[1:].replace(":", "")
@@ -136,6 +131,12 @@ def zone_named(name: str | None) -> ZoneInfo | None:
     """The IANA zone called ``name``, or None when absent or unknown (never raises)."""
     if not name:
         return None
+    return _zone(name)
+
+
+@lru_cache(maxsize=1024)
+def _zone(name: str) -> ZoneInfo | None:
+    """Memoised: a ZoneInfo lookup per event (key checks, cache probe, exceptions) adds up in bulk."""
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
@@ -173,6 +174,8 @@ def country_zone(country: str | None, wall: datetime) -> str | None:
     if country.upper() in LEGAL_TIME:
         return LEGAL_TIME[country.upper()]
     names = _country_zones().get(country.upper(), ())
+    if len(names) == 1:
+        return names[0]
     offsets = {localize(wall, ZoneInfo(name)).utcoffset() for name in names}
     return names[0] if len(offsets) == 1 else None
 

@@ -29,6 +29,7 @@ from lxml import etree
 from carriers._common import PlaceIndex
 from carriers._time import country_zone, resolve_time
 from carriers._xml import parse_xml
+from carriers._xmltree import child_index, children_named, local_name, stripped_text
 from carriers.canadapost import codes
 from trace_verify.domain.documents import (
     CarrierErrorCode,
@@ -67,10 +68,10 @@ _TIME = re.compile(r"^\d{2}:\d{2}(:\d{2})?$")
 def parse_document(data: bytes, places: PlaceIndex) -> ParseResult:
     """Parse one VIS response body; raise DocumentRejected when it is not one."""
     root = parse_xml(data)
-    name = etree.QName(root)
-    if name.localname == "tracking-detail" and name.namespace in TRACK_NAMESPACES:
+    name, namespace = local_name(root), _namespace(root)
+    if name == "tracking-detail" and namespace in TRACK_NAMESPACES:
         return ParseResult(CARRIER, shipments=(_shipment(root, places),))
-    if name.localname == "messages" and name.namespace in MESSAGE_NAMESPACES:
+    if name == "messages" and namespace in MESSAGE_NAMESPACES:
         return ParseResult(CARRIER, errors=_messages(root))
     raise _rejected("neither a tracking-detail nor a messages document")
 
@@ -79,15 +80,16 @@ def parse_document(data: bytes, places: PlaceIndex) -> ParseResult:
 
 
 def _messages(root: etree._Element) -> tuple[CarrierMessage, ...]:
-    found = _children(root, "message")
+    found = children_named(root, "message")
     if not found:
         raise _rejected("messages document without a message")
     return tuple(_message(message) for message in found)
 
 
 def _message(message: etree._Element) -> CarrierMessage:
-    code = _text(message, "code") or ""
-    description = _text(message, "description") or ""
+    fields = child_index(message)
+    code = stripped_text(fields, "code") or ""
+    description = stripped_text(fields, "description") or ""
     return CarrierMessage(
         code=_error_code(code, description),
         tracking_number=None,  # Canada Post's messages body does not echo the PIN
@@ -117,11 +119,11 @@ class _Occurrence:
 
 
 def _shipment(root: etree._Element, places: PlaceIndex) -> ParsedShipment:
-    pin = _text(root, "pin")
+    fields = child_index(root)
+    pin = stripped_text(fields, "pin")
     if not pin:
         raise _rejected("tracking-detail without a pin")
-    container = _child(root, "significant-events")
-    raw = _children(container, "occurrence") if container is not None else []
+    raw = children_named(fields.get("significant-events"), "occurrence")
     read = [_Occurrence(i, _event(o, pin, places)) for i, o in enumerate(raw)]
     # Canada Post lists newest first: reverse, then a stable sort keeps same-instant events in order.
     ordered = sorted(reversed(read), key=lambda o: o.event.occurred_at)
@@ -129,10 +131,11 @@ def _shipment(root: etree._Element, places: PlaceIndex) -> ParsedShipment:
 
 
 def _event(occurrence: etree._Element, pin: str, places: PlaceIndex) -> Event:
-    identifier = _text(occurrence, "event-identifier")
-    location, place = _location(occurrence, places)
-    local = _local_time(occurrence)
-    label = (_text(occurrence, "event-time-zone") or "").upper()
+    fields = child_index(occurrence)
+    identifier = stripped_text(fields, "event-identifier")
+    location, place = _location(fields, places)
+    local = _local_time(fields)
+    label = (stripped_text(fields, "event-time-zone") or "").upper()
     if label in ZONE_OFFSETS:
         resolved = resolve_time(local.replace(tzinfo=timezone(timedelta(minutes=ZONE_OFFSETS[label]))))
     else:
@@ -148,7 +151,7 @@ def _event(occurrence: etree._Element, pin: str, places: PlaceIndex) -> Event:
         occurred_at=resolved.occurred_at,
         milestone=codes.milestone_for(identifier),
         location=location,
-        description=_text(occurrence, "event-description") or "",
+        description=stripped_text(fields, "event-description") or "",
         time_basis=resolved.time_basis,
         local_offset_minutes=resolved.local_offset_minutes,
         carrier_code=identifier,
@@ -156,9 +159,9 @@ def _event(occurrence: etree._Element, pin: str, places: PlaceIndex) -> Event:
     )
 
 
-def _local_time(occurrence: etree._Element) -> datetime:
-    day = _text(occurrence, "event-date") or ""
-    clock = _text(occurrence, "event-time") or ""
+def _local_time(fields: _Fields) -> datetime:
+    day = stripped_text(fields, "event-date") or ""
+    clock = stripped_text(fields, "event-time") or ""
     if not _DATE.match(day) or not _TIME.match(clock):
         raise _rejected("occurrence without a readable event-date and event-time")
     try:
@@ -167,11 +170,11 @@ def _local_time(occurrence: etree._Element) -> datetime:
         raise _rejected("occurrence with an impossible date or time") from None
 
 
-def _location(occurrence: etree._Element, places: PlaceIndex) -> tuple[Location, Place | None]:
+def _location(fields: _Fields, places: PlaceIndex) -> tuple[Location, Place | None]:
     """Canadian events: site + province; foreign ones: a country name or a city in ``event-site``."""
-    site = _text(occurrence, "event-site")
-    province = _text(occurrence, "event-province")
-    facility = _text(occurrence, "event-retail-name")
+    site = stripped_text(fields, "event-site")
+    province = stripped_text(fields, "event-province")
+    facility = stripped_text(fields, "event-retail-name")
     if province:
         place = places.resolve(site, "CA", province)
         return Location(city=site, region=province, country="CA", facility=facility), place
@@ -184,23 +187,16 @@ def _location(occurrence: etree._Element, places: PlaceIndex) -> tuple[Location,
     return Location(city=site, country=place.country if place else None, facility=facility), place
 
 
-# --- namespace-agnostic access ---------------------------------------------------------------------
+# --- namespace-agnostic access (carriers._xmltree) -------------------------------------------------
+
+#: An element's children by local name (the first of each), read once per element.
+_Fields = dict[str, etree._Element]
 
 
-def _children(parent: etree._Element, name: str) -> list[etree._Element]:
-    return [c for c in parent if isinstance(c.tag, str) and etree.QName(c).localname == name]
-
-
-def _child(parent: etree._Element, name: str) -> etree._Element | None:
-    found = _children(parent, name)
-    return found[0] if found else None
-
-
-def _text(parent: etree._Element, name: str) -> str | None:
-    element = _child(parent, name)
-    if element is None or element.text is None:
-        return None
-    return element.text.strip() or None
+def _namespace(element: etree._Element) -> str | None:
+    """The tag's namespace URI, None when it has none (what ``etree.QName(element).namespace`` gives)."""
+    tag = element.tag
+    return tag[1:].partition("}")[0] if isinstance(tag, str) and tag.startswith("{") else None
 
 
 def _rejected(message: str) -> DocumentRejected:
