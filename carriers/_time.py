@@ -54,6 +54,7 @@ _CLOCK_12H = re.compile(
     re.ASCII,
 )
 _CLOCK_24H = re.compile(r"(?P<hour>\d{1,2}):(?P<minute>\d{2})(?::(?P<second>\d{2}))?", re.ASCII)
+_DATE_CLOCK = re.compile(r"(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})", re.ASCII)
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +86,20 @@ def parse_timestamp(text: str) -> datetime:
     micro = int(fraction.ljust(6, "0")[:6]) if fraction else 0
     tzinfo = None if zone is None else _fixed_offset(zone)
     return datetime(year, month, day, int(hour), int(minute), int(second or 0), micro, tzinfo)
+
+
+def parse_date_clock(text: str) -> datetime:
+    """``YYYY-MM-DD HH:MM:SS`` as a naive datetime: exactly what ``strptime`` with that format reads.
+
+    The common two-digit form is built from its digits (``strptime`` costs ~7 µs a call); any other
+    spelling ``strptime`` accepts (one-digit fields, other whitespace) still goes through it, so the
+    same text gives the same value or the same ValueError.
+    """
+    match = _DATE_CLOCK.fullmatch(text)
+    if match is None:
+        return datetime.strptime(text, "%Y-%m-%d %H:%M:%S")
+    year, month, day, hour, minute, second = match.groups()
+    return datetime(int(year), int(month), int(day), int(hour), int(minute), int(second))
 
 
 def is_utc_stamp(text: str) -> bool:

@@ -19,13 +19,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from datetime import datetime, timezone
+from datetime import timezone
 from typing import Any, Final
 
 from carriers._common import PlaceIndex
 from carriers._fields import JsonFields
 from carriers._route import Scan, to_events
-from carriers._time import country_zone, parse_gmt_offset, resolve_time
+from carriers._time import country_zone, parse_date_clock, parse_gmt_offset, resolve_time
 from carriers.base import load_json
 from carriers.dhl_express import codes
 from carriers.dhl_express.service_area import ServiceArea, resolve_service_area
@@ -135,7 +135,7 @@ def _scan(raw: Mapping[str, Any], index: int, at: str, places: PlaceIndex) -> Sc
     if not date or not clock:
         raise _rejected(at, "event has no date or time")
     try:
-        wall = datetime.strptime(f"{date.strip()} {clock.strip()}", "%Y-%m-%d %H:%M:%S")
+        wall = parse_date_clock(f"{date.strip()} {clock.strip()}")
     except ValueError:
         raise _rejected(at, "date/time not in YYYY-MM-DD HH:MM:SS") from None
     area = _service_area(raw, at, places)

@@ -23,8 +23,9 @@ from lxml import etree
 
 from carriers._common import PlaceIndex
 from carriers._route import Scan, to_events
-from carriers._time import country_zone, resolve_time
+from carriers._time import country_zone, parse_date_clock, resolve_time
 from carriers._xml import parse_xml
+from carriers._xmltree import child_index, children_named, local_name, stripped_text
 from carriers.dhl_express import codes
 from carriers.dhl_express.service_area import resolve_service_area
 from trace_verify.domain.documents import (
@@ -48,22 +49,23 @@ _AWB_IN_TEXT = re.compile(r"\bAWB ?Number\s+(?P<number>[A-Za-z0-9]{4,40})\b", re
 def parse_xmlpi(data: bytes, places: PlaceIndex) -> ParseResult:
     """Parse one XML-PI tracking answer; raise DocumentRejected when it is not one."""
     root = parse_xml(data)
-    name = _local(root)
+    name = local_name(root)
     if name == "ShipmentTrackingErrorResponse":
         return ParseResult(CARRIER, errors=_request_errors(root))
     if name != "TrackingResponse":
         raise _rejected(f"root element is {name[:40]!r}, not TrackingResponse")
     shipments: list[ParsedShipment] = []
     errors: list[CarrierMessage] = []
-    for info in _children(root, "AWBInfo"):
-        number = _text(info, "AWBNumber")
-        shipment_info = _child(info, "ShipmentInfo")
+    for info in children_named(root, "AWBInfo"):
+        fields = child_index(info)
+        number = stripped_text(fields, "AWBNumber")
+        shipment_info = fields.get("ShipmentInfo")
         if shipment_info is not None:
             if not number:
                 raise _rejected("AWBInfo with shipment data has no AWBNumber")
             shipments.append(_shipment(number, shipment_info, places))
         else:
-            errors.append(_awb_error(info, number))
+            errors.append(_awb_error(fields, number))
     return ParseResult(CARRIER, shipments=tuple(shipments), errors=tuple(errors))
 
 
@@ -71,19 +73,20 @@ def parse_xmlpi(data: bytes, places: PlaceIndex) -> ParseResult:
 
 
 def _request_errors(root: etree._Element) -> tuple[CarrierMessage, ...]:
-    status = _child(_child(root, "Response"), "Status")
-    conditions = _children(status, "Condition")
+    status = child_index(child_index(root).get("Response")).get("Status")
+    conditions = children_named(status, "Condition")
     if not conditions:
         return (CarrierMessage("carrier_error", None, "DHL XML-PI answered with an error response"),)
     return tuple(CarrierMessage("carrier_error", None, _condition_text(c)) for c in conditions)
 
 
-def _awb_error(info: etree._Element, number: str | None) -> CarrierMessage:
-    status = _child(info, "Status")
-    action = _text(status, "ActionStatus") or ""
-    condition = _child(status, "Condition")
-    code_text = _text(condition, "ConditionCode") or ""
-    data = _text(condition, "ConditionData") or ""
+def _awb_error(info: _Fields, number: str | None) -> CarrierMessage:
+    status = child_index(info.get("Status"))
+    action = stripped_text(status, "ActionStatus") or ""
+    condition = status.get("Condition")
+    condition_fields = child_index(condition)
+    code_text = stripped_text(condition_fields, "ConditionCode") or ""
+    data = stripped_text(condition_fields, "ConditionData") or ""
     not_found = code_text in NOT_FOUND_CODES or bool(_NOT_FOUND_TEXT.search(f"{action} {data}"))
     code: CarrierErrorCode = "not_found" if not_found else "carrier_error"
     if not number:
@@ -96,8 +99,9 @@ def _awb_error(info: etree._Element, number: str | None) -> CarrierMessage:
 
 
 def _condition_text(condition: etree._Element | None) -> str:
-    code = _text(condition, "ConditionCode") or ""
-    data = " ".join((_text(condition, "ConditionData") or "").split())
+    fields = child_index(condition)
+    code = stripped_text(fields, "ConditionCode") or ""
+    data = " ".join((stripped_text(fields, "ConditionData") or "").split())
     return (f"{code}: {data}" if code and data else code or data or "DHL XML-PI error")[:MAX_MESSAGE]
 
 
@@ -105,26 +109,31 @@ def _condition_text(condition: etree._Element | None) -> str:
 
 
 def _shipment(number: str, info: etree._Element, places: PlaceIndex) -> ParsedShipment:
-    origin = _area_country(_child(info, "OriginServiceArea"), places)
-    destination = _area_country(_child(info, "DestinationServiceArea"), places)
-    scans = [_scan(i, event, places) for i, event in enumerate(_children(info, "ShipmentEvent"))]
+    fields = child_index(info)
+    origin = _area_country(fields.get("OriginServiceArea"), places)
+    destination = _area_country(fields.get("DestinationServiceArea"), places)
+    scans = [_scan(i, event, places) for i, event in enumerate(children_named(info, "ShipmentEvent"))]
     return ParsedShipment(number, to_events(CARRIER, number, scans, origin, destination))
 
 
 def _area_country(area: etree._Element | None, places: PlaceIndex) -> str | None:
     if area is None:
         return None
-    code, description = _text(area, "ServiceAreaCode"), _text(area, "Description")
+    fields = child_index(area)
+    code, description = stripped_text(fields, "ServiceAreaCode"), stripped_text(fields, "Description")
     return resolve_service_area(code, description, places).location.country
 
 
 def _scan(index: int, event: etree._Element, places: PlaceIndex) -> Scan:
-    wall = _wall_time(_text(event, "Date"), _text(event, "Time"), index)
-    service = _child(event, "ServiceEvent")
-    code = _text(service, "EventCode")
-    description = " ".join((_text(service, "Description") or "").split())
-    area_el = _child(event, "ServiceArea")
-    area = resolve_service_area(_text(area_el, "ServiceAreaCode"), _text(area_el, "Description"), places)
+    fields = child_index(event)
+    wall = _wall_time(stripped_text(fields, "Date"), stripped_text(fields, "Time"), index)
+    service = child_index(fields.get("ServiceEvent"))
+    code = stripped_text(service, "EventCode")
+    description = " ".join((stripped_text(service, "Description") or "").split())
+    area_fields = child_index(fields.get("ServiceArea"))
+    area = resolve_service_area(
+        stripped_text(area_fields, "ServiceAreaCode"), stripped_text(area_fields, "Description"), places
+    )
     zone = area.zone or country_zone(area.location.country, wall)
     resolved = resolve_time(wall, place_zone=zone)
     return Scan(
@@ -143,33 +152,15 @@ def _wall_time(date: str | None, clock: str | None, index: int) -> datetime:
     if not date or not clock:
         raise _rejected(f"ShipmentEvent {index} has no Date or Time")
     try:
-        return datetime.strptime(f"{date.strip()} {clock.strip()}", "%Y-%m-%d %H:%M:%S")
+        return parse_date_clock(f"{date.strip()} {clock.strip()}")
     except ValueError:
         raise _rejected(f"ShipmentEvent {index}: Date/Time not in YYYY-MM-DD HH:MM:SS") from None
 
 
-# --- namespace-agnostic access (XML-PI qualifies only the root) ----------------------------------------
+# --- namespace-agnostic access (XML-PI qualifies only the root; carriers._xmltree) -------------------
 
-
-def _local(element: etree._Element) -> str:
-    return etree.QName(element).localname
-
-
-def _children(parent: etree._Element | None, name: str) -> list[etree._Element]:
-    if parent is None:
-        return []
-    return [c for c in parent if isinstance(c.tag, str) and _local(c) == name]
-
-
-def _child(parent: etree._Element | None, name: str) -> etree._Element | None:
-    found = _children(parent, name)
-    return found[0] if found else None
-
-
-def _text(parent: etree._Element | None, name: str) -> str | None:
-    element = _child(parent, name)
-    text = element.text.strip() if element is not None and element.text else ""
-    return text or None
+#: An element's children by local name (the first of each), read once per element.
+_Fields = dict[str, etree._Element]
 
 
 def _rejected(message: str) -> DocumentRejected:

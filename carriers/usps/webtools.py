@@ -17,7 +17,8 @@ failure…</Description><Source>USPSCOM::DoAuth</Source></Error>``.
 
 from __future__ import annotations
 
-from datetime import datetime, time
+import re
+from datetime import date, datetime, time
 from typing import Final
 
 from lxml import etree
@@ -44,6 +45,22 @@ MAX_MESSAGE: Final = 300
 NOT_FOUND_NUMBERS: Final = frozenset({"-2147219283", "-2147219302"})
 #: Request errors that mean the USERID was refused (``USPSCOM::DoAuth``).
 UNAUTHORIZED_NUMBERS: Final = frozenset({"80040B1A"})
+#: ``EventDate`` month names. USPS writes English months; ``strptime("%B")`` would read them in the
+#: process's LC_TIME locale (a German locale refuses "March"), so the names are spelled out here.
+MONTHS: Final[dict[str, int]] = {
+    name: number
+    for number, name in enumerate(
+        ("january", "february", "march", "april", "may", "june", "july", "august", "september",
+         "october", "november", "december"),
+        start=1,
+    )
+}  # fmt: skip
+#: ``EventDate`` ("March 9, 2015"), spelled as ``strptime("%B %d, %Y")`` reads it in an English
+#: locale: any case, a one- or two-digit day (or a space and one digit), whitespace after the comma.
+_EVENT_DATE: Final = re.compile(
+    r"(?P<month>" + "|".join(MONTHS) + r")\s+(?P<day>3[01]|[12]\d|0[1-9]|[1-9]| [1-9]),\s+(?P<year>\d\d\d\d)",
+    re.IGNORECASE,
+)
 
 
 def parse_webtools(data: bytes, places: PlaceIndex) -> ParseResult:
@@ -113,15 +130,26 @@ def _scan(index: int, element: etree._Element, places: PlaceIndex) -> Scan:
     )
 
 
-def _wall_time(date: str | None, clock: str | None, index: int) -> datetime:
-    if not date:
+def _wall_time(day_text: str | None, clock: str | None, index: int) -> datetime:
+    if not day_text:
         raise _rejected(f"event {index} has no EventDate")
     try:
-        day = datetime.strptime(date, "%B %d, %Y")
+        day = _event_date(day_text)
         at = parse_clock(clock) if clock else time(0, 0)
     except ValueError:
         raise _rejected(f"event {index}: EventDate/EventTime not like 'May 5, 2026' / '3:12 pm'") from None
-    return datetime.combine(day.date(), at)
+    return datetime.combine(day, at)
+
+
+def _event_date(text: str) -> date:
+    """``"March 9, 2015"`` → that day, whatever the process locale; ValueError when not such a date."""
+    match = _EVENT_DATE.fullmatch(text)
+    if match is None:
+        raise ValueError("not an EventDate")
+    month = MONTHS.get(match["month"].lower())
+    if month is None:  # a non-ASCII case variant re.IGNORECASE lets through ("ſeptember"): not a month
+        raise ValueError("not an English month name")
+    return date(int(match["year"]), month, int(match["day"]))
 
 
 def _field(element: etree._Element, name: str) -> str | None:
