@@ -31,6 +31,7 @@ shipment's route (``departed`` / ``arrived`` become ``departed_origin`` /
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Final, Literal, TypeGuard
 
 from trace_verify.domain.model import MILESTONES, Milestone
@@ -128,11 +129,18 @@ HANDOVER_CARRIERS: Final[tuple[tuple[re.Pattern[str], str], ...]] = (
 #: ``details.references[].type`` that names the next leg's tracking number (OpenAPI 1.3.1 enum).
 LOCAL_TRACKING_REFERENCE: Final = "local-tracking-number"
 
+#: Distinct event texts memoised per process: carriers repeat the same few hundred wordings, and
+#: trying every rule on each event was the largest cost of a parse. Bounded, so hostile text cannot grow it.
+_MEMO_SIZE: Final = 4096
+
 
 def classify_text(text: str | None) -> Kind | None:
     """The kind of the first rule matching ``text``; None when no rule matches."""
-    if not text:
-        return None
+    return _classify_text(text) if text else None
+
+
+@lru_cache(maxsize=_MEMO_SIZE)
+def _classify_text(text: str) -> Kind | None:
     for pattern, kind in TEXT_RULES:
         if pattern.search(text):
             return kind
@@ -141,8 +149,11 @@ def classify_text(text: str | None) -> Kind | None:
 
 def handover_carrier(text: str | None) -> str | None:
     """The adapter id of a carrier named in ``text``, or None."""
-    if not text:
-        return None
+    return _handover_carrier(text) if text else None
+
+
+@lru_cache(maxsize=_MEMO_SIZE)
+def _handover_carrier(text: str) -> str | None:
     for pattern, carrier in HANDOVER_CARRIERS:
         if pattern.search(text):
             return carrier

@@ -23,6 +23,7 @@ carrier; the event stays ``in_transit`` and names the next leg when its text giv
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Final, Literal
 
 from trace_verify.domain.model import Milestone
@@ -158,8 +159,16 @@ def kind_of_name(name: str | None) -> Kind | None:
 
 def classify_text(text: str | None) -> Kind | None:
     """The kind of the first text rule matching ``text``; None when none matches."""
-    if not text:
-        return None
+    return _classify_text(text) if text else None
+
+
+#: Distinct event texts memoised per process: carriers repeat the same few hundred wordings, and
+#: trying every rule on each event was the largest cost of a parse. Bounded, so hostile text cannot grow it.
+_MEMO_SIZE: Final = 4096
+
+
+@lru_cache(maxsize=_MEMO_SIZE)
+def _classify_text(text: str) -> Kind | None:
     for pattern, kind in TEXT_RULES:
         if pattern.search(text):
             return kind

@@ -19,6 +19,7 @@ country (Royal Mail's own scans are in the origin country, the UK).
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Final, Literal
 
 from trace_verify.domain.model import Milestone
@@ -106,6 +107,16 @@ _DESTINATION_MILESTONES: Final = frozenset(
 
 def classify(code: str | None, name: str | None) -> tuple[Milestone, Side]:
     """Milestone and border side of an event: the code table first, then the event name."""
+    return _classify(code, name)
+
+
+#: Distinct event texts memoised per process: carriers repeat the same few hundred wordings, and
+#: trying every rule on each event was the largest cost of a parse. Bounded, so hostile text cannot grow it.
+_MEMO_SIZE: Final = 4096
+
+
+@lru_cache(maxsize=_MEMO_SIZE)
+def _classify(code: str | None, name: str | None) -> tuple[Milestone, Side]:
     known = EVENT_CODES.get((code or "").strip().upper())
     if known is not None:
         return known

@@ -22,6 +22,7 @@ against the route's countries (only the border crossing becomes ``departed_origi
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Final, Literal
 
 from trace_verify.domain.model import Milestone
@@ -82,6 +83,16 @@ _GENERIC: Final = frozenset({"in_transit", "departed", "arrived"})
 
 def classify(op_code: str | None, first: str | None, secondary: str | None, texts: tuple[str, ...]) -> Kind:
     """Texts first when specific, then the secondary and first status, then the opCode; else unknown."""
+    return _classify(op_code, first, secondary, texts)
+
+
+#: Distinct event texts memoised per process: carriers repeat the same few hundred wordings, and
+#: trying every rule on each event was the largest cost of a parse. Bounded, so hostile text cannot grow it.
+_MEMO_SIZE: Final = 4096
+
+
+@lru_cache(maxsize=_MEMO_SIZE)
+def _classify(op_code: str | None, first: str | None, secondary: str | None, texts: tuple[str, ...]) -> Kind:
     from_text = next((k for p, k in TEXT_RULES for t in texts if p.search(t)), None)
     from_codes = (
         SECONDARY_STATUS.get(secondary or "") or OP_CODES.get(op_code or "") or FIRST_STATUS.get(first or "")

@@ -26,6 +26,7 @@ Unknown codes with unknown texts are ``unknown``.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Final
 
 from carriers._route import Kind
@@ -84,6 +85,16 @@ OTHER_TEXTS: Final[tuple[tuple[re.Pattern[str], Kind], ...]] = (
 
 def classify(code: str | None, text: str | None) -> Kind:
     """Customs texts first, then the code, then the other texts; ``unknown`` when nothing matches."""
+    return _classify(code, text)
+
+
+#: Distinct event texts memoised per process: carriers repeat the same few hundred wordings, and
+#: trying every rule on each event was the largest cost of a parse. Bounded, so hostile text cannot grow it.
+_MEMO_SIZE: Final = 4096
+
+
+@lru_cache(maxsize=_MEMO_SIZE)
+def _classify(code: str | None, text: str | None) -> Kind:
     wording = " ".join((text or "").split())
     for pattern, kind in CUSTOMS_TEXTS:
         if pattern.search(wording):
