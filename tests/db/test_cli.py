@@ -84,12 +84,26 @@ def test_demo_loads_once_and_prints_the_documented_keys(data_dir: Path) -> None:
 
 def test_verify_db_uses_the_stored_history(data_dir: Path) -> None:
     assert run_cli("demo", "--no-serve").status == 0
-    offline = run_cli("verify", str(BUNDLES / "direct-met.json"), "--now", NOW).json()
-    stored = run_cli("verify", "--db", str(BUNDLES / "direct-met.json"), "--now", NOW).json()
+    from tests.support import bundle
+
+    raw = json.dumps(bundle("ggg-upheld")).encode()  # the demo's first holder of the shared number
+    offline = run_cli("verify", "-", "--now", NOW, stdin=raw).json()
+    stored = run_cli("verify", "--db", "-", "--now", NOW, stdin=raw).json()
     codes = [f["code"] for f in stored["findings"]]
     assert "TRACKING_SHARED" in codes  # the demo's ORD-2026-000199 attached the number later
     assert "TRACKING_SHARED" not in [f["code"] for f in offline["findings"]]
     assert "ORD-2026-000199" not in json.dumps(stored) and "C-40415" not in json.dumps(stored)
+
+
+def test_with_the_demo_loaded_the_contract_example_still_gets_the_contracts_verdict(data_dir: Path) -> None:
+    """Issue 2's done-when: `make run` answers POST /api/v1/verify with the contract example's verdict."""
+    from tests.support import FIXTURES, load_json, matchable
+
+    assert run_cli("demo", "--no-serve").status == 0
+    stored = run_cli(
+        "verify", "--db", str(BUNDLES / "direct-met.json"), "--now", "2026-03-05T12:00:00Z"
+    ).json()
+    assert matchable(stored) == matchable(load_json(FIXTURES / "expected" / "direct-met.verdict.json"))
 
 
 def test_the_demos_later_order_is_reused_and_the_first_shared(data_dir: Path) -> None:
@@ -102,7 +116,7 @@ def test_the_demos_later_order_is_reused_and_the_first_shared(data_dir: Path) ->
     client = app.test_client()
     headers = {"Authorization": f"Bearer {DEMO_KEYS[0].secret}"}
     later = client.post(f"/api/v1/orders/ORD-2026-000199/verdict?now={API_NOW}", headers=headers).get_json()
-    first = client.post(f"/api/v1/orders/ORD-2026-000184/verdict?now={API_NOW}", headers=headers).get_json()
+    first = client.post(f"/api/v1/orders/ORD-2026-000912/verdict?now={API_NOW}", headers=headers).get_json()
     assert "TRACKING_REUSED" in [f["code"] for f in later["findings"]]
     assert "TRACKING_SHARED" in [f["code"] for f in first["findings"]]
     app.extensions["trace_verify.database"].dispose()
