@@ -7,9 +7,10 @@ independence contract in pyproject.toml holds the carrier packages apart).
 from __future__ import annotations
 
 import codecs
-from typing import Protocol
+from functools import lru_cache
+from typing import Final, Protocol
 
-from trace_verify.domain.places import Place
+from trace_verify.domain.places import Gazetteer, Place, default_gazetteer
 
 
 class PlaceIndex(Protocol):
@@ -24,6 +25,55 @@ class PlaceIndex(Protocol):
     def country_code(self, text: str | None) -> str | None:
         """ISO alpha-2 for a carrier's country name or code."""
         ...
+
+
+#: Most country answers :class:`MemoPlaces` keeps; a hostile stream of names cannot grow it further.
+_COUNTRY_MEMO_LIMIT: Final = 4096
+
+
+class MemoPlaces:
+    """The gazetteer with ``country_code`` memoised (``resolve`` is memoised by the gazetteer itself).
+
+    Why: the gazetteer normalises the text (Unicode decomposition, a regex) on every ``country_code``
+    call, and adapters ask for the same few country names and codes on every event of every document.
+    The answers are the gazetteer's own, so memoising changes no output.
+    """
+
+    __slots__ = ("_codes", "_places")
+
+    def __init__(self, places: Gazetteer) -> None:
+        self._places = places
+        self._codes: dict[str, str | None] = {}
+
+    def resolve(
+        self, city: str | None, country: str | None = None, region: str | None = None
+    ) -> Place | None:
+        """The wrapped gazetteer's answer."""
+        return self._places.resolve(city, country, region)
+
+    def place(self, key: str) -> Place | None:
+        """The wrapped gazetteer's place with this key (Kuaidi100's GB/T 2260 area codes)."""
+        return self._places.place(key)
+
+    def country_code(self, text: str | None) -> str | None:
+        """The wrapped gazetteer's answer, memoised per text."""
+        if not text:
+            return None
+        try:
+            return self._codes[text]
+        except KeyError:
+            pass
+        code = self._places.country_code(text)
+        if len(self._codes) >= _COUNTRY_MEMO_LIMIT:
+            self._codes.clear()
+        self._codes[text] = code
+        return code
+
+
+@lru_cache(maxsize=1)
+def default_places() -> MemoPlaces:
+    """The shipped gazetteer with memoised country codes, loaded on first use (not at import)."""
+    return MemoPlaces(default_gazetteer())
 
 
 def first_significant_byte(data: bytes) -> bytes:

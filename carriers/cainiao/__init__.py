@@ -9,11 +9,10 @@ from __future__ import annotations
 from importlib.util import find_spec
 from typing import Final
 
-from carriers._common import PlaceIndex
+from carriers._common import PlaceIndex, default_places
 from carriers.cainiao.parse import parse_document
 from carriers.cainiao.push import verify_push
 from trace_verify.domain.documents import ParseResult
-from trace_verify.domain.places import default_gazetteer
 
 __all__ = ["ADAPTER", "CainiaoAdapter", "verify_push"]
 
@@ -38,7 +37,7 @@ class CainiaoAdapter:
 
     def parse(self, data: bytes) -> ParseResult:
         """Parse one document; raises DocumentRejected for anything that is not one."""
-        return parse_document(data, self._places or default_gazetteer())
+        return parse_document(data, self._places or default_places())
 
 
 ADAPTER: Final = CainiaoAdapter()

@@ -9,10 +9,9 @@ from __future__ import annotations
 from importlib.util import find_spec
 from typing import Final
 
-from carriers._common import PlaceIndex
+from carriers._common import PlaceIndex, default_places
 from carriers.canadapost.parse import parse_document
 from trace_verify.domain.documents import ParseResult
-from trace_verify.domain.places import default_gazetteer
 
 
 class CanadaPostAdapter:
@@ -38,7 +37,7 @@ class CanadaPostAdapter:
 
     def parse(self, data: bytes) -> ParseResult:
         """Parse one response body; raises DocumentRejected for anything that is not one."""
-        return parse_document(data, self._places or default_gazetteer())
+        return parse_document(data, self._places or default_places())
 
 
 ADAPTER: Final = CanadaPostAdapter()

@@ -15,11 +15,11 @@ from __future__ import annotations
 import codecs
 from typing import Final
 
+from carriers._common import default_places
 from carriers.base import MAX_DOCUMENT_BYTES
 from carriers.epcis import parse_jsonld, parse_xml
 from carriers.epcis.normalize import CountryIndex, to_result
 from trace_verify.domain.documents import DocumentRejected, ParseResult
-from trace_verify.domain.places import default_gazetteer
 
 _JSON_START: Final = (b"{", b"[")
 
@@ -57,7 +57,7 @@ class EpcisAdapter:
         else:
             events, master, errors = parse_xml.read(data)
             what = parse_xml.FORMAT
-        return to_result(events, master, errors, self._countries or default_gazetteer(), what)
+        return to_result(events, master, errors, self._countries or default_places(), what)
 
 
 def _looks_like_json(data: bytes) -> bool:

@@ -9,10 +9,10 @@ from __future__ import annotations
 from importlib.util import find_spec
 from typing import Final
 
+from carriers._common import default_places
 from carriers.kuaidi100.parse import PlaceIndex, parse_document
 from carriers.kuaidi100.push import verify_push
 from trace_verify.domain.documents import ParseResult
-from trace_verify.domain.places import default_gazetteer
 
 __all__ = ["ADAPTER", "Kuaidi100Adapter", "verify_push"]
 
@@ -41,7 +41,7 @@ class Kuaidi100Adapter:
 
     def parse(self, data: bytes) -> ParseResult:
         """Parse one document; raises DocumentRejected for anything that is not one."""
-        return parse_document(data, self._places or default_gazetteer())
+        return parse_document(data, self._places or default_places())
 
 
 ADAPTER: Final = Kuaidi100Adapter()

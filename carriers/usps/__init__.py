@@ -11,12 +11,11 @@ from __future__ import annotations
 from importlib.util import find_spec
 from typing import Final
 
-from carriers._common import PlaceIndex, first_significant_byte
+from carriers._common import PlaceIndex, default_places, first_significant_byte
 from carriers.base import MAX_DOCUMENT_BYTES
 from carriers.usps.v3 import parse_v3
 from carriers.usps.webtools import parse_webtools
 from trace_verify.domain.documents import DocumentRejected, ParseResult
-from trace_verify.domain.places import default_gazetteer
 
 
 class UspsAdapter:
@@ -45,7 +44,7 @@ class UspsAdapter:
         """Parse one document of either format; raises DocumentRejected for anything else."""
         if len(data) > MAX_DOCUMENT_BYTES:
             raise DocumentRejected("DOCUMENT_UNSAFE", f"larger than {MAX_DOCUMENT_BYTES} bytes")
-        places = self._places or default_gazetteer()
+        places = self._places or default_places()
         first = first_significant_byte(data)
         if first == b"<":
             return parse_webtools(data, places)
