@@ -12,6 +12,12 @@ What karrio gets wrong and this module gets right: a body without ``estimatedDel
 international items) is read, not a crash; ``eventDateTime`` offsets are applied and kept; each event gets a
 country (its ``locationName``, else the side of the border its code belongs to, from the summary's ISO-3
 origin and destination); customs events are milestones of their own.
+
+Domestic items (carriers/_route.py, rule 5): when the summary *declares* both ``originCountryCode`` and
+``destinationCountryCode`` and they are the same country, no event is a border milestone — a
+``departed_origin``, ``arrived_destination_country`` or ``export_cleared`` reads ``in_transit``. A side
+the summary leaves out (or names unreadably) is filled for locating events (origin: the UK; destination:
+the origin) but is not a declaration, so it never makes an item domestic.
 """
 
 from __future__ import annotations
@@ -22,6 +28,7 @@ from typing import Any, Final
 
 from carriers._common import PlaceIndex
 from carriers._fields import JsonFields
+from carriers._route import Route, domestic_border
 from carriers._time import country_zone, is_utc_stamp, parse_timestamp, resolve_time
 from carriers.base import load_json
 from carriers.royalmail import codes
@@ -120,8 +127,12 @@ def _shipment(piece: Mapping[str, Any], at: str, places: PlaceIndex) -> ParsedSh
     if not number:
         raise _rejected(f"{at}/mailPieceId", "mail piece without an id")
     summary = _object(piece.get("summary") or {}, f"{at}/summary")
-    origin = places.country_code(_str(summary, "originCountryCode", f"{at}/summary")) or HOME
-    destination = places.country_code(_str(summary, "destinationCountryCode", f"{at}/summary")) or origin
+    declared_origin = places.country_code(_str(summary, "originCountryCode", f"{at}/summary"))
+    declared_destination = places.country_code(_str(summary, "destinationCountryCode", f"{at}/summary"))
+    origin = declared_origin or HOME
+    destination = declared_destination or origin
+    # Only what the summary declares decides domestic: the fills above are for locating events.
+    route = Route(declared_origin, declared_destination, countries=())
     if "events" in piece:
         raw = piece["events"]
         if not isinstance(raw, list):
@@ -133,18 +144,24 @@ def _shipment(piece: Mapping[str, Any], at: str, places: PlaceIndex) -> ParsedSh
     else:
         scans = []
     sides = {"origin": origin, "destination": destination}
-    events = [_event(raw_event, where, number, sides, places) for raw_event, where in scans]
+    events = [_event(raw_event, where, number, sides, route, places) for raw_event, where in scans]
     # Royal Mail lists newest first: reverse, then a stable sort keeps same-instant events in order.
     ordered = sorted(reversed(events), key=lambda e: e.occurred_at)
     return ParsedShipment(tracking_number=number, events=tuple(ordered))
 
 
 def _event(
-    raw: Mapping[str, Any], at: str, number: str, sides: Mapping[str, str], places: PlaceIndex
+    raw: Mapping[str, Any],
+    at: str,
+    number: str,
+    sides: Mapping[str, str],
+    route: Route,
+    places: PlaceIndex,
 ) -> Event:
     code = _str(raw, "eventCode", at)
     name = _str(raw, "eventName", at)
     milestone, side = codes.classify(code, name)
+    milestone = domestic_border(milestone, route)
     location, place = _location(_str(raw, "locationName", at), sides[side], places)
     stamp = _str(raw, "eventDateTime", at)
     if not stamp:

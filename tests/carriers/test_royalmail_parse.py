@@ -223,3 +223,44 @@ def test_malformed_documents_are_unreadable(fixture: str) -> None:
 def test_other_bytes_are_rejected(body: bytes) -> None:
     with pytest.raises(DocumentRejected):
         ADAPTER.parse(body)
+
+
+def _piece(origin: str | None, destination: str | None, events: list[dict[str, str]]) -> bytes:
+    summary = {k: v for k, v in (("originCountryCode", origin), ("destinationCountryCode", destination)) if v}
+    return json.dumps(
+        {"mailPieces": {"mailPieceId": "RM123456785GB", "summary": summary, "events": events}}
+    ).encode()
+
+
+#: Border milestones Royal Mail can report: EVHOE by code, the others by their event names.
+_BORDER_EVENTS = [
+    {"eventCode": "EVHOE", "eventName": "Item Leaving the UK", "eventDateTime": "2026-03-02T10:00:00+00:00"},
+    {
+        "eventCode": "EVXAA",
+        "eventName": "Arrival at inward office of exchange",
+        "eventDateTime": "2026-03-03T10:00:00+00:00",
+    },
+]
+
+
+def test_a_declared_domestic_item_has_no_border_milestones() -> None:
+    """carriers/_route.py rule 5: origin declared equal to the destination → border milestones are transit."""
+    events = ADAPTER.parse(_piece("GBR", "GBR", _BORDER_EVENTS)).shipments[0].events
+    assert [e.milestone for e in events] == ["in_transit", "in_transit"]
+    assert [e.carrier_code for e in events] == ["EVHOE", "EVXAA"]  # the carrier's own codes are kept
+
+
+def test_an_international_item_keeps_its_border_milestones() -> None:
+    events = ADAPTER.parse(_piece("GBR", "CHN", _BORDER_EVENTS)).shipments[0].events
+    assert [e.milestone for e in events] == ["departed_origin", "arrived_destination_country"]
+
+
+@pytest.mark.parametrize(
+    ("origin", "destination"),
+    [("GBR", None), (None, "GBR"), (None, None), ("GBR", "NOT A COUNTRY"), ("NOT A COUNTRY", "GBR")],
+)
+def test_a_filled_in_side_is_not_a_declaration(origin: str | None, destination: str | None) -> None:
+    """The parser fills a missing destination with the origin (and a missing origin with the UK) to place
+    events; that fill must not make the item domestic, so its border milestones stay."""
+    events = ADAPTER.parse(_piece(origin, destination, _BORDER_EVENTS)).shipments[0].events
+    assert [e.milestone for e in events] == ["departed_origin", "arrived_destination_country"]
