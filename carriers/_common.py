@@ -7,8 +7,9 @@ independence contract in pyproject.toml holds the carrier packages apart).
 from __future__ import annotations
 
 import codecs
+from collections.abc import Callable, Hashable
 from functools import lru_cache
-from typing import Final, Protocol
+from typing import Final, Generic, Protocol, TypeVar
 
 from trace_verify.domain.places import Gazetteer, Place, default_gazetteer
 
@@ -68,6 +69,37 @@ class MemoPlaces:
             self._codes.clear()
         self._codes[text] = code
         return code
+
+
+_V = TypeVar("_V")
+
+
+class PlaceMemo(Generic[_V]):
+    """Answers an adapter derives from place names alone (a Location and its zone), memoised per gazetteer.
+
+    Why: carriers name the same few facilities on every event of every document, and turning a name
+    into a Location (splitting, suffix stripping, gazetteer look-ups) cost more than reading the event.
+    The key is the place text exactly as read, and an answer is kept per gazetteer object (held while
+    its answers are, so an injected test gazetteer never sees another's). Bounded: cleared when full.
+    """
+
+    __slots__ = ("_answers", "_limit")
+
+    def __init__(self, limit: int = 4096) -> None:
+        self._answers: dict[tuple[int, Hashable], tuple[object, _V]] = {}
+        self._limit = limit
+
+    def get(self, places: object, key: Hashable, compute: Callable[[], _V]) -> _V:
+        """The memoised answer for ``key`` from ``places``, computing it with ``compute`` the first time."""
+        slot = (id(places), key)
+        found = self._answers.get(slot)
+        if found is not None and found[0] is places:
+            return found[1]
+        value = compute()
+        if len(self._answers) >= self._limit:
+            self._answers.clear()
+        self._answers[slot] = (places, value)
+        return value
 
 
 @lru_cache(maxsize=1)

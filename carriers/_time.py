@@ -215,14 +215,12 @@ def resolve_time(
         raise ValueError("a local time or a UTC field is required")
     if local.tzinfo is not None:
         return ResolvedTime(local.astimezone(UTC), "carrier_offset", _offset_minutes(local))
-    zones: tuple[tuple[TimeBasis, str | None], ...] = (
-        ("carrier_timezone", carrier_zone),
-        ("location_timezone", place_zone),
-    )
-    for basis, name in zones:
-        zone = zone_named(name)
-        if zone is not None:
-            return ResolvedTime(localize(local, zone).astimezone(UTC), basis)
+    zone = zone_named(carrier_zone)
+    if zone is not None:
+        return ResolvedTime(localize(local, zone).astimezone(UTC), "carrier_timezone")
+    zone = zone_named(place_zone)
+    if zone is not None:
+        return ResolvedTime(localize(local, zone).astimezone(UTC), "location_timezone")
     return ResolvedTime(local.replace(tzinfo=UTC), "assumed_utc")
 
 
@@ -249,7 +247,13 @@ def parse_gmt_offset(text: str | None) -> timezone | None:
     """
     if not text or not text.strip():
         return None
-    match = _GMT_OFFSET.fullmatch(text.strip())
+    return _gmt_offset(text.strip())
+
+
+@lru_cache(maxsize=256)
+def _gmt_offset(text: str) -> timezone:
+    """Memoised: carriers repeat a handful of offsets on every event (a ValueError is not cached)."""
+    match = _GMT_OFFSET.fullmatch(text)
     if match is None:
         raise ValueError("not an offset like +09:00")
     minutes = int(match["minutes"] or 0)

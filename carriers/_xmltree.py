@@ -19,6 +19,12 @@ def local_name(element: etree._Element) -> str:
     return tag.rpartition("}")[2] if isinstance(tag, str) else ""
 
 
+def namespace_of(element: etree._Element) -> str | None:
+    """The tag's namespace URI; None when it has none (what ``etree.QName(element).namespace`` gives)."""
+    tag = element.tag
+    return tag[1:].partition("}")[0] if isinstance(tag, str) and tag.startswith("{") else None
+
+
 def child_index(parent: etree._Element | None) -> dict[str, etree._Element]:
     """The first child element of each local name, in one pass over ``parent`` (empty for None)."""
     index: dict[str, etree._Element] = {}

@@ -29,7 +29,7 @@ from lxml import etree
 from carriers._common import PlaceIndex
 from carriers._time import country_zone, resolve_time
 from carriers._xml import parse_xml
-from carriers._xmltree import child_index, children_named, local_name, stripped_text
+from carriers._xmltree import child_index, children_named, local_name, namespace_of, stripped_text
 from carriers.canadapost import codes
 from trace_verify.domain.documents import (
     CarrierErrorCode,
@@ -68,7 +68,7 @@ _TIME = re.compile(r"^\d{2}:\d{2}(:\d{2})?$")
 def parse_document(data: bytes, places: PlaceIndex) -> ParseResult:
     """Parse one VIS response body; raise DocumentRejected when it is not one."""
     root = parse_xml(data)
-    name, namespace = local_name(root), _namespace(root)
+    name, namespace = local_name(root), namespace_of(root)
     if name == "tracking-detail" and namespace in TRACK_NAMESPACES:
         return ParseResult(CARRIER, shipments=(_shipment(root, places),))
     if name == "messages" and namespace in MESSAGE_NAMESPACES:
@@ -191,12 +191,6 @@ def _location(fields: _Fields, places: PlaceIndex) -> tuple[Location, Place | No
 
 #: An element's children by local name (the first of each), read once per element.
 _Fields = dict[str, etree._Element]
-
-
-def _namespace(element: etree._Element) -> str | None:
-    """The tag's namespace URI, None when it has none (what ``etree.QName(element).namespace`` gives)."""
-    tag = element.tag
-    return tag[1:].partition("}")[0] if isinstance(tag, str) and tag.startswith("{") else None
 
 
 def _rejected(message: str) -> DocumentRejected:

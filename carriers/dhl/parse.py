@@ -25,7 +25,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, Final
 
-from carriers._common import PlaceIndex
+from carriers._common import PlaceIndex, PlaceMemo
 from carriers._fields import JsonFields
 from carriers._route import Kind, Route, Step, chronological, settle
 from carriers._time import country_zone, is_utc_stamp, parse_timestamp, resolve_time
@@ -230,12 +230,22 @@ def _event_place(
 
 def _location(raw: Mapping[str, Any], at: str, places: PlaceIndex) -> tuple[Location, str | None]:
     """A DHL place → Location and the place's IANA zone (None when the place is not known)."""
-    address = _object(raw.get("address") or {}, f"{at}/address")
-    locality = _str(address, "addressLocality", f"{at}/address")
-    code = _str(address, "countryCode", f"{at}/address") or _str(
-        address, "addressCountryCode", f"{at}/address"
-    )
-    postal = _str(address, "postalCode", f"{at}/address")
+    where = f"{at}/address"
+    address = _object(raw.get("address") or {}, where)
+    locality = _str(address, "addressLocality", where)
+    code = _str(address, "countryCode", where) or _str(address, "addressCountryCode", where)
+    postal = _str(address, "postalCode", where)
+    return _LOCATIONS.get(places, (locality, code, postal), lambda: _place(locality, code, postal, places))
+
+
+#: DHL names the same facilities on every event: their Locations, memoised (carriers._common.PlaceMemo).
+_LOCATIONS: Final[PlaceMemo[tuple[Location, str | None]]] = PlaceMemo()
+
+
+def _place(
+    locality: str | None, code: str | None, postal: str | None, places: PlaceIndex
+) -> tuple[Location, str | None]:
+    """Location and zone from the address texts alone (pure, so :data:`_LOCATIONS` may keep it)."""
     parts, country_name = _split_locality(locality or "", places)
     country = places.country_code(code) if code else None
     country = country if country and _ALPHA2.match(country) else places.country_code(country_name)

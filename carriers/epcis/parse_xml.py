@@ -20,6 +20,7 @@ from typing import Final
 from lxml import etree
 
 from carriers._xml import parse_xml
+from carriers._xmltree import local_name, namespace_of
 from carriers.epcis.identifiers import location_key
 from carriers.epcis.model import (
     EVENT_TYPES,
@@ -125,12 +126,12 @@ def _event_elements(event_list: etree._Element) -> Iterator[etree._Element]:
     An unqualified element that is no event is refused: a misspelt event must not vanish.
     """
     for child in _elements(event_list):
-        name = etree.QName(child)
-        if name.namespace:
+        if namespace_of(child):
             continue  # xsd:any ##other: a vendor's element, not an EPCIS event
-        if name.localname in EVENT_TYPES:
+        name = local_name(child)
+        if name in EVENT_TYPES:
             yield child
-        elif name.localname == "extension":
+        elif name == "extension":
             yield from _event_elements(child)
         else:
             raise rejected(FORMAT, "EventList", "element that is no EPCIS event type")
@@ -142,7 +143,7 @@ def _event(element: etree._Element, index: int) -> EpcisEvent:
         raise rejected(FORMAT, f"event {index}", "event without eventTime")
     error = _child(element, "errorDeclaration")
     return EpcisEvent(
-        kind=etree.QName(element).localname,
+        kind=local_name(element),
         index=index,
         event_time=event_time,
         time_zone_offset=_text(element, "eventTimeZoneOffset"),
@@ -175,7 +176,7 @@ def _biz_transactions(element: etree._Element) -> tuple[tuple[str | None, str], 
     return tuple(
         (item.get("type"), (item.text or "").strip())
         for item in _elements(holder)
-        if etree.QName(item).localname == "bizTransaction"
+        if local_name(item) == "bizTransaction"
     )
 
 
@@ -198,9 +199,9 @@ def _extension(element: etree._Element) -> dict[str, str]:
     """The project's extension fields (``tv:countryCode``…), direct children of the event."""
     out: dict[str, str] = {}
     for child in _elements(element):
-        name = etree.QName(child)
-        if namespace_matches(EXTENSION_NS, name.namespace) and name.localname in PLACE_FIELDS:
-            out.setdefault(name.localname, (child.text or "").strip())
+        name = local_name(child)
+        if name in PLACE_FIELDS and namespace_matches(EXTENSION_NS, namespace_of(child)):
+            out.setdefault(name, (child.text or "").strip())
     return out
 
 
@@ -242,8 +243,8 @@ def _elements(parent: etree._Element) -> Iterator[etree._Element]:
 
 
 def _child(parent: etree._Element, name: str) -> etree._Element | None:
-    """The first unqualified child called ``name``."""
-    return next((c for c in _elements(parent) if c.tag == name), None)
+    """The first unqualified child called ``name`` (lxml's tag filter: no namespace, no comments)."""
+    return next(parent.iterchildren(name), None)
 
 
 def _text(parent: etree._Element, name: str) -> str | None:

@@ -232,9 +232,9 @@ def _wall(raw: Mapping[str, Any], date_key: str, clock_key: str, at: str) -> dat
     if date_match is None or clock_match is None:
         raise _rejected(f"{at}/{date_key}", f"{date_key} and {clock_key} are not YYYYMMDD and HHMMSS")
     try:
-        year, month, day = (int(g) for g in date_match.groups())
-        hour, minute, second = (int(g) for g in clock_match.groups())
-        return datetime(year, month, day, hour, minute, second)
+        year, month, day = date_match.groups()
+        hour, minute, second = clock_match.groups()
+        return datetime(int(year), int(month), int(day), int(hour), int(minute), int(second))
     except ValueError:
         raise _rejected(f"{at}/{date_key}", "not a calendar date and clock time") from None
 

@@ -17,7 +17,7 @@ from typing import Final
 
 import pycountry
 
-from carriers._common import PlaceIndex
+from carriers._common import PlaceIndex, PlaceMemo
 from trace_verify.domain.model import Location
 
 _ALPHA2 = re.compile(r"^[A-Z]{2}$")
@@ -45,6 +45,17 @@ def resolve_usps_place(
     city: str | None, state: str | None, postal: str | None, country: str | None, places: PlaceIndex
 ) -> UspsPlace:
     """Read one USPS place; nothing is guessed beyond "no country means the United States"."""
+    key = (city, state, postal, country)
+    return _PLACES.get(places, key, lambda: _resolve(city, state, postal, country, places))
+
+
+#: USPS repeats the same facilities on every event: their places, memoised (carriers._common.PlaceMemo).
+_PLACES: Final[PlaceMemo[UspsPlace]] = PlaceMemo()
+
+
+def _resolve(
+    city: str | None, state: str | None, postal: str | None, country: str | None, places: PlaceIndex
+) -> UspsPlace:
     city, state, postal = _clean(city), _clean(state), _clean(postal)
     code = _country(_clean(country), places)
     if code is None and not _clean(country) and (city or state):

@@ -153,7 +153,10 @@ def _event_date(text: str) -> date:
 
 
 def _field(element: etree._Element, name: str) -> str | None:
-    text = " ".join((element.findtext(name) or "").split())
+    """The first child ``name``'s text, whitespace collapsed (``iterchildren`` filters in C; ``findtext``
+    compiles an ElementPath per call)."""
+    child = next(element.iterchildren(name), None)
+    text = " ".join((child.text or "").split()) if child is not None else ""
     return text or None
 
 
