@@ -47,7 +47,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Final, Literal, TypeGuard, TypeVar
 
-from trace_verify.domain.model import MILESTONES, Event, Location, Milestone, TimeBasis
+from trace_verify.domain.model import MILESTONES, Event, Location, Milestone, TimeBasis, value_object
 
 #: A milestone, or a movement / customs release whose milestone the route settles.
 Kind = Milestone | Literal["departed", "arrived", "cleared"]
@@ -73,7 +73,7 @@ def chronological(items: Sequence[_T], instant: Callable[[_T], datetime]) -> lis
     return [items[i] for i in order]
 
 
-@dataclass(frozen=True, slots=True)
+@value_object  # frozen to mypy; a plain slots class at run time (built per event)
 class Step:
     """One event as the route sees it: what the carrier said, where, and its Export/Import word."""
 
@@ -229,7 +229,7 @@ def domestic_border(milestone: Milestone, route: Route) -> Milestone:
 # --- scans to events -----------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
+@value_object  # frozen to mypy; a plain slots class at run time (built per event)
 class Scan:
     """One carrier event, time resolved and kind classified, before the route settles its milestone."""
 

@@ -25,14 +25,13 @@ Everything here is pure: no clock, no environment.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta, timezone
 from functools import lru_cache
 from importlib import resources
 from typing import Final
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from trace_verify.domain.model import TimeBasis
+from trace_verify.domain.model import TimeBasis, value_object
 
 #: The contract's bound on ``local_offset_minutes`` (event.schema.json): UTC-14:00 … UTC+14:00.
 MAX_OFFSET_MINUTES: Final = 840
@@ -57,7 +56,7 @@ _CLOCK_24H = re.compile(r"(?P<hour>\d{1,2}):(?P<minute>\d{2})(?::(?P<second>\d{2
 _DATE_CLOCK = re.compile(r"(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})", re.ASCII)
 
 
-@dataclass(frozen=True, slots=True)
+@value_object  # frozen to mypy; a plain slots class at run time (built per event)
 class ResolvedTime:
     """A UTC instant with the basis it was derived from and the offset the carrier reported."""
 

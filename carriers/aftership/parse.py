@@ -20,7 +20,6 @@ keeps the slug of the courier that scanned it as ``operator``.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any, Final
 
 from carriers._common import PlaceIndex
@@ -35,7 +34,7 @@ from trace_verify.domain.documents import (
     ParsedShipment,
     ParseResult,
 )
-from trace_verify.domain.model import Event, Handover, Location, Milestone
+from trace_verify.domain.model import Event, Handover, Location, Milestone, value_object
 
 CARRIER: Final = "aftership"
 FORMAT: Final = "AfterShip tracking JSON"
@@ -86,7 +85,7 @@ def _error_code(code: int) -> CarrierErrorCode:
 # --- one tracking -------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
+@value_object  # frozen to mypy; a plain slots class at run time (built per event)
 class _Scan:
     index: int
     time: ResolvedTime

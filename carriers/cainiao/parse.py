@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime, timezone
 from typing import Any, Final
 
@@ -32,7 +31,7 @@ from carriers._time import ResolvedTime, country_zone, parse_gmt_offset, parse_t
 from carriers.base import load_json
 from carriers.cainiao import codes
 from trace_verify.domain.documents import CarrierMessage, ParsedShipment, ParseResult
-from trace_verify.domain.model import Event, Handover, Location, Milestone
+from trace_verify.domain.model import Event, Handover, Location, Milestone, value_object
 
 CARRIER: Final = "cainiao"
 FORMAT: Final = "Cainiao global tracking JSON"
@@ -66,7 +65,7 @@ def parse_document(data: bytes, places: PlaceIndex) -> ParseResult:
     return ParseResult(CARRIER, tuple(shipments), tuple(errors))
 
 
-@dataclass(frozen=True, slots=True)
+@value_object  # frozen to mypy; a plain slots class at run time (built per event)
 class _Scan:
     index: int
     time: ResolvedTime

@@ -20,7 +20,6 @@ What karrio gets wrong and this module gets right (carriers.md §4.6, §7):
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Final
 
@@ -38,7 +37,7 @@ from trace_verify.domain.documents import (
     ParsedShipment,
     ParseResult,
 )
-from trace_verify.domain.model import Event, Handover, Location
+from trace_verify.domain.model import Event, Handover, Location, value_object
 from trace_verify.domain.places import Place
 
 CARRIER: Final = "canadapost"
@@ -110,7 +109,7 @@ def _error_code(code: str, description: str) -> CarrierErrorCode:
 # --- events ----------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
+@value_object  # frozen to mypy; a plain slots class at run time (built per event)
 class _Occurrence:
     """One ``occurrence`` with its instant settled, before ordering."""
 

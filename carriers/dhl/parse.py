@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import datetime
 from typing import Any, Final
 
@@ -37,7 +37,7 @@ from trace_verify.domain.documents import (
     ParsedShipment,
     ParseResult,
 )
-from trace_verify.domain.model import Event, Handover, Location, TimeBasis
+from trace_verify.domain.model import Event, Handover, Location, TimeBasis, value_object
 from trace_verify.domain.places import Place
 
 CARRIER: Final = "dhl"
@@ -107,7 +107,7 @@ def _error_code(status: int | None) -> CarrierErrorCode:
 # --- shipments ---------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
+@value_object  # frozen to mypy; a plain slots class at run time (built per event)
 class _Scan:
     """One DHL event before its milestone is settled against the shipment's route."""
 

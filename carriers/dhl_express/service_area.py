@@ -15,17 +15,16 @@ the description names.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from carriers._common import PlaceIndex
-from trace_verify.domain.model import Location
+from trace_verify.domain.model import Location, value_object
 
 _ALPHA2 = re.compile(r"^[A-Z]{2}$")
 _CODE = re.compile(r"^[A-Z]{3}$")
 _REGION = re.compile(r"^(?P<city>.+?)\s*,\s*(?P<region>[A-Z]{2,3})$")
 
 
-@dataclass(frozen=True, slots=True)
+@value_object  # frozen to mypy; a plain slots class at run time (built per event)
 class ServiceArea:
     """Where a scan happened and the IANA zone of that place (None when the place is unknown)."""
 

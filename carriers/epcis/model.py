@@ -13,6 +13,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Final
 
+from trace_verify.domain.model import value_object
+
 EVENT_TYPES: Final = (
     "ObjectEvent",
     "AggregationEvent",
@@ -30,7 +32,7 @@ class ErrorDeclaration:
     corrective_event_ids: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
+@value_object  # frozen to mypy; a plain slots class at run time (built per event)
 class EpcisEvent:
     """One EPCIS event, format-neutral. Lists keep document order; absent fields are None or empty."""
 

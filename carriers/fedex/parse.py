@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any, Final
 
 from carriers._common import PlaceIndex
@@ -35,7 +34,7 @@ from carriers._time import ResolvedTime, country_zone, is_utc_stamp, parse_times
 from carriers.base import load_json
 from carriers.fedex import codes
 from trace_verify.domain.documents import CarrierMessage, ParsedShipment, ParseResult
-from trace_verify.domain.model import Event, Location
+from trace_verify.domain.model import Event, Location, value_object
 from trace_verify.domain.places import Place
 
 CARRIER: Final = "fedex"
@@ -114,7 +113,7 @@ def _latest(found: list[tuple[ParsedShipment, Any]]) -> ParsedShipment:
 # --- one track result ---------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
+@value_object  # frozen to mypy; a plain slots class at run time (built per event)
 class _Scan:
     index: int
     time: ResolvedTime

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import datetime
 from typing import Any, Final, Protocol
 from urllib.parse import parse_qs
@@ -40,7 +40,7 @@ from trace_verify.domain.documents import (
     ParsedShipment,
     ParseResult,
 )
-from trace_verify.domain.model import Event, Handover, Location, Milestone, TimeBasis
+from trace_verify.domain.model import Event, Handover, Location, Milestone, TimeBasis, value_object
 from trace_verify.domain.places import Place
 
 CARRIER: Final = "kuaidi100"
@@ -122,7 +122,7 @@ def _push(doc: Mapping[str, Any], places: PlaceIndex) -> ParseResult:
 # --- events -------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
+@value_object  # frozen to mypy; a plain slots class at run time (built per event)
 class _Scan:
     """One ``data[]`` entry with its time, place and meaning, before the route settles customs sides."""
 

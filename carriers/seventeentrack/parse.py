@@ -22,7 +22,6 @@ main provider's latest event.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Final
 
@@ -33,7 +32,7 @@ from carriers._time import ResolvedTime, country_zone, is_utc_stamp, parse_times
 from carriers.base import load_json
 from carriers.seventeentrack import codes
 from trace_verify.domain.documents import CarrierMessage, ParsedShipment, ParseResult
-from trace_verify.domain.model import Event, Handover, Location, Milestone
+from trace_verify.domain.model import Event, Handover, Location, Milestone, value_object
 
 CARRIER: Final = "17track"
 FORMAT: Final = "17TRACK v2.2 JSON"
@@ -96,7 +95,7 @@ def _error(raw: Mapping[str, Any], at: str) -> CarrierMessage:
 # --- one tracking -------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
+@value_object  # frozen to mypy; a plain slots class at run time (built per event)
 class _Scan:
     index: int
     time: ResolvedTime

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Final
 
@@ -32,7 +31,7 @@ from trace_verify.domain.documents import (
     ParsedShipment,
     ParseResult,
 )
-from trace_verify.domain.model import Event, Location, TimeBasis
+from trace_verify.domain.model import Event, Location, TimeBasis, value_object
 
 CARRIER: Final = "sf"
 FORMAT: Final = "SF Express route query JSON"
@@ -109,7 +108,7 @@ def _result(inner: Mapping[str, Any], at: str, places: PlaceIndex) -> ParseResul
 # --- routes ----------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
+@value_object  # frozen to mypy; a plain slots class at run time (built per event)
 class _Scan:
     index: int
     at: datetime

@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime, timezone
 from typing import Any, Final
 
@@ -41,7 +40,7 @@ from trace_verify.domain.documents import (
     ParsedShipment,
     ParseResult,
 )
-from trace_verify.domain.model import Event, Handover, Location
+from trace_verify.domain.model import Event, Handover, Location, value_object
 from trace_verify.domain.places import Place
 
 CARRIER: Final = "ups"
@@ -126,7 +125,7 @@ def _track_response(raw: Mapping[str, Any], places: PlaceIndex) -> ParseResult:
 # --- packages ------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
+@value_object  # frozen to mypy; a plain slots class at run time (built per event)
 class _Scan:
     """One UPS activity before its milestone is settled against the package's route."""
 

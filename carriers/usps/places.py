@@ -11,14 +11,13 @@ pycountry's ISO 3166-2:US list.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import lru_cache
 from typing import Final
 
 import pycountry
 
 from carriers._common import PlaceIndex, PlaceMemo
-from trace_verify.domain.model import Location
+from trace_verify.domain.model import Location, value_object
 
 _ALPHA2 = re.compile(r"^[A-Z]{2}$")
 _FACILITY = re.compile(r"^(?:ISC\s+)?(?P<city>[A-Z][A-Z .'-]*?)\s+(?P<state>[A-Z]{2})(?:\s*\(USPS\)|\s+.*)?$")
@@ -33,7 +32,7 @@ def us_states() -> frozenset[str]:
     return frozenset(codes) | _MILITARY
 
 
-@dataclass(frozen=True, slots=True)
+@value_object  # frozen to mypy; a plain slots class at run time (built per event)
 class UspsPlace:
     """Where a USPS scan happened and the place's IANA zone (None when the place is not known)."""
 

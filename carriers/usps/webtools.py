@@ -110,14 +110,15 @@ def _shipment(number: str, info: etree._Element, places: PlaceIndex) -> ParsedSh
 def _scan(index: int, element: etree._Element, places: PlaceIndex) -> Scan:
     if len(element) == 0:
         raise _rejected("a text-only TrackSummary/TrackDetail (Revision 0) has no event fields")
-    wall = _wall_time(_field(element, "EventDate"), _field(element, "EventTime"), index)
+    fields = _texts(element)
+    wall = _wall_time(_field(fields, "EventDate"), _field(fields, "EventTime"), index)
     place = resolve_usps_place(
-        _field(element, "EventCity"), _field(element, "EventState"), _field(element, "EventZIPCode"),
-        _field(element, "EventCountry"), places,
+        _field(fields, "EventCity"), _field(fields, "EventState"), _field(fields, "EventZIPCode"),
+        _field(fields, "EventCountry"), places,
     )  # fmt: skip
     zone = place.zone or country_zone(place.location.country, wall)
     resolved = resolve_time(wall, place_zone=zone)
-    code, text = _field(element, "EventCode"), _field(element, "Event")
+    code, text = _field(fields, "EventCode"), _field(fields, "Event")
     return Scan(
         index=index,
         at=resolved.occurred_at,
@@ -152,11 +153,19 @@ def _event_date(text: str) -> date:
     return date(int(match["year"]), month, int(match["day"]))
 
 
-def _field(element: etree._Element, name: str) -> str | None:
-    """The first child ``name``'s text, whitespace collapsed (``iterchildren`` filters in C; ``findtext``
-    compiles an ElementPath per call)."""
-    child = next(element.iterchildren(name), None)
-    text = " ".join((child.text or "").split()) if child is not None else ""
+def _texts(element: etree._Element) -> dict[str, str]:
+    """The text of the first child of each tag, in one pass (a ``findtext`` per field scanned the
+    children eight times per event). Qualified tags keep their ``{ns}``, so they never match a field."""
+    found: dict[str, str] = {}
+    for child in element:
+        tag = child.tag
+        if isinstance(tag, str) and tag not in found:
+            found[tag] = child.text or ""
+    return found
+
+
+def _field(fields: dict[str, str], name: str) -> str | None:
+    text = " ".join(fields.get(name, "").split())
     return text or None
 
 
