@@ -15,8 +15,9 @@ the description names.
 from __future__ import annotations
 
 import re
+from typing import Final
 
-from carriers._common import PlaceIndex
+from carriers._common import PlaceIndex, PlaceMemo
 from trace_verify.domain.model import Location, value_object
 
 _ALPHA2 = re.compile(r"^[A-Z]{2}$")
@@ -34,6 +35,14 @@ class ServiceArea:
 
 def resolve_service_area(code: str | None, description: str | None, places: PlaceIndex) -> ServiceArea:
     """Read one service area; unknown parts stay None (nothing is guessed)."""
+    return _AREAS.get(places, (code, description), lambda: _resolve(code, description, places))
+
+
+#: Every event names a service area, and a shipment passes few: memoised (carriers._common.PlaceMemo).
+_AREAS: Final[PlaceMemo[ServiceArea]] = PlaceMemo()
+
+
+def _resolve(code: str | None, description: str | None, places: PlaceIndex) -> ServiceArea:
     code = (code or "").strip().upper() or None
     city_part, country = _split(" ".join((description or "").split()), places)
     city, region = _city_and_region(city_part)
