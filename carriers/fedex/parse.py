@@ -27,7 +27,7 @@ import re
 from collections.abc import Mapping
 from typing import Any, Final
 
-from carriers._common import PlaceIndex
+from carriers._common import PlaceIndex, PlaceMemo
 from carriers._fields import JsonFields
 from carriers._route import Kind, Route, Step, chronological, settle
 from carriers._time import ResolvedTime, country_zone, is_utc_stamp, parse_timestamp, resolve_time
@@ -215,6 +215,21 @@ def _location(value: Any, at: str, places: PlaceIndex) -> tuple[Location, Place 
     if value is None:
         return Location(), None
     address = _object(value, at)
+    key = tuple(address.get(k) for k in _ADDRESS_KEYS)
+    if all(v is None or isinstance(v, str) for v in key):
+        return _LOCATIONS.get(places, key, lambda: _address_location(address, at, places))
+    return _address_location(address, at, places)  # a field of the wrong type: rejected there
+
+
+#: The address fields a Location is read from; the same facilities recur on every event, so their
+#: Locations are memoised per gazetteer (carriers._common.PlaceMemo).
+_ADDRESS_KEYS: Final = ("city", "stateOrProvinceCode", "postalCode", "countryCode", "countryName")
+_LOCATIONS: Final[PlaceMemo[tuple[Location, Place | None]]] = PlaceMemo()
+
+
+def _address_location(
+    address: Mapping[str, Any], at: str, places: PlaceIndex
+) -> tuple[Location, Place | None]:
     city, region, postal = (
         _clean(_str(address, k, at)) for k in ("city", "stateOrProvinceCode", "postalCode")
     )

@@ -28,7 +28,7 @@ from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime, timezone
 from typing import Any, Final
 
-from carriers._common import PlaceIndex
+from carriers._common import PlaceIndex, PlaceMemo
 from carriers._fields import JsonFields
 from carriers._route import Kind, Route, Step, chronological, settle
 from carriers._time import ResolvedTime, country_zone, parse_gmt_offset, resolve_time
@@ -184,10 +184,15 @@ def _route_countries(raw: Mapping[str, Any], at: str, places: PlaceIndex) -> tup
 
 
 def _scan(raw: Mapping[str, Any], index: int, at: str, places: PlaceIndex) -> _Scan:
-    status = _object(raw.get("status") or {}, f"{at}/status")
-    status_type, code, status_code = (_str(status, k, f"{at}/status") for k in ("type", "code", "statusCode"))
-    description = (_str(status, "description", f"{at}/status") or "").strip()
-    simplified = (_str(status, "simplifiedTextDescription", f"{at}/status") or "").strip()
+    where = f"{at}/status"
+    status = _object(raw.get("status") or {}, where)
+    status_type, code, status_code = (
+        _str(status, "type", where),
+        _str(status, "code", where),
+        _str(status, "statusCode", where),
+    )
+    description = (_str(status, "description", where) or "").strip()
+    simplified = (_str(status, "simplifiedTextDescription", where) or "").strip()
     location, place = _location(raw.get("location"), f"{at}/location", places)
     return _Scan(
         index=index,
@@ -253,11 +258,25 @@ def _location(value: Any, at: str, places: PlaceIndex) -> tuple[Location, Place 
     """A UPS ``location.address`` → Location and the resolved place (for its zone), if any."""
     if value is None:
         return Location(), None
-    address = _object(_object(value, at).get("address") or {}, f"{at}/address")
-    city, region, postal = (
-        _clean(_str(address, k, f"{at}/address")) for k in ("city", "stateProvince", "postalCode")
-    )
-    country = _country(address, f"{at}/address", places)
+    where = f"{at}/address"
+    address = _object(_object(value, at).get("address") or {}, where)
+    key = tuple(address.get(k) for k in _ADDRESS_KEYS)
+    if all(v is None or isinstance(v, str) for v in key):
+        return _LOCATIONS.get(places, key, lambda: _address_location(address, where, places))
+    return _address_location(address, where, places)  # a field of the wrong type: rejected there
+
+
+#: The address fields a Location is read from; the same facilities recur on every event, so their
+#: Locations are memoised per gazetteer (carriers._common.PlaceMemo).
+_ADDRESS_KEYS: Final = ("city", "stateProvince", "postalCode", "countryCode", "country")
+_LOCATIONS: Final[PlaceMemo[tuple[Location, Place | None]]] = PlaceMemo()
+
+
+def _address_location(
+    address: Mapping[str, Any], at: str, places: PlaceIndex
+) -> tuple[Location, Place | None]:
+    city, region, postal = (_clean(_str(address, k, at)) for k in ("city", "stateProvince", "postalCode"))
+    country = _country(address, at, places)
     place = places.resolve(city, country, region) if city else None
     if country is None and place is not None:
         country = place.country
