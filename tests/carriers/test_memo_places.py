@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from carriers import _common
-from carriers._common import MemoPlaces, default_places
+from carriers._common import MemoPlaces, PlaceMemo, default_places
 from trace_verify.domain.places import default_gazetteer
 
 NAMES = [
@@ -42,3 +42,34 @@ def test_the_memo_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
     for name in NAMES:
         assert places.country_code(name) == default_gazetteer().country_code(name)
     assert len(places._codes) <= 3
+
+
+def test_place_memo_answers_once_per_gazetteer_and_key() -> None:
+    memo: PlaceMemo[str] = PlaceMemo()
+    first, second = object(), object()
+    calls: list[str] = []
+
+    def compute(answer: str) -> str:
+        calls.append(answer)
+        return answer
+
+    assert memo.get(first, ("SHANGHAI", "CN"), lambda: compute("a")) == "a"
+    assert memo.get(first, ("SHANGHAI", "CN"), lambda: compute("b")) == "a"  # memoised
+    assert memo.get(second, ("SHANGHAI", "CN"), lambda: compute("c")) == "c"  # another gazetteer
+    assert memo.get(first, ("SHANGHAI", None), lambda: compute("d")) == "d"  # another key
+    assert calls == ["a", "c", "d"]
+
+
+def test_place_memo_keeps_no_failure_and_is_bounded() -> None:
+    memo: PlaceMemo[int] = PlaceMemo(limit=2)
+    places = object()
+
+    def fail() -> int:
+        raise ValueError("unreadable")
+
+    with pytest.raises(ValueError):
+        memo.get(places, "x", fail)
+    assert memo.get(places, "x", lambda: 1) == 1  # the failure was not remembered
+    for i in range(5):
+        memo.get(places, i, lambda i=i: i)  # type: ignore[misc]
+    assert len(memo._answers) <= 2
