@@ -11,6 +11,7 @@ pure string work; values that fit no known form are kept as written, never guess
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Final
 from urllib.parse import unquote, urlsplit
 
@@ -36,6 +37,12 @@ def location_key(uri: str) -> str:
 
     An SGLN without extension has extension ``0`` (TDS), as has a Digital Link without AI 254.
     """
+    return _location_key(uri)
+
+
+@lru_cache(maxsize=4096)
+def _location_key(uri: str) -> str:
+    """Memoised: every event names its read point and business location, and a flow has few."""
     text = uri.strip()
     epc = _EPC_URN.fullmatch(text)
     if epc and epc["scheme"].lower() == "sgln":

@@ -138,39 +138,56 @@ def _event_elements(event_list: etree._Element) -> Iterator[etree._Element]:
 
 
 def _event(element: etree._Element, index: int) -> EpcisEvent:
-    event_time = _text(element, "eventTime")
+    fields, qualified = _children(element)
+    event_time = _stripped(fields.get("eventTime"))
     if event_time is None:
         raise rejected(FORMAT, f"event {index}", "event without eventTime")
-    error = _child(element, "errorDeclaration")
+    error = fields.get("errorDeclaration")
     return EpcisEvent(
         kind=local_name(element),
         index=index,
         event_time=event_time,
-        time_zone_offset=_text(element, "eventTimeZoneOffset"),
-        event_id=_text(element, "eventID"),
-        action=_text(element, "action"),
-        biz_step=_text(element, "bizStep"),
-        disposition=_text(element, "disposition"),
-        read_point=_id_of(element, "readPoint"),
-        biz_location=_id_of(element, "bizLocation"),
-        biz_transactions=_biz_transactions(element),
-        parent_id=_text(element, "parentID"),
-        epcs=_list(element, "epcList", "epc") + _list(element, "childEPCs", "epc"),
-        output_epcs=_list(element, "outputEPCList", "epc"),
-        input_epcs=_list(element, "inputEPCList", "epc"),
+        time_zone_offset=_stripped(fields.get("eventTimeZoneOffset")),
+        event_id=_stripped(fields.get("eventID")),
+        action=_stripped(fields.get("action")),
+        biz_step=_stripped(fields.get("bizStep")),
+        disposition=_stripped(fields.get("disposition")),
+        read_point=_id_in(fields.get("readPoint")),
+        biz_location=_id_in(fields.get("bizLocation")),
+        biz_transactions=_biz_transactions(fields.get("bizTransactionList")),
+        parent_id=_stripped(fields.get("parentID")),
+        epcs=_items(fields.get("epcList"), "epc") + _items(fields.get("childEPCs"), "epc"),
+        output_epcs=_items(fields.get("outputEPCList"), "epc"),
+        input_epcs=_items(fields.get("inputEPCList"), "epc"),
         quantity_classes=tuple(
             c
             for name in ("quantityList", "childQuantityList", "outputQuantityList")
-            for c in _classes(element, name)
+            for c in _classes(fields.get(name))
         ),
-        input_quantity_classes=_classes(element, "inputQuantityList"),
+        input_quantity_classes=_classes(fields.get("inputQuantityList")),
         error_declaration=_error_declaration(error) if error is not None else None,
-        extension=_extension(element),
+        extension=_extension(qualified),
     )
 
 
-def _biz_transactions(element: etree._Element) -> tuple[tuple[str | None, str], ...]:
-    holder = _child(element, "bizTransactionList")
+def _children(element: etree._Element) -> tuple[dict[str, etree._Element], list[etree._Element]]:
+    """One pass over an event's children: the first unqualified child of each tag, and the qualified
+    ones (extensions). An event has ~20 fields; looking each up by scanning the children was most of
+    the EPCIS XML parse."""
+    fields: dict[str, etree._Element] = {}
+    qualified: list[etree._Element] = []
+    for child in element:
+        tag = child.tag
+        if not isinstance(tag, str):
+            continue  # comments, processing instructions
+        if tag.startswith("{"):
+            qualified.append(child)
+        elif tag not in fields:
+            fields[tag] = child
+    return fields, qualified
+
+
+def _biz_transactions(holder: etree._Element | None) -> tuple[tuple[str | None, str], ...]:
     if holder is None:
         return ()
     return tuple(
@@ -180,8 +197,7 @@ def _biz_transactions(element: etree._Element) -> tuple[tuple[str | None, str], 
     )
 
 
-def _classes(element: etree._Element, list_name: str) -> tuple[str, ...]:
-    holder = _child(element, list_name)
+def _classes(holder: etree._Element | None) -> tuple[str, ...]:
     if holder is None:
         return ()
     found = (_text(q, "epcClass") for q in _elements(holder) if q.tag == "quantityElement")
@@ -195,10 +211,10 @@ def _error_declaration(element: etree._Element) -> ErrorDeclaration:
     )
 
 
-def _extension(element: etree._Element) -> dict[str, str]:
-    """The project's extension fields (``tv:countryCode``…), direct children of the event."""
+def _extension(qualified: list[etree._Element]) -> dict[str, str]:
+    """The project's extension fields (``tv:countryCode``…), qualified direct children of the event."""
     out: dict[str, str] = {}
-    for child in _elements(element):
+    for child in qualified:
         name = local_name(child)
         if name in PLACE_FIELDS and namespace_matches(EXTENSION_NS, namespace_of(child)):
             out.setdefault(name, (child.text or "").strip())
@@ -248,19 +264,24 @@ def _child(parent: etree._Element, name: str) -> etree._Element | None:
 
 
 def _text(parent: etree._Element, name: str) -> str | None:
-    child = _child(parent, name)
+    return _stripped(_child(parent, name))
+
+
+def _stripped(child: etree._Element | None) -> str | None:
     if child is None or child.text is None:
         return None
     return child.text.strip() or None
 
 
-def _id_of(parent: etree._Element, name: str) -> str | None:
-    child = _child(parent, name)
+def _id_in(child: etree._Element | None) -> str | None:
     return _text(child, "id") if child is not None else None
 
 
 def _list(parent: etree._Element, list_name: str, item: str) -> tuple[str, ...]:
-    holder = _child(parent, list_name)
+    return _items(_child(parent, list_name), item)
+
+
+def _items(holder: etree._Element | None, item: str) -> tuple[str, ...]:
     if holder is None:
         return ()
     texts = ((c.text or "").strip() for c in _elements(holder) if c.tag == item)
