@@ -28,23 +28,24 @@ class PlaceIndex(Protocol):
         ...
 
 
-#: Most country answers :class:`MemoPlaces` keeps; a hostile stream of names cannot grow it further.
+#: Most answers :class:`MemoPlaces` keeps per table; a hostile stream of names cannot grow it further.
 _COUNTRY_MEMO_LIMIT: Final = 4096
 
 
 class MemoPlaces:
-    """The gazetteer with ``country_code`` memoised (``resolve`` is memoised by the gazetteer itself).
+    """The gazetteer with ``country_code`` and ``place`` memoised (``resolve`` memoises itself).
 
     Why: the gazetteer normalises the text (Unicode decomposition, a regex) on every ``country_code``
     call, and adapters ask for the same few country names and codes on every event of every document.
     The answers are the gazetteer's own, so memoising changes no output.
     """
 
-    __slots__ = ("_codes", "_places")
+    __slots__ = ("_by_key", "_codes", "_places")
 
     def __init__(self, places: Gazetteer) -> None:
         self._places = places
         self._codes: dict[str, str | None] = {}
+        self._by_key: dict[str, Place | None] = {}
 
     def resolve(
         self, city: str | None, country: str | None = None, region: str | None = None
@@ -53,8 +54,16 @@ class MemoPlaces:
         return self._places.resolve(city, country, region)
 
     def place(self, key: str) -> Place | None:
-        """The wrapped gazetteer's place with this key (Kuaidi100's GB/T 2260 area codes)."""
-        return self._places.place(key)
+        """The wrapped gazetteer's place with this key (Kuaidi100's GB/T 2260 area codes), memoised."""
+        try:
+            return self._by_key[key]
+        except KeyError:
+            pass
+        place = self._places.place(key)
+        if len(self._by_key) >= _COUNTRY_MEMO_LIMIT:
+            self._by_key.clear()
+        self._by_key[key] = place
+        return place
 
     def country_code(self, text: str | None) -> str | None:
         """The wrapped gazetteer's answer, memoised per text."""
