@@ -178,12 +178,11 @@ def _children(element: etree._Element) -> tuple[dict[str, etree._Element], list[
     qualified: list[etree._Element] = []
     for child in element:
         tag = child.tag
-        if not isinstance(tag, str):
-            continue  # comments, processing instructions
-        if tag.startswith("{"):
-            qualified.append(child)
-        elif tag not in fields:
-            fields[tag] = child
+        if isinstance(tag, str):  # not a comment or processing instruction
+            if tag.startswith("{"):
+                qualified.append(child)
+            elif tag not in fields:
+                fields[tag] = child
     return fields, qualified
 
 

@@ -215,8 +215,8 @@ def _location(value: Any, at: str, places: PlaceIndex) -> tuple[Location, Place 
     if value is None:
         return Location(), None
     address = _object(value, at)
-    key = tuple(address.get(k) for k in _ADDRESS_KEYS)
-    if all(v is None or isinstance(v, str) for v in key):
+    key = tuple(map(address.get, _ADDRESS_KEYS))
+    if all(map(_TEXT_OR_NULL.__contains__, map(type, key))):
         return _LOCATIONS.get(places, key, lambda: _address_location(address, at, places))
     return _address_location(address, at, places)  # a field of the wrong type: rejected there
 
@@ -225,6 +225,8 @@ def _location(value: Any, at: str, places: PlaceIndex) -> tuple[Location, Place 
 #: Locations are memoised per gazetteer (carriers._common.PlaceMemo).
 _ADDRESS_KEYS: Final = ("city", "stateOrProvinceCode", "postalCode", "countryCode", "countryName")
 _LOCATIONS: Final[PlaceMemo[tuple[Location, Place | None]]] = PlaceMemo()
+#: JSON value types a memo key may hold (anything else goes the uncached way, to be rejected).
+_TEXT_OR_NULL: Final = frozenset({str, type(None)})
 
 
 def _address_location(

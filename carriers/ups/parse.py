@@ -260,8 +260,8 @@ def _location(value: Any, at: str, places: PlaceIndex) -> tuple[Location, Place 
         return Location(), None
     where = f"{at}/address"
     address = _object(_object(value, at).get("address") or {}, where)
-    key = tuple(address.get(k) for k in _ADDRESS_KEYS)
-    if all(v is None or isinstance(v, str) for v in key):
+    key = tuple(map(address.get, _ADDRESS_KEYS))
+    if all(map(_TEXT_OR_NULL.__contains__, map(type, key))):
         return _LOCATIONS.get(places, key, lambda: _address_location(address, where, places))
     return _address_location(address, where, places)  # a field of the wrong type: rejected there
 
@@ -270,6 +270,8 @@ def _location(value: Any, at: str, places: PlaceIndex) -> tuple[Location, Place 
 #: Locations are memoised per gazetteer (carriers._common.PlaceMemo).
 _ADDRESS_KEYS: Final = ("city", "stateProvince", "postalCode", "countryCode", "country")
 _LOCATIONS: Final[PlaceMemo[tuple[Location, Place | None]]] = PlaceMemo()
+#: JSON value types a memo key may hold (anything else goes the uncached way, to be rejected).
+_TEXT_OR_NULL: Final = frozenset({str, type(None)})
 
 
 def _address_location(
