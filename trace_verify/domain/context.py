@@ -58,8 +58,9 @@ class Reference:
     modes: Modes
 
 
+@cache
 def default_reference() -> Reference:
-    """The shipped reference data."""
+    """The shipped reference data, loaded once per process."""
     from trace_verify.domain import reference as data
 
     return Reference(

@@ -49,7 +49,7 @@ def verify(
     """
     if bundle.has_unread_documents:
         raise ValueError("read the bundle's documents before verifying it")
-    ctx = Context(bundle, now, policy, reference or _reference(), history)
+    ctx = Context(bundle, now, policy, reference or default_reference(), history)
     findings = _unique(f for rule in rules for f in rule(ctx))
     value = _verdict_value(ctx, findings)
     if value != "met":
@@ -66,15 +66,6 @@ def verify(
         rules_version=policy.version,
         checked_at=now,
     )
-
-
-_REFERENCE: list[Reference] = []
-
-
-def _reference() -> Reference:
-    if not _REFERENCE:
-        _REFERENCE.append(default_reference())
-    return _REFERENCE[0]
 
 
 def _unique(findings: Iterable[Finding]) -> list[Finding]:
