@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from functools import cached_property
+from functools import cache, cached_property
 from typing import Literal, Protocol
 
 from trace_verify.domain.bundle import Bundle, Path, Shipment
