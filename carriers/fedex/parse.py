@@ -23,11 +23,11 @@ What karrio gets wrong and this module gets right (carriers.md §3.4, §4.2, §7
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from typing import Any, Final
 
-from carriers._common import PlaceIndex, PlaceMemo
+from carriers._address import AddressReader, clean
+from carriers._common import PlaceIndex
 from carriers._fields import JsonFields
 from carriers._route import Kind, Route, Step, chronological, settle
 from carriers._time import ResolvedTime, country_zone, is_utc_stamp, parse_timestamp, resolve_time
@@ -41,7 +41,6 @@ CARRIER: Final = "fedex"
 FORMAT: Final = "FedEx Track API JSON"
 #: Carrier error messages are the carrier's own words, kept short.
 MAX_MESSAGE: Final = 300
-_ALPHA2 = re.compile(r"[A-Z]{2}", re.ASCII)
 
 
 def parse_document(data: bytes, places: PlaceIndex) -> ParseResult:
@@ -83,7 +82,7 @@ def _output(raw: Mapping[str, Any], places: PlaceIndex) -> ParseResult:
     for i, item in enumerate(complete):
         at = f"/output/completeTrackResults/{i}"
         entry = _object(item, at)
-        number = _clean(_str(entry, "trackingNumber", at))
+        number = clean(_str(entry, "trackingNumber", at))
         found: list[tuple[ParsedShipment, Any]] = []
         for j, result in enumerate(_list(entry, "trackResults", at)):
             parsed, error = _track_result(
@@ -128,7 +127,7 @@ def _track_result(
     raw: Mapping[str, Any], at: str, number: str | None, places: PlaceIndex
 ) -> tuple[ParsedShipment | None, CarrierMessage | None]:
     info = _object(raw.get("trackingNumberInfo") or {}, f"{at}/trackingNumberInfo")
-    number = _clean(_str(info, "trackingNumber", f"{at}/trackingNumberInfo")) or number
+    number = clean(_str(info, "trackingNumber", f"{at}/trackingNumberInfo")) or number
     if raw.get("error") is not None:
         return None, _message(_object(raw["error"], f"{at}/error"), f"{at}/error", number)
     if number is None:
@@ -170,8 +169,8 @@ def _track_result(
 def _scan(raw: Mapping[str, Any], index: int, at: str, places: PlaceIndex) -> _Scan:
     description = (_str(raw, "eventDescription", at) or "").strip()
     exception = (_str(raw, "exceptionDescription", at) or "").strip()
-    event_type = _clean(_str(raw, "eventType", at))
-    derived = _clean(_str(raw, "derivedStatusCode", at))
+    event_type = clean(_str(raw, "eventType", at))
+    derived = clean(_str(raw, "derivedStatusCode", at))
     location, place = _location(raw.get("scanLocation"), f"{at}/scanLocation", places)
     kind = codes.classify(event_type, derived, description, exception)
     return _Scan(
@@ -214,42 +213,7 @@ def _time(raw: Mapping[str, Any], at: str, location: Location, place: Place | No
 def _location(value: Any, at: str, places: PlaceIndex) -> tuple[Location, Place | None]:
     if value is None:
         return Location(), None
-    address = _object(value, at)
-    key = tuple(map(address.get, _ADDRESS_KEYS))
-    if all(map(_TEXT_OR_NULL.__contains__, map(type, key))):
-        return _LOCATIONS.get(places, key, lambda: _address_location(address, at, places))
-    return _address_location(address, at, places)  # a field of the wrong type: rejected there
-
-
-#: The address fields a Location is read from; the same facilities recur on every event, so their
-#: Locations are memoised per gazetteer (carriers._common.PlaceMemo).
-_ADDRESS_KEYS: Final = ("city", "stateOrProvinceCode", "postalCode", "countryCode", "countryName")
-_LOCATIONS: Final[PlaceMemo[tuple[Location, Place | None]]] = PlaceMemo()
-#: JSON value types a memo key may hold (anything else goes the uncached way, to be rejected).
-_TEXT_OR_NULL: Final = frozenset({str, type(None)})
-
-
-def _address_location(
-    address: Mapping[str, Any], at: str, places: PlaceIndex
-) -> tuple[Location, Place | None]:
-    city, region, postal = (
-        _clean(_str(address, k, at)) for k in ("city", "stateOrProvinceCode", "postalCode")
-    )
-    country = _country(address, at, places)
-    place = places.resolve(city, country, region) if city else None
-    if country is None and place is not None:
-        country = place.country
-    return Location(city=city, region=region, postal_code=postal, country=country), place
-
-
-def _country(address: Mapping[str, Any], at: str, places: PlaceIndex) -> str | None:
-    """ISO alpha-2 from ``countryCode``, else ``countryName`` through the alias table (never fuzzy)."""
-    for key in ("countryCode", "countryName"):
-        text = _clean(_str(address, key, at))
-        code = places.country_code(text) if text else None
-        if code and _ALPHA2.fullmatch(code):
-            return code
-    return None
+    return _ADDRESS.location(_object(value, at), at, places)
 
 
 def _party_country(raw: Mapping[str, Any], keys: tuple[str, str], at: str, places: PlaceIndex) -> str | None:
@@ -276,6 +240,12 @@ def _party_country(raw: Mapping[str, Any], keys: tuple[str, str], at: str, place
 _FIELDS: Final = JsonFields(FORMAT)
 _rejected, _object, _list, _str = _FIELDS.rejected, _FIELDS.obj, _FIELDS.array, _FIELDS.text
 
-
-def _clean(text: str | None) -> str | None:
-    return text.strip() or None if text else None
+#: FedEx's names for the address fields a Location is read from (carriers._address).
+_ADDRESS: Final = AddressReader(
+    _FIELDS,
+    city="city",
+    region="stateOrProvinceCode",
+    postal="postalCode",
+    countries=("countryCode", "countryName"),
+)
+_country = _ADDRESS.country

@@ -28,7 +28,8 @@ from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime, timezone
 from typing import Any, Final
 
-from carriers._common import PlaceIndex, PlaceMemo
+from carriers._address import AddressReader, clean
+from carriers._common import PlaceIndex
 from carriers._fields import JsonFields
 from carriers._route import Kind, Route, Step, chronological, settle
 from carriers._time import ResolvedTime, country_zone, parse_gmt_offset, resolve_time
@@ -50,7 +51,6 @@ MAX_MESSAGE: Final = 300
 
 _DATE = re.compile(r"(\d{4})(\d{2})(\d{2})", re.ASCII)
 _CLOCK = re.compile(r"(\d{1,2}):?(\d{2}):?(\d{2})", re.ASCII)
-_ALPHA2 = re.compile(r"[A-Z]{2}", re.ASCII)
 _NOT_FOUND = re.compile(r"not found|no tracking information", re.IGNORECASE)
 _RATE = re.compile(r"too many requests|rate limit|quota", re.IGNORECASE)
 _AUTH = re.compile(r"authenticat|authori[sz]|access license|client ?id|token", re.IGNORECASE)
@@ -260,43 +260,7 @@ def _location(value: Any, at: str, places: PlaceIndex) -> tuple[Location, Place 
         return Location(), None
     where = f"{at}/address"
     address = _object(_object(value, at).get("address") or {}, where)
-    key = tuple(map(address.get, _ADDRESS_KEYS))
-    if all(map(_TEXT_OR_NULL.__contains__, map(type, key))):
-        return _LOCATIONS.get(places, key, lambda: _address_location(address, where, places))
-    return _address_location(address, where, places)  # a field of the wrong type: rejected there
-
-
-#: The address fields a Location is read from; the same facilities recur on every event, so their
-#: Locations are memoised per gazetteer (carriers._common.PlaceMemo).
-_ADDRESS_KEYS: Final = ("city", "stateProvince", "postalCode", "countryCode", "country")
-_LOCATIONS: Final[PlaceMemo[tuple[Location, Place | None]]] = PlaceMemo()
-#: JSON value types a memo key may hold (anything else goes the uncached way, to be rejected).
-_TEXT_OR_NULL: Final = frozenset({str, type(None)})
-
-
-def _address_location(
-    address: Mapping[str, Any], at: str, places: PlaceIndex
-) -> tuple[Location, Place | None]:
-    city, region, postal = (_clean(_str(address, k, at)) for k in ("city", "stateProvince", "postalCode"))
-    country = _country(address, at, places)
-    place = places.resolve(city, country, region) if city else None
-    if country is None and place is not None:
-        country = place.country
-    return Location(city=city, region=region, postal_code=postal, country=country), place
-
-
-def _country(address: Mapping[str, Any], at: str, places: PlaceIndex) -> str | None:
-    """ISO alpha-2 from ``countryCode``, else ``country`` (a code in practice, a name tolerated)."""
-    for key in ("countryCode", "country"):
-        text = _clean(_str(address, key, at))
-        code = places.country_code(text) if text else None
-        if code and _ALPHA2.fullmatch(code):
-            return code
-    return None
-
-
-def _clean(text: str | None) -> str | None:
-    return text.strip() or None if text else None
+    return _ADDRESS.location(address, where, places)
 
 
 # --- the next leg --------------------------------------------------------------------------------------
@@ -313,7 +277,7 @@ def _handover(raw: Mapping[str, Any], at: str, scans: Sequence[_Scan]) -> tuple[
     for i, item in enumerate(items):
         entry = _object(item, f"{at}/alternateTrackingNumber/{i}")
         carrier = codes.handover_carrier(_str(entry, "type", f"{at}/alternateTrackingNumber/{i}"))
-        number = _clean(_str(entry, "number", f"{at}/alternateTrackingNumber/{i}"))
+        number = clean(_str(entry, "number", f"{at}/alternateTrackingNumber/{i}"))
         if carrier and number and scans:
             named = [j for j, s in enumerate(scans) if codes.HANDOVER_TEXT.search(s.description)]
             return (named[-1] if named else len(scans) - 1), Handover(tracking_number=number, carrier=carrier)
@@ -326,7 +290,13 @@ def _handover(raw: Mapping[str, Any], at: str, scans: Sequence[_Scan]) -> tuple[
 _FIELDS: Final = JsonFields(FORMAT)
 _rejected, _object, _list, _str = _FIELDS.rejected, _FIELDS.obj, _FIELDS.array, _FIELDS.text
 
+#: UPS's names for the address fields a Location is read from (carriers._address).
+_ADDRESS: Final = AddressReader(
+    _FIELDS, city="city", region="stateProvince", postal="postalCode", countries=("countryCode", "country")
+)
+_country = _ADDRESS.country
+
 
 def _number(parent: Mapping[str, Any], key: str, at: str) -> str | None:
     """A tracking number: a non-empty string, trimmed."""
-    return _clean(_str(parent, key, at))
+    return clean(_str(parent, key, at))
