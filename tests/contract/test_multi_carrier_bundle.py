@@ -64,3 +64,16 @@ def test_the_command_line_gives_the_same_verdict(tmp_path: object) -> None:
     result = run_cli("verify", "-", "--now", now.isoformat(), stdin=json.dumps(obj).encode())
     assert result.status == 0, result.stderr
     assert (result.json()["verdict"], result.json()["path"]) == ("met", "direct_international")
+
+
+def test_a_document_about_another_parcel_is_no_evidence_for_this_one(service: VerificationService) -> None:
+    """A merchant cannot borrow another parcel's tracking: the document must track the shipment's number."""
+    obj, now = _bundle()
+    leg = obj["shipments"][1]  # type: ignore[index]
+    leg["tracking_number"] = "EA362719055CN"  # the document still tracks EA362719047CN
+    verdict = service.verify_json(obj, now)
+    assert verdict["verdict"] == "insufficient_evidence"
+    unreadable = next(f for f in verdict["findings"] if f["code"] == "DOCUMENT_UNREADABLE")
+    assert unreadable["evidence"] == [{"pointer": "/shipments/1/documents/0"}]
+    assert "EA362719047CN" in unreadable["message"]
+    assert not any(e["tracking_number"] == "EA362719047CN" for e in verdict["timeline"])

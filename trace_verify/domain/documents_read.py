@@ -55,13 +55,24 @@ def _read(
                 )
             )
             continue
-        for shipment in result.shipments:
-            if (
-                wanted is None
-                or normalize_number(shipment.tracking_number) == wanted
-                or len(result.shipments) == 1
-            ):
-                events.extend(shipment.events)
+        matching = [
+            shipment
+            for shipment in result.shipments
+            if wanted is None or normalize_number(shipment.tracking_number) == wanted
+        ]
+        if result.shipments and not matching:
+            # A document about another parcel is no evidence for this one (and must not become it).
+            others = ", ".join(sorted({s.tracking_number[:40] for s in result.shipments})[:3])
+            problems.append(
+                DocumentProblem(
+                    doc.pointer,
+                    "unreadable",
+                    "DOCUMENT_UNREADABLE",
+                    f"The {doc.carrier} document tracks {others}, not {number}.",
+                )
+            )
+        for shipment in matching:
+            events.extend(shipment.events)
         for error in result.errors:
             if (
                 wanted is None
