@@ -2,40 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from datetime import UTC, datetime
-from pathlib import Path
-
 import pytest
 
 from carriers._fetch import CarrierAuthError, CarrierGuards, FetchPolicy
 from carriers.aftership import ADAPTER
 from carriers.aftership.client import AFTERSHIP_POLICY, AfterShipClient
-from carriers.simulator import SimulatorApp, build_app, running
+from tests.carriers.support import FIXTURES, FakeClock, Sim
 
-FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 NUMBER = "5820731641"
-
-
-class FakeClock:
-    def __init__(self) -> None:
-        self.t = 0.0
-
-    def monotonic(self) -> float:
-        return self.t
-
-    def sleep(self, seconds: float) -> None:
-        self.t += seconds
-
-    def now(self) -> datetime:
-        return datetime.now(UTC)
-
-
-@pytest.fixture(scope="module")
-def sim() -> Iterator[tuple[SimulatorApp, str]]:
-    app = build_app(FIXTURES)
-    with running(app) as base:
-        yield app, base
 
 
 def _client(base: str, key: str = "sim-key") -> AfterShipClient:
@@ -46,7 +20,7 @@ def _client(base: str, key: str = "sim-key") -> AfterShipClient:
     return AfterShipClient(base, key, policy, guards=CarrierGuards.for_policy(policy, clock), clock=clock)
 
 
-def test_fetch_returns_the_raw_answer_byte_for_byte(sim: tuple[SimulatorApp, str]) -> None:
+def test_fetch_returns_the_raw_answer_byte_for_byte(sim: Sim) -> None:
     app, base = sim
     body = _client(base).fetch("dhl", NUMBER)
     path = FIXTURES / "carriers" / "aftership" / "tracking-2024-10-dhl-tokyo-sf-hangzhou-delivered.json"
@@ -54,12 +28,12 @@ def test_fetch_returns_the_raw_answer_byte_for_byte(sim: tuple[SimulatorApp, str
     assert app.requests[-1] == ("GET", f"/tracking/2024-10/trackings?tracking_numbers={NUMBER}&slug=dhl")
 
 
-def test_an_unknown_number_returns_aftership_s_404_document(sim: tuple[SimulatorApp, str]) -> None:
+def test_an_unknown_number_returns_aftership_s_404_document(sim: Sim) -> None:
     _, base = sim
     assert [e.code for e in ADAPTER.parse(_client(base).fetch("dhl", "0000000000")).errors] == ["not_found"]
 
 
-def test_a_refused_key_raises(sim: tuple[SimulatorApp, str]) -> None:
+def test_a_refused_key_raises(sim: Sim) -> None:
     _, base = sim
     with pytest.raises(CarrierAuthError):
         _client(base, key="wrong").fetch("dhl", NUMBER)

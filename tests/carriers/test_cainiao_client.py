@@ -2,40 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from datetime import UTC, datetime
-from pathlib import Path
-
 import pytest
 
 from carriers._fetch import CarrierGuards, FetchPolicy
 from carriers.cainiao import ADAPTER
 from carriers.cainiao.client import CAINIAO_POLICY, CainiaoClient
-from carriers.simulator import SimulatorApp, build_app, running
+from tests.carriers.support import FIXTURES, FakeClock, Sim
 
-FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 NUMBER = "LP00712345678901"
-
-
-class FakeClock:
-    def __init__(self) -> None:
-        self.t = 0.0
-
-    def monotonic(self) -> float:
-        return self.t
-
-    def sleep(self, seconds: float) -> None:
-        self.t += seconds
-
-    def now(self) -> datetime:
-        return datetime.now(UTC)
-
-
-@pytest.fixture(scope="module")
-def sim() -> Iterator[tuple[SimulatorApp, str]]:
-    app = build_app(FIXTURES)
-    with running(app) as base:
-        yield app, base
 
 
 def _client(base: str) -> CainiaoClient:
@@ -44,7 +18,7 @@ def _client(base: str) -> CainiaoClient:
     return CainiaoClient(base, policy, guards=CarrierGuards.for_policy(policy, clock), clock=clock)
 
 
-def test_fetch_returns_the_raw_answer_byte_for_byte(sim: tuple[SimulatorApp, str]) -> None:
+def test_fetch_returns_the_raw_answer_byte_for_byte(sim: Sim) -> None:
     app, base = sim
     body = _client(base).fetch(NUMBER)
     assert (
@@ -53,7 +27,7 @@ def test_fetch_returns_the_raw_answer_byte_for_byte(sim: tuple[SimulatorApp, str
     assert app.requests[-1] == ("GET", f"/global/detail.json?mailNos={NUMBER}&lang=en-US")
 
 
-def test_an_unknown_number_is_cainiao_s_empty_external_answer(sim: tuple[SimulatorApp, str]) -> None:
+def test_an_unknown_number_is_cainiao_s_empty_external_answer(sim: Sim) -> None:
     _, base = sim
     result = ADAPTER.parse(_client(base).fetch("LP00999999999999"))
     assert [(e.code, e.tracking_number) for e in result.errors] == [("not_found", "LP00999999999999")]

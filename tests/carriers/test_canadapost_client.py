@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import base64
-from collections.abc import Iterator
-from datetime import UTC, datetime
-from pathlib import Path
+from typing import Final
 
 import pytest
 import requests
@@ -13,38 +11,14 @@ import requests
 from carriers._fetch import CarrierAuthError, CarrierGuards, CarrierUnavailable, FetchPolicy
 from carriers.canadapost import ADAPTER
 from carriers.canadapost.client import BasicAuth, CanadaPostClient
-from carriers.simulator import SimulatorApp, build_app, parse_fault, running
+from carriers.simulator import parse_fault
+from tests.carriers.support import FIXTURES, FakeClock, Sim
 
-FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 CP_DIR = FIXTURES / "carriers" / "canadapost"
 PIN = "LM405726189CA"
-
-
-class FakeClock:
-    def __init__(self) -> None:
-        self.t = 0.0
-
-    def monotonic(self) -> float:
-        return self.t
-
-    def sleep(self, seconds: float) -> None:
-        self.t += seconds
-
-    def now(self) -> datetime:
-        return datetime.now(UTC)
-
-
-@pytest.fixture(scope="module")
-def sim() -> Iterator[tuple[SimulatorApp, str]]:
-    app = build_app(FIXTURES, clients={"api-user": "api-pass"})
-    with running(app) as base:
-        yield app, base
-
-
-@pytest.fixture(autouse=True)
-def _clean(sim: tuple[SimulatorApp, str]) -> None:
-    sim[0].faults.clear()
-    sim[0].requests.clear()
+#: build_app keywords for the simulator (tests/carriers/conftest.py)
+SIMULATOR_OPTIONS: Final[dict[str, object]] = {"clients": {"api-user": "api-pass"}}
+pytestmark = pytest.mark.usefixtures("clean_sim")
 
 
 def _client(base: str, session: requests.Session | None = None, **kwargs: object) -> CanadaPostClient:
@@ -65,7 +39,7 @@ def _client(base: str, session: requests.Session | None = None, **kwargs: object
     )
 
 
-def test_fetch_returns_the_raw_document_byte_for_byte(sim: tuple[SimulatorApp, str]) -> None:
+def test_fetch_returns_the_raw_document_byte_for_byte(sim: Sim) -> None:
     _, base = sim
     body = _client(base).fetch(PIN)
     assert body == (CP_DIR / "intl-mississauga-shanghai-delivered.xml").read_bytes()
@@ -73,7 +47,7 @@ def test_fetch_returns_the_raw_document_byte_for_byte(sim: tuple[SimulatorApp, s
 
 
 def test_fetch_sends_the_pin_in_the_path_with_basic_auth_and_the_v2_media_type(
-    sim: tuple[SimulatorApp, str],
+    sim: Sim,
 ) -> None:
     app, base = sim
     seen: list[requests.PreparedRequest] = []
@@ -87,13 +61,13 @@ def test_fetch_sends_the_pin_in_the_path_with_basic_auth_and_the_v2_media_type(
     assert headers["Authorization"] == "Basic " + base64.b64encode(b"api-user:api-pass").decode()
 
 
-def test_an_unknown_pin_returns_canada_posts_messages_document(sim: tuple[SimulatorApp, str]) -> None:
+def test_an_unknown_pin_returns_canada_posts_messages_document(sim: Sim) -> None:
     _, base = sim
     result = ADAPTER.parse(_client(base).fetch("1234567890123456"))
     assert [(e.code, e.message) for e in result.errors] == [("not_found", "004 No Pin History")]
 
 
-def test_a_server_error_past_the_retries_raises(sim: tuple[SimulatorApp, str]) -> None:
+def test_a_server_error_past_the_retries_raises(sim: Sim) -> None:
     app, base = sim
     app.faults.add(parse_fault("status=503"), path="/vis/track", times=5)
     with pytest.raises(CarrierUnavailable):
@@ -101,7 +75,7 @@ def test_a_server_error_past_the_retries_raises(sim: tuple[SimulatorApp, str]) -
 
 
 @pytest.mark.parametrize("pin", ["", "12", "LM40572618/CA", "a" * 41, "ＬＭ405726189CA"])
-def test_malformed_pins_are_refused_before_any_request(sim: tuple[SimulatorApp, str], pin: str) -> None:
+def test_malformed_pins_are_refused_before_any_request(sim: Sim, pin: str) -> None:
     app, base = sim
     with pytest.raises(ValueError):
         _client(base).fetch(pin)
@@ -116,7 +90,7 @@ def test_credentials_are_required_and_never_printed() -> None:
         CanadaPostClient("http://127.0.0.1:1", "u", "p", language="de-DE")
 
 
-def test_a_wrong_password_raises(sim: tuple[SimulatorApp, str]) -> None:
+def test_a_wrong_password_raises(sim: Sim) -> None:
     """The simulator checks the Basic user and password, as Canada Post's gateway does."""
     _, base = sim
     policy = FetchPolicy(

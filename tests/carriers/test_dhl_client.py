@@ -3,48 +3,17 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 
 from carriers._fetch import CarrierAuthError, CarrierGuards, CarrierRateLimited, FetchPolicy
 from carriers.dhl.client import DHL_UNIFIED_POLICY, DhlClient
-from carriers.simulator import SimulatorApp, build_app, parse_fault, running
+from carriers.simulator import parse_fault
+from tests.carriers.support import FIXTURES, FakeClock, Sim
 
-FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 DHL_DIR = FIXTURES / "carriers" / "dhl"
 NUMBER = "3027158481"
-
-
-class FakeClock:
-    def __init__(self) -> None:
-        self.t = 0.0
-        self.sleeps: list[float] = []
-
-    def monotonic(self) -> float:
-        return self.t
-
-    def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.t += seconds
-
-    def now(self) -> datetime:
-        return datetime.now(UTC)
-
-
-@pytest.fixture(scope="module")
-def sim() -> Iterator[tuple[SimulatorApp, str]]:
-    app = build_app(FIXTURES)
-    with running(app) as base:
-        yield app, base
-
-
-@pytest.fixture(autouse=True)
-def _clean(sim: tuple[SimulatorApp, str]) -> None:
-    sim[0].faults.clear()
-    sim[0].requests.clear()
+pytestmark = pytest.mark.usefixtures("clean_sim")
 
 
 def _client(base: str, key: str = "sim-key", clock: FakeClock | None = None, **kwargs: object) -> DhlClient:
@@ -54,32 +23,32 @@ def _client(base: str, key: str = "sim-key", clock: FakeClock | None = None, **k
     return DhlClient(base, key, policy, guards=guards, clock=clock, **kwargs)  # type: ignore[arg-type]
 
 
-def test_fetch_returns_the_raw_document_byte_for_byte(sim: tuple[SimulatorApp, str]) -> None:
+def test_fetch_returns_the_raw_document_byte_for_byte(sim: Sim) -> None:
     _, base = sim
     body = _client(base).fetch(NUMBER)
     assert body == (DHL_DIR / "express-osaka-shanghai-customs-hold.json").read_bytes()
 
 
-def test_fetch_sends_dhls_query_and_key(sim: tuple[SimulatorApp, str]) -> None:
+def test_fetch_sends_dhls_query_and_key(sim: Sim) -> None:
     app, base = sim
     _client(base + "/", service="express", language="de").fetch(f"  {NUMBER} ")
     assert app.requests == [("GET", f"/track/shipments?trackingNumber={NUMBER}&language=de&service=express")]
 
 
-def test_an_unknown_number_returns_dhls_not_found_document(sim: tuple[SimulatorApp, str]) -> None:
+def test_an_unknown_number_returns_dhls_not_found_document(sim: Sim) -> None:
     _, base = sim
     doc = json.loads(_client(base).fetch("0000000001"))
     assert doc["status"] == 404 and doc["title"] == "No result found"
 
 
-def test_a_refused_key_raises(sim: tuple[SimulatorApp, str]) -> None:
+def test_a_refused_key_raises(sim: Sim) -> None:
     _, base = sim
     with pytest.raises(CarrierAuthError):
         _client(base, key="not-the-key").fetch(NUMBER)
 
 
 @pytest.mark.parametrize("number", ["", "   ", "12 34", "abc/../x", "1" * 65, "１２３"])
-def test_malformed_numbers_are_refused_before_any_request(sim: tuple[SimulatorApp, str], number: str) -> None:
+def test_malformed_numbers_are_refused_before_any_request(sim: Sim, number: str) -> None:
     app, base = sim
     with pytest.raises(ValueError):
         _client(base).fetch(number)
@@ -91,7 +60,7 @@ def test_an_empty_key_is_refused() -> None:
         DhlClient("http://127.0.0.1:1", "")
 
 
-def test_transient_failures_are_retried_within_dhls_rate(sim: tuple[SimulatorApp, str]) -> None:
+def test_transient_failures_are_retried_within_dhls_rate(sim: Sim) -> None:
     app, base = sim
     app.faults.add(parse_fault("status=503"), path="/track/shipments")
     clock = FakeClock()
@@ -101,7 +70,7 @@ def test_transient_failures_are_retried_within_dhls_rate(sim: tuple[SimulatorApp
     assert sum(clock.sleeps) >= 1.0  # the retry waited for DHL's 1 call/s slot
 
 
-def test_a_429_past_the_cap_raises_with_dhls_advice(sim: tuple[SimulatorApp, str]) -> None:
+def test_a_429_past_the_cap_raises_with_dhls_advice(sim: Sim) -> None:
     app, base = sim
     app.faults.add(parse_fault("rate-limit=3600"), path="/track/shipments")
     with pytest.raises(CarrierRateLimited) as caught:

@@ -3,50 +3,22 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from datetime import UTC, datetime
-from pathlib import Path
+from typing import Final
 
 import pytest
 
 from carriers._fetch import CarrierAuthError, CarrierGuards, FetchPolicy
 from carriers.dhl_express import ADAPTER
 from carriers.dhl_express.client import MYDHL_BASE_URL, MYDHL_POLICY, MyDhlClient, basic_credentials
-from carriers.simulator import SimulatorApp, build_app, parse_fault, running
+from carriers.simulator import parse_fault
+from tests.carriers.support import FIXTURES, FakeClock, Sim
 
-FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 DIR = FIXTURES / "carriers" / "dhl-express"
 USER, PASSWORD = "sim-user", "sim-pass"
 NUMBER = "1948273655"
-
-
-class FakeClock:
-    def __init__(self) -> None:
-        self.t = 0.0
-        self.sleeps: list[float] = []
-
-    def monotonic(self) -> float:
-        return self.t
-
-    def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.t += seconds
-
-    def now(self) -> datetime:
-        return datetime.now(UTC)
-
-
-@pytest.fixture(scope="module")
-def sim() -> Iterator[tuple[SimulatorApp, str]]:
-    app = build_app(FIXTURES, clients={USER: PASSWORD})
-    with running(app) as base:
-        yield app, base
-
-
-@pytest.fixture(autouse=True)
-def _clean(sim: tuple[SimulatorApp, str]) -> None:
-    sim[0].faults.clear()
-    sim[0].requests.clear()
+#: build_app keywords for the simulator (tests/carriers/conftest.py)
+SIMULATOR_OPTIONS: Final[dict[str, object]] = {"clients": {USER: PASSWORD}}
+pytestmark = pytest.mark.usefixtures("clean_sim")
 
 
 def _client(base: str, password: str = PASSWORD, clock: FakeClock | None = None) -> MyDhlClient:
@@ -58,13 +30,13 @@ def _client(base: str, password: str = PASSWORD, clock: FakeClock | None = None)
     return MyDhlClient(base + "/mydhlapi", USER, password, policy, guards=guards, clock=clock)
 
 
-def test_fetch_returns_the_raw_document_byte_for_byte(sim: tuple[SimulatorApp, str]) -> None:
+def test_fetch_returns_the_raw_document_byte_for_byte(sim: Sim) -> None:
     body = _client(sim[1]).fetch(NUMBER)
     assert body == (DIR / "mydhl-leipzig-hangzhou-delivered.json").read_bytes()
     assert ADAPTER.parse(body).shipments[0].events[-1].milestone == "delivered"
 
 
-def test_fetch_asks_for_every_checkpoint_with_its_gmt_offset(sim: tuple[SimulatorApp, str]) -> None:
+def test_fetch_asks_for_every_checkpoint_with_its_gmt_offset(sim: Sim) -> None:
     app, base = sim
     _client(base).fetch(f" {NUMBER} ")
     assert app.requests == [
@@ -76,24 +48,24 @@ def test_fetch_asks_for_every_checkpoint_with_its_gmt_offset(sim: tuple[Simulato
     ]
 
 
-def test_an_unknown_waybill_returns_dhls_not_found_document(sim: tuple[SimulatorApp, str]) -> None:
+def test_an_unknown_waybill_returns_dhls_not_found_document(sim: Sim) -> None:
     body = _client(sim[1]).fetch("9999999990")
     assert json.loads(body)["status"] == "404"
     (error,) = ADAPTER.parse(body).errors
     assert (error.code, error.tracking_number) == ("not_found", "9999999990")
 
 
-def test_xmlpi_documents_in_the_folder_are_never_served_as_mydhl(sim: tuple[SimulatorApp, str]) -> None:
+def test_xmlpi_documents_in_the_folder_are_never_served_as_mydhl(sim: Sim) -> None:
     body = _client(sim[1]).fetch("5821037740")  # an XML-PI fixture's waybill
     assert ADAPTER.parse(body).errors[0].code == "not_found"
 
 
-def test_refused_credentials_raise(sim: tuple[SimulatorApp, str]) -> None:
+def test_refused_credentials_raise(sim: Sim) -> None:
     with pytest.raises(CarrierAuthError):
         _client(sim[1], password="wrong-pass").fetch(NUMBER)
 
 
-def test_transient_failures_are_retried(sim: tuple[SimulatorApp, str]) -> None:
+def test_transient_failures_are_retried(sim: Sim) -> None:
     app, base = sim
     app.faults.add(parse_fault("status=503"), path="/mydhlapi/shipments")
     assert NUMBER.encode() in _client(base).fetch(NUMBER)
@@ -101,9 +73,7 @@ def test_transient_failures_are_retried(sim: tuple[SimulatorApp, str]) -> None:
 
 
 @pytest.mark.parametrize("number", ["", "12 34", "../x", "1" * 41, "１２３４５"])
-def test_malformed_waybills_are_refused_before_any_request(
-    sim: tuple[SimulatorApp, str], number: str
-) -> None:
+def test_malformed_waybills_are_refused_before_any_request(sim: Sim, number: str) -> None:
     app, base = sim
     with pytest.raises(ValueError):
         _client(base).fetch(number)

@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 import requests
@@ -14,38 +11,12 @@ from carriers._fetch import CarrierAuthError, CarrierGuards, CarrierRateLimited,
 from carriers.fedex import ADAPTER
 from carriers.fedex.client import FEDEX_BASE_URL, FEDEX_POLICY, MAX_NUMBERS_PER_REQUEST, FedexClient
 from carriers.fedex.sim_routes import SIMULATOR_ROUTES, SIMULATOR_TOKEN_ENDPOINTS
-from carriers.simulator import SimulatorApp, build_app, parse_fault, running
+from carriers.simulator import parse_fault
+from tests.carriers.support import FIXTURES, FakeClock, Sim
 
-FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 FEDEX_DIR = FIXTURES / "carriers" / "fedex"
 NUMBER = "785412369026"
-
-
-class FakeClock:
-    def __init__(self) -> None:
-        self.t = 0.0
-
-    def monotonic(self) -> float:
-        return self.t
-
-    def sleep(self, seconds: float) -> None:
-        self.t += seconds
-
-    def now(self) -> datetime:
-        return datetime.now(UTC)
-
-
-@pytest.fixture(scope="module")
-def sim() -> Iterator[tuple[SimulatorApp, str]]:
-    app = build_app(FIXTURES)
-    with running(app) as base:
-        yield app, base
-
-
-@pytest.fixture(autouse=True)
-def _clean(sim: tuple[SimulatorApp, str]) -> None:
-    sim[0].faults.clear()
-    sim[0].requests.clear()
+pytestmark = pytest.mark.usefixtures("clean_sim")
 
 
 def _client(base: str, secret: str = "sim-secret", session: requests.Session | None = None) -> FedexClient:
@@ -55,14 +26,14 @@ def _client(base: str, secret: str = "sim-secret", session: requests.Session | N
     return FedexClient(base, "sim-client", secret, policy, session, guards=guards, clock=clock)
 
 
-def test_fetch_returns_the_raw_document_byte_for_byte(sim: tuple[SimulatorApp, str]) -> None:
+def test_fetch_returns_the_raw_document_byte_for_byte(sim: Sim) -> None:
     _, base = sim
     body = _client(base).fetch(NUMBER)
     assert body == (FEDEX_DIR / "ip-tokyo-shanghai-delivered.json").read_bytes()
     assert ADAPTER.parse(body).shipments[0].events[-1].milestone == "delivered"
 
 
-def test_fetch_posts_fedexs_request_after_a_form_posted_token(sim: tuple[SimulatorApp, str]) -> None:
+def test_fetch_posts_fedexs_request_after_a_form_posted_token(sim: Sim) -> None:
     app, base = sim
     seen: list[requests.PreparedRequest] = []
     session = requests.Session()
@@ -81,26 +52,26 @@ def test_fetch_posts_fedexs_request_after_a_form_posted_token(sim: tuple[Simulat
     }
 
 
-def test_an_unknown_number_returns_fedexs_not_found_document(sim: tuple[SimulatorApp, str]) -> None:
+def test_an_unknown_number_returns_fedexs_not_found_document(sim: Sim) -> None:
     _, base = sim
     [error] = ADAPTER.parse(_client(base).fetch("771234567899")).errors
     assert (error.code, error.tracking_number) == ("not_found", "771234567899")
 
 
-def test_refused_credentials_raise(sim: tuple[SimulatorApp, str]) -> None:
+def test_refused_credentials_raise(sim: Sim) -> None:
     _, base = sim
     with pytest.raises(CarrierAuthError):
         _client(base, secret="wrong").fetch(NUMBER)
 
 
-def test_the_tracking_post_is_retried_as_a_read(sim: tuple[SimulatorApp, str]) -> None:
+def test_the_tracking_post_is_retried_as_a_read(sim: Sim) -> None:
     app, base = sim
     app.faults.add(parse_fault("status=503"), path="/track/v1/trackingnumbers")
     assert NUMBER.encode() in _client(base).fetch(NUMBER)
     assert [p for _, p in app.requests].count("/track/v1/trackingnumbers") == 2
 
 
-def test_a_429_past_the_cap_raises(sim: tuple[SimulatorApp, str]) -> None:
+def test_a_429_past_the_cap_raises(sim: Sim) -> None:
     app, base = sim
     app.faults.add(parse_fault("rate-limit=3600"), path="/track/v1/trackingnumbers")
     with pytest.raises(CarrierRateLimited):
@@ -110,9 +81,7 @@ def test_a_429_past_the_cap_raises(sim: tuple[SimulatorApp, str]) -> None:
 @pytest.mark.parametrize(
     "numbers", [[], ["1234"], ["7854 1236 9026"], ["785412369026/.."], ["1"] * 2 + ["x" * 41]]
 )
-def test_malformed_numbers_are_refused_before_any_request(
-    sim: tuple[SimulatorApp, str], numbers: list[str]
-) -> None:
+def test_malformed_numbers_are_refused_before_any_request(sim: Sim, numbers: list[str]) -> None:
     app, base = sim
     with pytest.raises(ValueError):
         _client(base).fetch_many(numbers)

@@ -8,7 +8,7 @@ import threading
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
+from typing import Final
 
 import pytest
 
@@ -30,10 +30,13 @@ from carriers._fetch import (
 )
 from carriers._fetch.backoff import backoff_delay, parse_retry_after
 from carriers._fetch.errors import CarrierFetchError
-from carriers.simulator import SimulatorApp, build_app, parse_fault, running
+from carriers.simulator import SimulatorApp, parse_fault
+from tests.carriers.support import Sim
 
-FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 DHL_NUMBER = "3027158481"
+#: build_app keywords for the simulator (tests/carriers/conftest.py)
+SIMULATOR_OPTIONS: Final[dict[str, object]] = {"token_ttl": 60}
+pytestmark = pytest.mark.usefixtures("clean_sim")
 
 
 class FakeClock:
@@ -53,20 +56,6 @@ class FakeClock:
 
     def now(self) -> datetime:
         return self._wall + timedelta(seconds=self.t - 1000.0)
-
-
-@pytest.fixture(scope="module")
-def sim() -> Iterator[tuple[SimulatorApp, str]]:
-    app = build_app(FIXTURES, token_ttl=60)
-    with running(app) as base:
-        yield app, base
-
-
-@pytest.fixture(autouse=True)
-def _clean(sim: tuple[SimulatorApp, str]) -> None:
-    app, _ = sim
-    app.faults.clear()
-    app.requests.clear()
 
 
 def _policy(**overrides: object) -> FetchPolicy:
@@ -101,7 +90,7 @@ def _queue(app: SimulatorApp, fault: str, times: int = 1, path: str = "/") -> No
     app.faults.add(parse_fault(fault), path=path, times=times)
 
 
-def test_a_plain_get_returns_the_fixture(sim: tuple[SimulatorApp, str]) -> None:
+def test_a_plain_get_returns_the_fixture(sim: Sim) -> None:
     _app, base = sim
     result = _client(_policy()).get(_dhl(base), params={"trackingNumber": DHL_NUMBER})
     assert result.status == 200
@@ -110,14 +99,14 @@ def test_a_plain_get_returns_the_fixture(sim: tuple[SimulatorApp, str]) -> None:
     assert result.attempts == 1
 
 
-def test_a_carrier_error_document_is_returned_not_raised(sim: tuple[SimulatorApp, str]) -> None:
+def test_a_carrier_error_document_is_returned_not_raised(sim: Sim) -> None:
     _, base = sim
     result = _client(_policy()).get(_dhl(base), params={"trackingNumber": "0000000001"})
     assert result.status == 404
     assert b"No result found" in result.body
 
 
-def test_5xx_is_retried_with_exponential_backoff(sim: tuple[SimulatorApp, str]) -> None:
+def test_5xx_is_retried_with_exponential_backoff(sim: Sim) -> None:
     app, base = sim
     _queue(app, "status=503", times=2)
     clock = FakeClock()
@@ -130,7 +119,7 @@ def test_5xx_is_retried_with_exponential_backoff(sim: tuple[SimulatorApp, str]) 
     assert len(app.requests) == 3
 
 
-def test_retries_give_up_after_max_attempts(sim: tuple[SimulatorApp, str]) -> None:
+def test_retries_give_up_after_max_attempts(sim: Sim) -> None:
     app, base = sim
     _queue(app, "status=502", times=5)
     with pytest.raises(CarrierUnavailable) as caught:
@@ -140,7 +129,7 @@ def test_retries_give_up_after_max_attempts(sim: tuple[SimulatorApp, str]) -> No
     assert len(app.requests) == 3
 
 
-def test_retry_after_seconds_is_honoured(sim: tuple[SimulatorApp, str]) -> None:
+def test_retry_after_seconds_is_honoured(sim: Sim) -> None:
     app, base = sim
     _queue(app, "rate-limit=4")
     clock = FakeClock()
@@ -149,7 +138,7 @@ def test_retry_after_seconds_is_honoured(sim: tuple[SimulatorApp, str]) -> None:
     assert clock.sleeps == [4.0]
 
 
-def test_retry_after_http_date_is_honoured(sim: tuple[SimulatorApp, str]) -> None:
+def test_retry_after_http_date_is_honoured(sim: Sim) -> None:
     app, base = sim
     _queue(app, "rate-limit=date+3")
     clock = FakeClock()
@@ -158,7 +147,7 @@ def test_retry_after_http_date_is_honoured(sim: tuple[SimulatorApp, str]) -> Non
     assert 1.0 <= clock.sleeps[0] <= 3.0
 
 
-def test_retry_after_beyond_the_cap_gives_up_at_once(sim: tuple[SimulatorApp, str]) -> None:
+def test_retry_after_beyond_the_cap_gives_up_at_once(sim: Sim) -> None:
     app, base = sim
     _queue(app, "rate-limit=3600")
     clock = FakeClock()
@@ -176,7 +165,7 @@ def test_retry_after_max_cannot_exceed_ten_seconds() -> None:
         FetchPolicy(carrier="x", retry_after_max=11)
 
 
-def test_a_retry_that_would_pass_the_deadline_is_not_made(sim: tuple[SimulatorApp, str]) -> None:
+def test_a_retry_that_would_pass_the_deadline_is_not_made(sim: Sim) -> None:
     app, base = sim
     _queue(app, "rate-limit=8")
     clock = FakeClock()
@@ -185,7 +174,7 @@ def test_a_retry_that_would_pass_the_deadline_is_not_made(sim: tuple[SimulatorAp
     assert clock.sleeps == []
 
 
-def test_post_is_not_retried_unless_declared_idempotent(sim: tuple[SimulatorApp, str]) -> None:
+def test_post_is_not_retried_unless_declared_idempotent(sim: Sim) -> None:
     app, base = sim
     _queue(app, "status=503", times=5)
     client = _client(_policy())
@@ -205,7 +194,7 @@ def test_connection_refused_is_unavailable() -> None:
         _client(_policy(max_attempts=2)).get(f"http://127.0.0.1:{port}/track/shipments")
 
 
-def test_the_total_deadline_stops_a_slow_drip(sim: tuple[SimulatorApp, str]) -> None:
+def test_the_total_deadline_stops_a_slow_drip(sim: Sim) -> None:
     """A server sending one byte every 50 ms never trips a 1 s read timeout; the deadline stops it."""
     app, base = sim
     _queue(app, "drip=0.05")
@@ -218,7 +207,7 @@ def test_the_total_deadline_stops_a_slow_drip(sim: tuple[SimulatorApp, str]) -> 
     assert caught.value.code == "CARRIER_TIMEOUT"
 
 
-def test_the_watchdog_stops_a_server_that_never_answers(sim: tuple[SimulatorApp, str]) -> None:
+def test_the_watchdog_stops_a_server_that_never_answers(sim: Sim) -> None:
     app, base = sim
     _queue(app, "latency=3")
     policy = _policy(total_deadline=0.4, read_timeout=10.0, max_attempts=1)
@@ -229,7 +218,7 @@ def test_the_watchdog_stops_a_server_that_never_answers(sim: tuple[SimulatorApp,
     assert time.monotonic() - started < 0.9
 
 
-def test_a_truncated_body_is_refused_then_retried(sim: tuple[SimulatorApp, str]) -> None:
+def test_a_truncated_body_is_refused_then_retried(sim: Sim) -> None:
     app, base = sim
     _queue(app, "truncate")
     with pytest.raises(CarrierBadResponse, match="truncated"):
@@ -240,7 +229,7 @@ def test_a_truncated_body_is_refused_then_retried(sim: tuple[SimulatorApp, str])
     assert result.body.rstrip().endswith(b"}")
 
 
-def test_an_announced_body_over_the_cap_is_not_read(sim: tuple[SimulatorApp, str]) -> None:
+def test_an_announced_body_over_the_cap_is_not_read(sim: Sim) -> None:
     app, base = sim
     _queue(app, "oversize=50000")
     with pytest.raises(BodyTooLarge) as caught:
@@ -283,7 +272,7 @@ def test_a_streamed_body_is_cut_at_the_cap(chunked_server: str) -> None:
     assert time.monotonic() - started < 1.0
 
 
-def test_a_redirect_is_not_followed(sim: tuple[SimulatorApp, str]) -> None:
+def test_a_redirect_is_not_followed(sim: Sim) -> None:
     app, base = sim
     _queue(app, "redirect")
     with pytest.raises(CarrierBadResponse, match="redirect"):
@@ -292,7 +281,7 @@ def test_a_redirect_is_not_followed(sim: tuple[SimulatorApp, str]) -> None:
 
 
 def test_the_breaker_opens_after_n_failures_and_recovers_after_the_cooldown(
-    sim: tuple[SimulatorApp, str],
+    sim: Sim,
 ) -> None:
     app, base = sim
     clock = FakeClock()
@@ -313,7 +302,7 @@ def test_the_breaker_opens_after_n_failures_and_recovers_after_the_cooldown(
     assert str(client.guards.breaker.state) == "closed"
 
 
-def test_a_failed_probe_reopens_the_breaker(sim: tuple[SimulatorApp, str]) -> None:
+def test_a_failed_probe_reopens_the_breaker(sim: Sim) -> None:
     app, base = sim
     clock = FakeClock()
     client = _client(_policy(max_attempts=1, breaker_threshold=1, breaker_cooldown=10), clock)
@@ -328,7 +317,7 @@ def test_a_failed_probe_reopens_the_breaker(sim: tuple[SimulatorApp, str]) -> No
         client.get(_dhl(base), params={"trackingNumber": DHL_NUMBER})
 
 
-def test_auth_failures_and_not_found_do_not_trip_the_breaker(sim: tuple[SimulatorApp, str]) -> None:
+def test_auth_failures_and_not_found_do_not_trip_the_breaker(sim: Sim) -> None:
     _, base = sim
     client = _client(_policy(breaker_threshold=1), auth=ApiKeyAuth("DHL-API-Key", "wrong"))
     for _ in range(3):
@@ -361,7 +350,7 @@ def test_half_open_lets_exactly_one_probe_through_concurrently() -> None:
     assert admitted == [1]
 
 
-def test_the_rate_limit_spaces_calls_at_the_documented_rate(sim: tuple[SimulatorApp, str]) -> None:
+def test_the_rate_limit_spaces_calls_at_the_documented_rate(sim: Sim) -> None:
     _, base = sim
     clock = FakeClock()
     client = _client(_policy(rate_per_second=1.0, burst=1), clock)
@@ -432,7 +421,7 @@ def _token_requests(app: SimulatorApp) -> int:
     return sum(1 for _, path in app.requests if "oauth" in path)
 
 
-def test_a_token_is_fetched_once_and_reused(sim: tuple[SimulatorApp, str]) -> None:
+def test_a_token_is_fetched_once_and_reused(sim: Sim) -> None:
     app, base = sim
     clock = FakeClock()
     client, auth = _ups(base, clock)
@@ -444,7 +433,7 @@ def test_a_token_is_fetched_once_and_reused(sim: tuple[SimulatorApp, str]) -> No
     assert _token_requests(app) == 1
 
 
-def test_an_expiring_token_is_renewed_before_it_expires(sim: tuple[SimulatorApp, str]) -> None:
+def test_an_expiring_token_is_renewed_before_it_expires(sim: Sim) -> None:
     _app, base = sim
     clock = FakeClock()
     client, auth = _ups(base, clock)
@@ -457,7 +446,7 @@ def test_an_expiring_token_is_renewed_before_it_expires(sim: tuple[SimulatorApp,
     assert auth.tokens_fetched == 2
 
 
-def test_a_401_forces_one_refresh_and_one_retry(sim: tuple[SimulatorApp, str]) -> None:
+def test_a_401_forces_one_refresh_and_one_retry(sim: Sim) -> None:
     app, base = sim
     clock = FakeClock()
     client, auth = _ups(base, clock)
@@ -470,7 +459,7 @@ def test_a_401_forces_one_refresh_and_one_retry(sim: tuple[SimulatorApp, str]) -
     assert clock.sleeps == []
 
 
-def test_a_second_401_is_an_auth_error_without_a_second_refresh(sim: tuple[SimulatorApp, str]) -> None:
+def test_a_second_401_is_an_auth_error_without_a_second_refresh(sim: Sim) -> None:
     app, base = sim
     clock = FakeClock()
     client, auth = _ups(base, clock)
@@ -481,7 +470,7 @@ def test_a_second_401_is_an_auth_error_without_a_second_refresh(sim: tuple[Simul
     assert sum(1 for _, path in app.requests if path.startswith("/api/track")) == 2
 
 
-def test_refused_client_credentials_are_an_auth_error(sim: tuple[SimulatorApp, str]) -> None:
+def test_refused_client_credentials_are_an_auth_error(sim: Sim) -> None:
     _, base = sim
     client, _ = _ups(base, FakeClock(), secret="wrong")
     with pytest.raises(CarrierAuthError, match="token endpoint"):
@@ -489,7 +478,7 @@ def test_refused_client_credentials_are_an_auth_error(sim: tuple[SimulatorApp, s
     assert client.guards.breaker.state == "closed"
 
 
-def test_a_failing_token_endpoint_is_retried(sim: tuple[SimulatorApp, str]) -> None:
+def test_a_failing_token_endpoint_is_retried(sim: Sim) -> None:
     app, base = sim
     clock = FakeClock()
     client, auth = _ups(base, clock)
@@ -499,7 +488,7 @@ def test_a_failing_token_endpoint_is_retried(sim: tuple[SimulatorApp, str]) -> N
     assert _token_requests(app) == 2
 
 
-def test_fedex_style_token_in_the_form_and_a_tracking_post(sim: tuple[SimulatorApp, str]) -> None:
+def test_fedex_style_token_in_the_form_and_a_tracking_post(sim: Sim) -> None:
     _, base = sim
     clock = FakeClock()
     auth = OAuth2ClientCredentials("fedex", f"{base}/oauth/token", "sim-client", "sim-secret", clock=clock)
@@ -514,7 +503,7 @@ def test_fedex_style_token_in_the_form_and_a_tracking_post(sim: tuple[SimulatorA
     assert b"794644790132" in result.body
 
 
-def test_credentials_never_appear_in_reprs_or_errors(sim: tuple[SimulatorApp, str]) -> None:
+def test_credentials_never_appear_in_reprs_or_errors(sim: Sim) -> None:
     _, base = sim
     assert "sim-key" not in repr(ApiKeyAuth("DHL-API-Key", "sim-key"))
     client, auth = _ups(base, FakeClock(), secret="s3cr3t-value")

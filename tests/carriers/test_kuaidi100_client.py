@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator
-from datetime import UTC, datetime
-from pathlib import Path
 from urllib.parse import parse_qs
 
 import pytest
@@ -15,24 +12,10 @@ import requests
 from carriers._fetch import CarrierGuards, FetchPolicy
 from carriers.kuaidi100 import ADAPTER
 from carriers.kuaidi100.client import KUAIDI100_POLICY, Kuaidi100Client, query_sign
-from carriers.simulator import SimulatorApp, build_app, running
+from tests.carriers.support import FIXTURES, FakeClock, Sim
 
-K100_DIR = Path(__file__).resolve().parents[2] / "fixtures" / "carriers" / "kuaidi100"
+K100_DIR = FIXTURES / "carriers" / "kuaidi100"
 NUMBER = "EB204817360JP"
-
-
-class FakeClock:
-    def __init__(self) -> None:
-        self.t = 0.0
-
-    def monotonic(self) -> float:
-        return self.t
-
-    def sleep(self, seconds: float) -> None:
-        self.t += seconds
-
-    def now(self) -> datetime:
-        return datetime.now(UTC)
 
 
 def _client(base: str, session: requests.Session | None = None) -> Kuaidi100Client:
@@ -44,21 +27,13 @@ def _client(base: str, session: requests.Session | None = None) -> Kuaidi100Clie
     return Kuaidi100Client(base, "SIMCUSTOMER", "sim-key", policy, session, guards=guards, clock=clock)
 
 
-@pytest.fixture(scope="module")
-def sim() -> Iterator[tuple[SimulatorApp, str]]:
-    """The simulator reads the number at ``/num`` inside the ``param`` JSON and answers from the fixtures."""
-    app = build_app(K100_DIR.parents[1])
-    with running(app) as base:
-        yield app, base
-
-
 def test_the_query_sign_is_md5_of_param_key_customer_upper_case() -> None:
     expected = hashlib.md5(b'{"com":"ems"}' + b"KEY" + b"CUST").hexdigest().upper()
     assert query_sign('{"com":"ems"}', "KEY", "CUST") == expected
     assert expected.isupper() and len(expected) == 32
 
 
-def test_fetch_posts_the_signed_form_and_returns_the_raw_answer(sim: tuple[SimulatorApp, str]) -> None:
+def test_fetch_posts_the_signed_form_and_returns_the_raw_answer(sim: Sim) -> None:
     app, base = sim
     sent: list[str | bytes | None] = []
     session = requests.Session()
@@ -80,7 +55,7 @@ def test_fetch_posts_the_signed_form_and_returns_the_raw_answer(sim: tuple[Simul
     assert form["sign"] == query_sign(form["param"], "sim-key", "SIMCUSTOMER")
 
 
-def test_an_unknown_number_returns_kuaidi100s_refusal(sim: tuple[SimulatorApp, str]) -> None:
+def test_an_unknown_number_returns_kuaidi100s_refusal(sim: Sim) -> None:
     _, base = sim
     result = ADAPTER.parse(_client(base).fetch("ems", "EB000000000JP"))
     assert [e.code for e in result.errors] == ["not_found"]

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from datetime import UTC, datetime
-from pathlib import Path
+from typing import Final
 
 import pytest
 import requests
@@ -12,38 +10,14 @@ import requests
 from carriers._fetch import CarrierAuthError, CarrierGuards, CarrierRateLimited, FetchPolicy
 from carriers.royalmail import ADAPTER
 from carriers.royalmail.client import ClientIdSecretAuth, RoyalMailClient
-from carriers.simulator import SimulatorApp, build_app, parse_fault, running
+from carriers.simulator import parse_fault
+from tests.carriers.support import FIXTURES, FakeClock, Sim
 
-FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 RM_DIR = FIXTURES / "carriers" / "royalmail"
 NUMBER = "LX830219468GB"
-
-
-class FakeClock:
-    def __init__(self) -> None:
-        self.t = 0.0
-
-    def monotonic(self) -> float:
-        return self.t
-
-    def sleep(self, seconds: float) -> None:
-        self.t += seconds
-
-    def now(self) -> datetime:
-        return datetime.now(UTC)
-
-
-@pytest.fixture(scope="module")
-def sim() -> Iterator[tuple[SimulatorApp, str]]:
-    app = build_app(FIXTURES, clients={"sim-key": "sim-secret"})
-    with running(app) as base:
-        yield app, base
-
-
-@pytest.fixture(autouse=True)
-def _clean(sim: tuple[SimulatorApp, str]) -> None:
-    sim[0].faults.clear()
-    sim[0].requests.clear()
+#: build_app keywords for the simulator (tests/carriers/conftest.py)
+SIMULATOR_OPTIONS: Final[dict[str, object]] = {"clients": {"sim-key": "sim-secret"}}
+pytestmark = pytest.mark.usefixtures("clean_sim")
 
 
 def _client(
@@ -57,13 +31,13 @@ def _client(
     return RoyalMailClient(base, client_id, secret, policy, session, guards=guards, clock=clock)
 
 
-def test_fetch_returns_the_raw_document_byte_for_byte(sim: tuple[SimulatorApp, str]) -> None:
+def test_fetch_returns_the_raw_document_byte_for_byte(sim: Sim) -> None:
     _, base = sim
     body = _client(base).fetch(NUMBER)
     assert body == (RM_DIR / "intl-london-hangzhou-delivered.json").read_bytes()
 
 
-def test_fetch_sends_the_ibm_client_headers_and_the_terms_header(sim: tuple[SimulatorApp, str]) -> None:
+def test_fetch_sends_the_ibm_client_headers_and_the_terms_header(sim: Sim) -> None:
     app, base = sim
     seen: list[requests.PreparedRequest] = []
     session = requests.Session()
@@ -75,26 +49,26 @@ def test_fetch_sends_the_ibm_client_headers_and_the_terms_header(sim: tuple[Simu
     assert headers["X-Accept-RMG-Terms"] == "yes"
 
 
-def test_an_unknown_number_returns_royal_mails_not_found_body(sim: tuple[SimulatorApp, str]) -> None:
+def test_an_unknown_number_returns_royal_mails_not_found_body(sim: Sim) -> None:
     _, base = sim
     result = ADAPTER.parse(_client(base).fetch("LX000000000GB"))
     assert [e.code for e in result.errors] == ["not_found"]
 
 
-def test_an_unregistered_client_id_raises(sim: tuple[SimulatorApp, str]) -> None:
+def test_an_unregistered_client_id_raises(sim: Sim) -> None:
     _, base = sim
     with pytest.raises(CarrierAuthError):
         _client(base, client_id="unknown-client").fetch(NUMBER)
 
 
-def test_a_wrong_client_secret_raises(sim: tuple[SimulatorApp, str]) -> None:
+def test_a_wrong_client_secret_raises(sim: Sim) -> None:
     """The simulator checks the id and the secret headers as a pair, as Royal Mail's gateway does."""
     _, base = sim
     with pytest.raises(CarrierAuthError):
         _client(base, secret="not-the-secret").fetch(NUMBER)
 
 
-def test_a_429_past_the_cap_raises(sim: tuple[SimulatorApp, str]) -> None:
+def test_a_429_past_the_cap_raises(sim: Sim) -> None:
     app, base = sim
     app.faults.add(parse_fault("rate-limit=3600"), path="/mailpieces")
     with pytest.raises(CarrierRateLimited):
@@ -102,7 +76,7 @@ def test_a_429_past_the_cap_raises(sim: tuple[SimulatorApp, str]) -> None:
 
 
 @pytest.mark.parametrize("number", ["", "LX8302", "LX830219468GB/../x", "a" * 41])
-def test_malformed_numbers_are_refused_before_any_request(sim: tuple[SimulatorApp, str], number: str) -> None:
+def test_malformed_numbers_are_refused_before_any_request(sim: Sim, number: str) -> None:
     app, base = sim
     with pytest.raises(ValueError):
         _client(base).fetch(number)

@@ -3,40 +3,15 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 
 from carriers._fetch import CarrierAuthError, CarrierGuards, FetchPolicy
 from carriers.seventeentrack import ADAPTER
 from carriers.seventeentrack.client import SEVENTEENTRACK_POLICY, SeventeenTrackClient
-from carriers.simulator import SimulatorApp, build_app, running
+from tests.carriers.support import FIXTURES, FakeClock, Sim
 
-FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 NUMBER = "7316592043"
-
-
-class FakeClock:
-    def __init__(self) -> None:
-        self.t = 0.0
-
-    def monotonic(self) -> float:
-        return self.t
-
-    def sleep(self, seconds: float) -> None:
-        self.t += seconds
-
-    def now(self) -> datetime:
-        return datetime.now(UTC)
-
-
-@pytest.fixture(scope="module")
-def sim() -> Iterator[tuple[SimulatorApp, str]]:
-    app = build_app(FIXTURES)
-    with running(app) as base:
-        yield app, base
 
 
 def _client(base: str, token: str = "sim-key") -> SeventeenTrackClient:
@@ -47,7 +22,7 @@ def _client(base: str, token: str = "sim-key") -> SeventeenTrackClient:
     )
 
 
-def test_fetch_returns_the_raw_answer_byte_for_byte(sim: tuple[SimulatorApp, str]) -> None:
+def test_fetch_returns_the_raw_answer_byte_for_byte(sim: Sim) -> None:
     app, base = sim
     body = _client(base).fetch(NUMBER, carrier=100001)
     assert (
@@ -59,14 +34,14 @@ def test_fetch_returns_the_raw_answer_byte_for_byte(sim: tuple[SimulatorApp, str
     assert app.requests[-1] == ("POST", "/track/v2.2/gettrackinfo")
 
 
-def test_an_unregistered_number_is_17tracks_per_number_refusal(sim: tuple[SimulatorApp, str]) -> None:
+def test_an_unregistered_number_is_17tracks_per_number_refusal(sim: Sim) -> None:
     _, base = sim
     body = _client(base).fetch("RR999999995CN")
     assert json.loads(body)["data"]["rejected"][0]["error"]["code"] == -18019902
     assert [e.code for e in ADAPTER.parse(body).errors] == ["not_found"]
 
 
-def test_a_refused_key_raises(sim: tuple[SimulatorApp, str]) -> None:
+def test_a_refused_key_raises(sim: Sim) -> None:
     _, base = sim
     with pytest.raises(CarrierAuthError):
         _client(base, token="wrong").fetch(NUMBER)

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
-from collections.abc import Iterator
 from datetime import UTC, datetime
-from pathlib import Path
 from urllib.parse import parse_qs, quote_plus
 
 import pytest
@@ -15,44 +13,18 @@ import requests
 from carriers._fetch import CarrierGuards, CarrierUnavailable, FetchPolicy
 from carriers.sf import ADAPTER
 from carriers.sf.client import SfClient, msg_digest, route_query
-from carriers.simulator import SimulatorApp, build_app, parse_fault, running
+from carriers.simulator import parse_fault
+from tests.carriers.support import FIXTURES, FakeClock, Sim
 
-FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 SF_DIR = FIXTURES / "carriers" / "sf"
 WAYBILL = "SF1420073985519"
 NOW = datetime(2026, 3, 21, 2, 30, tzinfo=UTC)
-
-
-class FakeClock:
-    def __init__(self) -> None:
-        self.t = 0.0
-
-    def monotonic(self) -> float:
-        return self.t
-
-    def sleep(self, seconds: float) -> None:
-        self.t += seconds
-
-    def now(self) -> datetime:
-        return NOW
-
-
-@pytest.fixture(scope="module")
-def sim() -> Iterator[tuple[SimulatorApp, str]]:
-    app = build_app(FIXTURES)
-    with running(app) as base:
-        yield app, base
-
-
-@pytest.fixture(autouse=True)
-def _clean(sim: tuple[SimulatorApp, str]) -> None:
-    sim[0].faults.clear()
-    sim[0].requests.clear()
+pytestmark = pytest.mark.usefixtures("clean_sim")
 
 
 def _client(base: str, session: requests.Session | None = None) -> SfClient:
     policy = FetchPolicy(carrier="sf", rate_per_second=5.0, burst=2, total_deadline=5, backoff_jitter=0)
-    clock = FakeClock()
+    clock = FakeClock(NOW)
     guards = CarrierGuards.for_policy(policy, clock)
     return SfClient(
         base + "/std/service", "PARTNER01", "checkword-123", policy, session,
@@ -68,7 +40,7 @@ def test_the_signature_is_base64_md5_of_the_url_encoded_message_time_and_check_w
 
 
 def test_fetch_posts_the_signed_form_and_returns_the_envelope_byte_for_byte(
-    sim: tuple[SimulatorApp, str],
+    sim: Sim,
 ) -> None:
     app, base = sim
     seen: list[requests.PreparedRequest] = []
@@ -88,12 +60,12 @@ def test_fetch_posts_the_signed_form_and_returns_the_envelope_byte_for_byte(
     assert "checkword-123" not in str(raw)
 
 
-def test_an_unknown_waybill_is_a_not_found_answer(sim: tuple[SimulatorApp, str]) -> None:
+def test_an_unknown_waybill_is_a_not_found_answer(sim: Sim) -> None:
     _, base = sim
     assert [e.code for e in ADAPTER.parse(_client(base).fetch("SF9999999999999")).errors] == ["not_found"]
 
 
-def test_the_read_is_retried_then_raises(sim: tuple[SimulatorApp, str]) -> None:
+def test_the_read_is_retried_then_raises(sim: Sim) -> None:
     app, base = sim
     app.faults.add(parse_fault("status=503"), path="/std/service", times=5)
     with pytest.raises(CarrierUnavailable):
@@ -104,9 +76,7 @@ def test_the_read_is_retried_then_raises(sim: tuple[SimulatorApp, str]) -> None:
 @pytest.mark.parametrize(
     ("waybill", "tail"), [("", None), ("SF14", None), ("SF1420073985519!", None), (WAYBILL, "12a4")]
 )
-def test_malformed_input_is_refused_before_any_request(
-    sim: tuple[SimulatorApp, str], waybill: str, tail: str | None
-) -> None:
+def test_malformed_input_is_refused_before_any_request(sim: Sim, waybill: str, tail: str | None) -> None:
     app, base = sim
     with pytest.raises(ValueError):
         _client(base).fetch(waybill, tail)

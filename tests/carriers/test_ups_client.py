@@ -4,51 +4,20 @@ from __future__ import annotations
 
 import base64
 import json
-from collections.abc import Iterator
-from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 import requests
 
 from carriers._fetch import CarrierAuthError, CarrierGuards, CarrierRateLimited, FetchPolicy
-from carriers.simulator import SimulatorApp, build_app, parse_fault, running
+from carriers.simulator import parse_fault
 from carriers.ups import ADAPTER
 from carriers.ups.client import UPS_BASE_URL, UPS_POLICY, UpsClient
 from carriers.ups.sim_routes import SIMULATOR_ROUTES, SIMULATOR_TOKEN_ENDPOINTS
+from tests.carriers.support import FIXTURES, FakeClock, Sim
 
-FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 UPS_DIR = FIXTURES / "carriers" / "ups"
 NUMBER = "1Z8V92E70473188525"
-
-
-class FakeClock:
-    def __init__(self) -> None:
-        self.t = 0.0
-        self.sleeps: list[float] = []
-
-    def monotonic(self) -> float:
-        return self.t
-
-    def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.t += seconds
-
-    def now(self) -> datetime:
-        return datetime.now(UTC)
-
-
-@pytest.fixture(scope="module")
-def sim() -> Iterator[tuple[SimulatorApp, str]]:
-    app = build_app(FIXTURES)
-    with running(app) as base:
-        yield app, base
-
-
-@pytest.fixture(autouse=True)
-def _clean(sim: tuple[SimulatorApp, str]) -> None:
-    sim[0].faults.clear()
-    sim[0].requests.clear()
+pytestmark = pytest.mark.usefixtures("clean_sim")
 
 
 def _client(base: str, secret: str = "sim-secret", **kwargs: object) -> UpsClient:
@@ -58,14 +27,14 @@ def _client(base: str, secret: str = "sim-secret", **kwargs: object) -> UpsClien
     return UpsClient(base, "sim-client", secret, policy, guards=guards, clock=clock, **kwargs)  # type: ignore[arg-type]
 
 
-def test_fetch_returns_the_raw_document_byte_for_byte(sim: tuple[SimulatorApp, str]) -> None:
+def test_fetch_returns_the_raw_document_byte_for_byte(sim: Sim) -> None:
     _, base = sim
     body = _client(base).fetch(NUMBER)
     assert body == (UPS_DIR / "ww-saver-losangeles-hangzhou-delivered.json").read_bytes()
     assert ADAPTER.parse(body).shipments[0].events[-1].milestone == "delivered"
 
 
-def test_fetch_gets_a_token_then_calls_the_details_path(sim: tuple[SimulatorApp, str]) -> None:
+def test_fetch_gets_a_token_then_calls_the_details_path(sim: Sim) -> None:
     app, base = sim
     _client(base + "/", locale="zh_CN").fetch(f" {NUMBER} ")
     assert app.requests == [
@@ -74,7 +43,7 @@ def test_fetch_gets_a_token_then_calls_the_details_path(sim: tuple[SimulatorApp,
     ]
 
 
-def test_fetch_sends_upss_transaction_headers_and_basic_client_auth(sim: tuple[SimulatorApp, str]) -> None:
+def test_fetch_sends_upss_transaction_headers_and_basic_client_auth(sim: Sim) -> None:
     """Seen on the wire: Basic client auth on the token call, Bearer and transId on the track call."""
     _, base = sim
     seen: list[requests.PreparedRequest] = []
@@ -91,20 +60,20 @@ def test_fetch_sends_upss_transaction_headers_and_basic_client_auth(sim: tuple[S
     assert (track.headers["transId"], track.headers["transactionSrc"]) == ("tx-1", "trace-verify")
 
 
-def test_an_unknown_number_returns_upss_tw0001_document(sim: tuple[SimulatorApp, str]) -> None:
+def test_an_unknown_number_returns_upss_tw0001_document(sim: Sim) -> None:
     _, base = sim
     body = _client(base).fetch("1Z0000000000000001")
     [error] = ADAPTER.parse(body).errors
     assert (error.code, error.tracking_number) == ("not_found", "1Z0000000000000001")
 
 
-def test_refused_credentials_raise(sim: tuple[SimulatorApp, str]) -> None:
+def test_refused_credentials_raise(sim: Sim) -> None:
     _, base = sim
     with pytest.raises(CarrierAuthError):
         _client(base, secret="wrong").fetch(NUMBER)
 
 
-def test_an_expired_token_is_renewed_once(sim: tuple[SimulatorApp, str]) -> None:
+def test_an_expired_token_is_renewed_once(sim: Sim) -> None:
     app, base = sim
     client = _client(base)
     client.fetch(NUMBER)
@@ -116,7 +85,7 @@ def test_an_expired_token_is_renewed_once(sim: tuple[SimulatorApp, str]) -> None
 @pytest.mark.parametrize(
     "number", ["", "1Z12", "1Z 8V92E704731885", "1Z8V92E7/../x", "1" * 35, "１Z8V92E70473188525"]
 )
-def test_malformed_numbers_are_refused_before_any_request(sim: tuple[SimulatorApp, str], number: str) -> None:
+def test_malformed_numbers_are_refused_before_any_request(sim: Sim, number: str) -> None:
     app, base = sim
     with pytest.raises(ValueError):
         _client(base).fetch(number)
@@ -130,7 +99,7 @@ def test_missing_credentials_are_refused() -> None:
         UpsClient(UPS_BASE_URL, "id", "")
 
 
-def test_a_429_past_the_cap_raises(sim: tuple[SimulatorApp, str]) -> None:
+def test_a_429_past_the_cap_raises(sim: Sim) -> None:
     app, base = sim
     app.faults.add(parse_fault("rate-limit=3600"), path="/api/track/v1/details")
     with pytest.raises(CarrierRateLimited) as caught:
@@ -138,7 +107,7 @@ def test_a_429_past_the_cap_raises(sim: tuple[SimulatorApp, str]) -> None:
     assert caught.value.retry_after == 3600
 
 
-def test_transient_failures_are_retried(sim: tuple[SimulatorApp, str]) -> None:
+def test_transient_failures_are_retried(sim: Sim) -> None:
     app, base = sim
     app.faults.add(parse_fault("status=503"), path="/api/track/v1/details")
     assert NUMBER.encode() in _client(base).fetch(NUMBER)

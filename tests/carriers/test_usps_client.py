@@ -2,49 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from datetime import UTC, datetime
-from pathlib import Path
+from typing import Final
 
 import pytest
 
 from carriers._fetch import CarrierAuthError, CarrierGuards, FetchPolicy
-from carriers.simulator import SimulatorApp, build_app, parse_fault, running
+from carriers.simulator import parse_fault
 from carriers.usps import ADAPTER
 from carriers.usps.client import USPS_BASE_URL, USPS_POLICY, UspsClient
+from tests.carriers.support import FIXTURES, FakeClock, Sim
 
-FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 DIR = FIXTURES / "carriers" / "usps"
 NUMBER = "CP612038472US"
-
-
-class FakeClock:
-    def __init__(self) -> None:
-        self.t = 0.0
-        self.sleeps: list[float] = []
-
-    def monotonic(self) -> float:
-        return self.t
-
-    def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.t += seconds
-
-    def now(self) -> datetime:
-        return datetime.now(UTC)
-
-
-@pytest.fixture(scope="module")
-def sim() -> Iterator[tuple[SimulatorApp, str]]:
-    app = build_app(FIXTURES, token_ttl=600)
-    with running(app) as base:
-        yield app, base
-
-
-@pytest.fixture(autouse=True)
-def _clean(sim: tuple[SimulatorApp, str]) -> None:
-    sim[0].faults.clear()
-    sim[0].requests.clear()
+#: build_app keywords for the simulator (tests/carriers/conftest.py)
+SIMULATOR_OPTIONS: Final[dict[str, object]] = {"token_ttl": 600}
+pytestmark = pytest.mark.usefixtures("clean_sim")
 
 
 def _client(base: str, secret: str = "sim-secret") -> UspsClient:
@@ -55,13 +27,13 @@ def _client(base: str, secret: str = "sim-secret") -> UspsClient:
     )
 
 
-def test_fetch_returns_the_raw_document_byte_for_byte(sim: tuple[SimulatorApp, str]) -> None:
+def test_fetch_returns_the_raw_document_byte_for_byte(sim: Sim) -> None:
     body = _client(sim[1]).fetch(NUMBER)
     assert body == (DIR / "v3-newyork-guangzhou-delivered.json").read_bytes()
     assert ADAPTER.parse(body).shipments[0].events[-1].milestone == "delivered"
 
 
-def test_fetch_gets_a_token_then_the_detail_view(sim: tuple[SimulatorApp, str]) -> None:
+def test_fetch_gets_a_token_then_the_detail_view(sim: Sim) -> None:
     app, base = sim
     client = _client(base)
     client.fetch(NUMBER)
@@ -73,17 +45,17 @@ def test_fetch_gets_a_token_then_the_detail_view(sim: tuple[SimulatorApp, str]) 
     ]
 
 
-def test_an_unknown_number_returns_uspss_error_document(sim: tuple[SimulatorApp, str]) -> None:
+def test_an_unknown_number_returns_uspss_error_document(sim: Sim) -> None:
     (error,) = ADAPTER.parse(_client(sim[1]).fetch("LX999999995US")).errors
     assert error.code == "not_found"
 
 
-def test_webtools_documents_in_the_folder_are_never_served_as_v3(sim: tuple[SimulatorApp, str]) -> None:
+def test_webtools_documents_in_the_folder_are_never_served_as_v3(sim: Sim) -> None:
     body = _client(sim[1]).fetch("CP612038512US")  # a Web Tools fixture's number
     assert ADAPTER.parse(body).errors[0].code == "not_found"
 
 
-def test_a_revoked_token_is_renewed_once(sim: tuple[SimulatorApp, str]) -> None:
+def test_a_revoked_token_is_renewed_once(sim: Sim) -> None:
     app, base = sim
     client = _client(base)
     client.fetch(NUMBER)
@@ -92,19 +64,19 @@ def test_a_revoked_token_is_renewed_once(sim: tuple[SimulatorApp, str]) -> None:
     assert [path for _, path in app.requests].count("/oauth2/v3/token") == 2
 
 
-def test_refused_client_credentials_raise(sim: tuple[SimulatorApp, str]) -> None:
+def test_refused_client_credentials_raise(sim: Sim) -> None:
     with pytest.raises(CarrierAuthError):
         _client(sim[1], secret="wrong").fetch(NUMBER)
 
 
-def test_transient_failures_are_retried(sim: tuple[SimulatorApp, str]) -> None:
+def test_transient_failures_are_retried(sim: Sim) -> None:
     app, base = sim
     app.faults.add(parse_fault("status=503"), path="/tracking/v3/tracking")
     assert NUMBER.encode() in _client(base).fetch(NUMBER)
 
 
 @pytest.mark.parametrize("number", ["", "CP 612038472US", "../../oauth2", "1" * 41, "short"])
-def test_malformed_numbers_are_refused_before_any_request(sim: tuple[SimulatorApp, str], number: str) -> None:
+def test_malformed_numbers_are_refused_before_any_request(sim: Sim, number: str) -> None:
     app, base = sim
     with pytest.raises(ValueError):
         _client(base).fetch(number)
