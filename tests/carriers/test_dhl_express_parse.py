@@ -16,6 +16,7 @@ import pytest
 from carriers import REGISTRY, parse_result_to_json
 from carriers.dhl_express import ADAPTER, codes
 from carriers.dhl_express.service_area import resolve_service_area
+from tests.carriers.parse_checks import assert_rejected
 from trace_verify.domain.documents import DocumentRejected, ParseResult
 from trace_verify.domain.places import default_gazetteer
 
@@ -161,9 +162,7 @@ def test_xmlpi_request_error_keeps_dhls_condition() -> None:
 
 @pytest.mark.parametrize("name", sorted(p.name for p in FIXTURES.glob("malformed-*")))
 def test_malformed_documents_are_rejected(name: str) -> None:
-    with pytest.raises(DocumentRejected) as caught:
-        _parse(name)
-    assert caught.value.code == "DOCUMENT_UNREADABLE"
+    assert_rejected(lambda: _parse(name))
 
 
 @pytest.mark.parametrize("data", [b"", b"   ", b"not a document", b"\xff\xfe\x00"])
@@ -174,9 +173,7 @@ def test_neither_format_is_rejected(data: bytes) -> None:
 
 def test_hostile_xml_is_refused_as_unsafe() -> None:
     doc = b'<?xml version="1.0"?><!DOCTYPE r [<!ENTITY x SYSTEM "file:///etc/passwd">]><r>&x;</r>'
-    with pytest.raises(DocumentRejected) as caught:
-        ADAPTER.parse(doc)
-    assert caught.value.code == "DOCUMENT_UNSAFE"
+    assert_rejected(lambda: ADAPTER.parse(doc), "DOCUMENT_UNSAFE")
 
 
 def test_format_is_told_apart_by_content_after_a_bom_or_whitespace() -> None:

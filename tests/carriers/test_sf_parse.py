@@ -10,11 +10,11 @@ import json
 from pathlib import Path
 from typing import Any
 
-import jsonschema
 import pytest
 
 from carriers.sf import ADAPTER
 from carriers.sf.codes import classify
+from tests.carriers.parse_checks import assert_rejected, story_events
 from trace_verify.domain.documents import DocumentRejected, ParseResult
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -120,13 +120,7 @@ def test_fixture_matches_its_table_field_by_field(
     fixture: str, number: str, table: list[tuple[Any, ...]]
 ) -> None:
     assert raw_rows(fixture) == [row[:2] for row in table], "the table quotes SF's raw values"
-    result = parse(fixture)
-    assert result.carrier == "sf" and result.errors == ()
-    [shipment] = result.shipments
-    assert shipment.tracking_number == number
-    got = [e.to_json() for e in shipment.events]
-    for event in got:
-        jsonschema.validate(event, EVENT_SCHEMA)
+    got = story_events(parse(fixture), "sf", number, EVENT_SCHEMA)
     assert got == [expected(number, row) for row in table]
 
 
@@ -191,9 +185,7 @@ def test_error_answers_are_valid_documents(fixture: str, code: str, number: str 
     ],
 )
 def test_malformed_documents_are_unreadable(fixture: str) -> None:
-    with pytest.raises(DocumentRejected) as caught:
-        parse(fixture)
-    assert caught.value.code == "DOCUMENT_UNREADABLE"
+    assert_rejected(lambda: parse(fixture))
 
 
 @pytest.mark.parametrize(
