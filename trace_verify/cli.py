@@ -20,6 +20,7 @@ from trace_verify.contract.schemas import is_rfc3339, parse_rfc3339
 from trace_verify.errors import InputError
 
 if TYPE_CHECKING:
+    from trace_verify.services.history import StoredHistory
     from trace_verify.services.verification import VerificationService
 
 EXIT_OK, EXIT_SOME_FAILED, EXIT_BAD_INPUT, EXIT_INTERNAL = 0, 1, 2, 70
@@ -86,11 +87,9 @@ def _lines(path: str, limit: int) -> Iterator[bytes | InputError]:
 
 def cmd_verify(args: argparse.Namespace, settings: Settings) -> int:
     from carriers import REGISTRY
-    from trace_verify.services.history import StoredHistory
     from trace_verify.services.verification import VerificationService
-    from trace_verify.web.serve import open_database
 
-    history = StoredHistory(open_database(settings)) if args.db or settings.database_url else None
+    history = _stored_history(settings) if args.db or settings.database_url else None
     service = VerificationService(
         REGISTRY, settings.policy, max_bundle_bytes=settings.max_cli_bundle_bytes, history=history
     )
@@ -102,6 +101,14 @@ def cmd_verify(args: argparse.Namespace, settings: Settings) -> int:
     verdict = service.verify_bytes(_read_input(args.file, settings.max_cli_bundle_bytes), now)
     sys.stdout.write(dumps(verdict, pretty=True) + "\n")
     return EXIT_OK
+
+
+def _stored_history(settings: Settings) -> StoredHistory:
+    """The database's history; imported only with --db, so offline verification starts fast."""
+    from trace_verify.services.history import StoredHistory
+    from trace_verify.web.serve import open_database
+
+    return StoredHistory(open_database(settings))
 
 
 def _verify_jsonl(service: VerificationService, path: str, now: datetime, limit: int) -> int:
