@@ -19,7 +19,7 @@ from flask import Flask
 from hypothesis import HealthCheck, settings
 from schemathesis import Case
 from schemathesis.checks import CheckFunction
-from schemathesis.specs.openapi.checks import negative_data_rejection, positive_data_acceptance
+from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from tests.api.support import World, auth, build_world, make_app
 from tests.db.support import migrated, sqlite_url
@@ -38,15 +38,9 @@ EXCLUDED: list[CheckFunction] = [positive_data_acceptance]
 
 
 def _excluded(case: Case[Any]) -> list[CheckFunction]:
-    """The checks off for ``case``: :data:`EXCLUDED`, plus ST201 when it sends an undeclared query parameter.
-
-    Like most HTTP APIs this one ignores query parameters it does not declare (OpenAPI does not forbid
-    them), so ST201 on such a case (``?=true``, ``&D=true``) reports that design, not a defect. Schema-
-    breaking values of *declared* parameters, and bodies, stay under ST201 in every other case.
-    """
-    declared = {parameter.name for parameter in case.operation.query}
-    undeclared = set(case.query or {}) - declared
-    return [*EXCLUDED, negative_data_rejection] if undeclared else EXCLUDED
+    """The checks off for ``case``: :data:`EXCLUDED` (undeclared query parameters are refused, so ST201
+    stays on everywhere)."""
+    return EXCLUDED
 
 
 class _WorldApp:

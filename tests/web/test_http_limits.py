@@ -106,3 +106,26 @@ def test_bad_now_parameter_is_a_400(client: FlaskClient) -> None:
     response = client.post("/api/v1/verify?now=tomorrow", data=b"{}", content_type="application/json")
     assert response.status_code == 400
     assert response.get_json()["error"]["code"] == "INVALID_ARGUMENT"
+
+
+def test_an_undeclared_query_parameter_is_refused_not_ignored(client: FlaskClient) -> None:
+    """A typo must not pass silently: ?merchantid= would otherwise list every order unfiltered."""
+    response = client.get("/api/v1/orders?merchantid=M-OSAKA-BEAUTY")
+    assert response.status_code == 400
+    assert response.get_json()["error"] == {
+        "code": "UNKNOWN_PARAMETER",
+        "message": "unknown query parameter 'merchantid'",
+        "field": "?merchantid",
+    }
+    assert client.get("/api/v1/orders?merchant_id=M-OSAKA-BEAUTY").status_code == 200
+    typo = client.post(
+        "/api/v1/verify?nowx=2026-03-05T12:00:00Z", data=b"{}", content_type="application/json"
+    )
+    assert typo.status_code == 400 and typo.get_json()["error"]["code"] == "UNKNOWN_PARAMETER"
+
+
+def test_every_operation_documents_the_400_for_unknown_parameters(client: FlaskClient) -> None:
+    document = client.get("/api/v1/openapi.json").get_json()
+    for path, operations in document["paths"].items():
+        for method, operation in operations.items():
+            assert "400" in operation["responses"], (method, path)

@@ -109,7 +109,8 @@ def _operation(op: Operation) -> dict[str, Any]:
         }
     else:
         responses[str(op.response_status)] = {"description": "Success"}
-    for status in op.errors:
+    # Every operation can refuse an undeclared query parameter (400 UNKNOWN_PARAMETER).
+    for status in sorted({*op.errors, 400}):
         responses[str(status)] = {
             "description": STATUS_TEXT.get(status, "Error"),
             "content": {"application/json": {"schema": _ref("Error")}},

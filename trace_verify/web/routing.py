@@ -3,6 +3,7 @@ method, so the app and its OpenAPI document cannot drift apart."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
@@ -46,9 +47,31 @@ def register(bp: Blueprint, routes: list[tuple[Operation, View]]) -> list[Operat
     """Add each view at its operation's rule; returns the operations for the OpenAPI document."""
     for operation, view in routes:
         bp.add_url_rule(
-            operation.flask_rule, endpoint=operation.operation_id, view_func=view, methods=[operation.method]
+            operation.flask_rule,
+            endpoint=operation.operation_id,
+            view_func=_declared_query_only(operation, view),
+            methods=[operation.method],
         )
     return [operation for operation, _ in routes]
+
+
+def _declared_query_only(operation: Operation, view: View) -> View:
+    """Refuse query parameters the operation does not declare (400 ``UNKNOWN_PARAMETER``).
+
+    A typo must not pass silently (contract, input rules): ``?merchantid=M-1`` would otherwise answer
+    with the unfiltered list as if the filter had been applied.
+    """
+    declared = frozenset(p["name"] for p in operation.parameters if p.get("in") == "query")
+
+    @functools.wraps(view)
+    def guarded(*args: Any, **kwargs: Any) -> Response:
+        unknown = sorted(set(request.args) - declared)
+        if unknown:
+            name = unknown[0][:40]
+            raise InputError("UNKNOWN_PARAMETER", f"unknown query parameter {name!r}", f"?{name}")
+        return view(*args, **kwargs)
+
+    return guarded
 
 
 def json_body() -> Any:
