@@ -25,7 +25,7 @@ def build_timeline(shipments: tuple[Shipment, ...]) -> Timeline:
         for s_index, shipment in enumerate(shipments)
         for position, event in enumerate(shipment.events)
     ]
-    keyed.sort(key=lambda item: (item[0], item[1], item[2]))
+    keyed.sort()  # (time, shipment, position) is unique, so the event itself is never compared
     events: list[Event] = []
     per_shipment: list[list[int]] = [[] for _ in shipments]
     # Duplicates share their instant, so keys are only compared within a run of equal times:
