@@ -11,6 +11,8 @@ from collections.abc import Callable, Hashable
 from functools import lru_cache
 from typing import Final, Generic, Protocol, TypeVar
 
+from carriers.base import MAX_DOCUMENT_BYTES
+from trace_verify.domain.documents import DocumentRejected, ParseResult
 from trace_verify.domain.places import Gazetteer, Place, default_gazetteer
 
 
@@ -126,3 +128,26 @@ def first_significant_byte(data: bytes) -> bytes:
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, b"<\x00", b"\x00<")):
         return b"<"
     return head.removeprefix(codecs.BOM_UTF8).lstrip(b" \t\r\n")[:1]
+
+
+def read_xml_or_json(
+    data: bytes,
+    places: PlaceIndex,
+    *,
+    xml: Callable[[bytes, PlaceIndex], ParseResult],
+    json: Callable[[bytes, PlaceIndex], ParseResult],
+    neither: str,
+) -> ParseResult:
+    """Parse a document of a carrier that speaks both XML and JSON, telling them apart by content.
+
+    Refuses an oversized document before looking at it (``DOCUMENT_UNSAFE``) and one that is neither
+    (``DOCUMENT_UNREADABLE`` with ``neither`` as the message).
+    """
+    if len(data) > MAX_DOCUMENT_BYTES:
+        raise DocumentRejected("DOCUMENT_UNSAFE", f"larger than {MAX_DOCUMENT_BYTES} bytes")
+    first = first_significant_byte(data)
+    if first == b"<":
+        return xml(data, places)
+    if first in (b"{", b"["):
+        return json(data, places)
+    raise DocumentRejected("DOCUMENT_UNREADABLE", neither)

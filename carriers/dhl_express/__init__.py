@@ -12,11 +12,10 @@ from __future__ import annotations
 from importlib.util import find_spec
 from typing import Final
 
-from carriers._common import PlaceIndex, default_places, first_significant_byte
-from carriers.base import MAX_DOCUMENT_BYTES
+from carriers._common import PlaceIndex, default_places, read_xml_or_json
 from carriers.dhl_express.mydhl import parse_mydhl
 from carriers.dhl_express.xmlpi import parse_xmlpi
-from trace_verify.domain.documents import DocumentRejected, ParseResult
+from trace_verify.domain.documents import ParseResult
 
 
 class DhlExpressAdapter:
@@ -43,15 +42,13 @@ class DhlExpressAdapter:
 
     def parse(self, data: bytes) -> ParseResult:
         """Parse one document of either format; raises DocumentRejected for anything else."""
-        if len(data) > MAX_DOCUMENT_BYTES:
-            raise DocumentRejected("DOCUMENT_UNSAFE", f"larger than {MAX_DOCUMENT_BYTES} bytes")
-        places = self._places or default_places()
-        first = first_significant_byte(data)
-        if first == b"<":
-            return parse_xmlpi(data, places)
-        if first in (b"{", b"["):
-            return parse_mydhl(data, places)
-        raise DocumentRejected("DOCUMENT_UNREADABLE", "neither MyDHL JSON nor DHL XML-PI")
+        return read_xml_or_json(
+            data,
+            self._places or default_places(),
+            xml=parse_xmlpi,
+            json=parse_mydhl,
+            neither="neither MyDHL JSON nor DHL XML-PI",
+        )
 
 
 ADAPTER: Final = DhlExpressAdapter()

@@ -11,11 +11,10 @@ from __future__ import annotations
 from importlib.util import find_spec
 from typing import Final
 
-from carriers._common import PlaceIndex, default_places, first_significant_byte
-from carriers.base import MAX_DOCUMENT_BYTES
+from carriers._common import PlaceIndex, default_places, read_xml_or_json
 from carriers.usps.v3 import parse_v3
 from carriers.usps.webtools import parse_webtools
-from trace_verify.domain.documents import DocumentRejected, ParseResult
+from trace_verify.domain.documents import ParseResult
 
 
 class UspsAdapter:
@@ -42,15 +41,13 @@ class UspsAdapter:
 
     def parse(self, data: bytes) -> ParseResult:
         """Parse one document of either format; raises DocumentRejected for anything else."""
-        if len(data) > MAX_DOCUMENT_BYTES:
-            raise DocumentRejected("DOCUMENT_UNSAFE", f"larger than {MAX_DOCUMENT_BYTES} bytes")
-        places = self._places or default_places()
-        first = first_significant_byte(data)
-        if first == b"<":
-            return parse_webtools(data, places)
-        if first in (b"{", b"["):
-            return parse_v3(data, places)
-        raise DocumentRejected("DOCUMENT_UNREADABLE", "neither USPS v3 JSON nor Web Tools XML")
+        return read_xml_or_json(
+            data,
+            self._places or default_places(),
+            xml=parse_webtools,
+            json=parse_v3,
+            neither="neither USPS v3 JSON nor Web Tools XML",
+        )
 
 
 ADAPTER: Final = UspsAdapter()
