@@ -60,3 +60,15 @@ class JsonFields:
         if not isinstance(value, str):
             raise self.rejected(f"{at}/{key}", "expected a string")
         return value.strip() or None if self.strip else value
+
+    def tracking_number(self, parent: Mapping[str, Any], key: str, at: str) -> str:
+        """``parent[key]`` as a tracking number: a non-blank string (stripped) or a non-negative integer.
+
+        Carriers' schemas say string, but their own examples send bare numbers; both are read.
+        """
+        value = parent.get(key)
+        if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+            return str(value)
+        if isinstance(value, str) and value.strip():
+            return value.strip()
+        raise self.rejected(f"{at}/{key}", "shipment has no tracking number")

@@ -123,7 +123,7 @@ class _Scan:
 
 
 def _shipment(raw: Mapping[str, Any], at: str, places: PlaceIndex) -> ParsedShipment:
-    number = _tracking_number(raw, at)
+    number = _FIELDS.tracking_number(raw, "id", at)  # a string in the OpenAPI, a number in DHL's example
     origin = _route_country(raw, "origin", at, places)
     destination = _route_country(raw, "destination", at, places)
     raw_events = _list(raw, "events", at) if "events" in raw else []
@@ -140,16 +140,6 @@ def _shipment(raw: Mapping[str, Any], at: str, places: PlaceIndex) -> ParsedShip
     handover = _handover_number(raw, at)
     events = _events(ordered, origin, destination, number, handover)
     return ParsedShipment(tracking_number=number, events=tuple(events))
-
-
-def _tracking_number(raw: Mapping[str, Any], at: str) -> str:
-    """``id`` is a string in the OpenAPI; DHL's own example shows a bare number, so both are read."""
-    value = raw.get("id")
-    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
-        return str(value)
-    if isinstance(value, str) and value.strip():
-        return value.strip()
-    raise _rejected(f"{at}/id", "shipment has no tracking number")
 
 
 def _route_country(raw: Mapping[str, Any], key: str, at: str, places: PlaceIndex) -> str | None:

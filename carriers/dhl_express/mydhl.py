@@ -100,7 +100,7 @@ def _error_code(status: int | None) -> CarrierErrorCode:
 
 
 def _shipment(raw: Mapping[str, Any], at: str, places: PlaceIndex) -> ParsedShipment:
-    number = _number(raw, at)
+    number = _FIELDS.tracking_number(raw, "shipmentTrackingNumber", at)
     origin = _party_country(raw, "shipperDetails", at, places)
     destination = _party_country(raw, "receiverDetails", at, places)
     events = raw.get("events") or []
@@ -110,15 +110,6 @@ def _shipment(raw: Mapping[str, Any], at: str, places: PlaceIndex) -> ParsedShip
         _scan(_object(e, f"{at}/events/{i}"), i, f"{at}/events/{i}", places) for i, e in enumerate(events)
     ]
     return ParsedShipment(number, to_events(CARRIER, number, scans, origin, destination))
-
-
-def _number(raw: Mapping[str, Any], at: str) -> str:
-    value = raw.get("shipmentTrackingNumber")
-    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
-        return str(value)
-    if isinstance(value, str) and value.strip():
-        return value.strip()
-    raise _rejected(f"{at}/shipmentTrackingNumber", "shipment has no tracking number")
 
 
 def _party_country(raw: Mapping[str, Any], key: str, at: str, places: PlaceIndex) -> str | None:
