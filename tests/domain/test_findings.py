@@ -24,6 +24,8 @@ PAIRS = BUNDLES / "findings"
 #: Codes left to other suites: they need the registry or stored history (rules.md §5, §6a).
 OUT_OF_SCOPE = frozenset(
     {"TRACKING_REUSED", "TRACKING_SHARED", "TRACE_CODE_FORGED", "TRACE_CODE_OTHER_MERCHANT", "CODE_CLONED"}
+    # Raised only on stored evidence (rules.md §8): an offline bundle never carries sources.
+    | {"PATH_SELF_REPORTED", "SUBMITTED_EVENT_CONTRADICTED", "CERTIFICATE_UNVERIFIED", "EVIDENCE_SOURCES"}
 )
 
 

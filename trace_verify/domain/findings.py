@@ -47,6 +47,11 @@ SEVERITY: Final[dict[str, Severity]] = {
     "CONSUMER_EVIDENCE_MISSING": "warning",
     "GGG_WINDOW_EXPIRED": "warning",
     "GGG_CERTIFICATE_MISSING": "warning",
+    # Evidence sources of stored evidence (rules.md §8, contract change of 2026-12-07).
+    "PATH_SELF_REPORTED": "warning",
+    "SUBMITTED_EVENT_CONTRADICTED": "blocker",
+    "CERTIFICATE_UNVERIFIED": "warning",
+    "EVIDENCE_SOURCES": "info",
 }
 
 #: Findings that decide the complaint only and never change the verdict (rules.md §1, verdict).
@@ -56,6 +61,8 @@ COMPLAINT_ONLY: Final[frozenset[str]] = frozenset(
         "GGG_WINDOW_EXPIRED",
         "GGG_CERTIFICATE_MISSING",
         "CONSUMER_WAYBILL_UNVERIFIED",
+        "PATH_SELF_REPORTED",
+        "CERTIFICATE_UNVERIFIED",
     }
 )
 
