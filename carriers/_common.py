@@ -12,7 +12,7 @@ from functools import lru_cache
 from typing import Final, Generic, Protocol, TypeVar
 
 from carriers.base import MAX_DOCUMENT_BYTES
-from trace_verify.domain.documents import DocumentRejected, ParseResult
+from trace_verify.domain.documents import CarrierErrorCode, DocumentRejected, ParseResult
 from trace_verify.domain.places import Gazetteer, Place, default_gazetteer
 
 
@@ -151,3 +151,20 @@ def read_xml_or_json(
     if first in (b"{", b"["):
         return json(data, places)
     raise DocumentRejected("DOCUMENT_UNREADABLE", neither)
+
+
+def status_error(status: int | str | None) -> CarrierErrorCode:
+    """The carrier error an HTTP status names (as a number or the digits a body carries it in).
+
+    404 is not found, 401 and 403 a refused credential, 429 rate limited; anything else, or no status,
+    is a carrier error. Adapters whose error bodies say more (a carrier's own not-found code) test
+    that first and fall back to this.
+    """
+    code = int(status) if isinstance(status, str) and status.isdigit() else status
+    if code == 404:
+        return "not_found"
+    if code in (401, 403):
+        return "unauthorized"
+    if code == 429:
+        return "rate_limited"
+    return "carrier_error"

@@ -47,7 +47,16 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Final, Literal, TypeGuard, TypeVar
 
-from trace_verify.domain.model import MILESTONES, Event, Location, Milestone, TimeBasis, value_object
+from carriers._time import ResolvedTime
+from trace_verify.domain.model import (
+    MILESTONES,
+    Event,
+    Handover,
+    Location,
+    Milestone,
+    TimeBasis,
+    value_object,
+)
 
 #: A milestone, or a movement / customs release whose milestone the route settles.
 Kind = Milestone | Literal["departed", "arrived", "cleared"]
@@ -231,7 +240,15 @@ def domestic_border(milestone: Milestone, route: Route) -> Milestone:
 
 @value_object  # frozen to mypy; a plain slots class at run time (built per event)
 class Scan:
-    """One carrier event, time resolved and kind classified, before the route settles its milestone."""
+    """One carrier event, time resolved and kind classified, before the route settles its milestone.
+
+    Every adapter reads its events into this one type and lets :func:`to_event` write them: the step
+    from a carrier's scan to a normalized :class:`Event` is written once. The optional fields are what
+    some carriers add: ``hint`` (the carrier's own Export/Import word, :attr:`Step.hint`), ``operator``
+    (the carrier that scanned it, for aggregators), ``number`` (the number it was tracked under, when
+    one document merges several legs), ``handed_over`` (the scan says the parcel went to the next
+    carrier) and ``texts`` (the carrier's words, where a next leg may be named).
+    """
 
     index: int
     at: datetime
@@ -241,26 +258,100 @@ class Scan:
     kind: Kind
     code: str | None
     description: str
+    hint: Literal["export", "import"] | None = None
+    operator: str | None = None
+    number: str | None = None
+    handed_over: bool = False
+    texts: tuple[str, ...] = ()
+
+    @classmethod
+    def timed(
+        cls,
+        index: int,
+        time: ResolvedTime,
+        location: Location,
+        kind: Kind,
+        code: str | None,
+        description: str,
+        *,
+        hint: Literal["export", "import"] | None = None,
+        operator: str | None = None,
+    ) -> Scan:
+        """A scan from a resolved time (:func:`carriers._time.resolve_time`)."""
+        return cls(
+            index,
+            time.occurred_at,
+            time.time_basis,
+            time.local_offset_minutes,
+            location,
+            kind,
+            code,
+            description,
+            hint,
+            operator,
+        )
+
+
+def steps(scans: Sequence[Scan]) -> list[Step]:
+    """The route's view of each scan: its kind, country and Export/Import word."""
+    return [Step(s.kind, s.location.country, s.hint) for s in scans]
+
+
+def as_milestone(kind: Kind) -> Milestone:
+    """A kind that is a milestone already; a movement the route did not settle is ``in_transit``."""
+    return kind if is_milestone(kind) else "in_transit"
+
+
+def to_event(
+    carrier: str, number: str, scan: Scan, milestone: Milestone, handover: Handover | None = None
+) -> Event:
+    """The one step from a carrier's scan to a normalized event."""
+    return Event(
+        carrier=carrier,
+        tracking_number=scan.number or number,
+        occurred_at=scan.at,
+        milestone=milestone,
+        location=scan.location,
+        description=scan.description,
+        time_basis=scan.basis,
+        local_offset_minutes=scan.offset,
+        carrier_code=scan.code,
+        handover_to=handover,
+        operator=scan.operator,
+    )
+
+
+def events_of(
+    carrier: str,
+    number: str,
+    scans: Sequence[Scan],
+    milestones: Sequence[Milestone],
+    handover: Handover | None = None,
+    handover_at: int | None = None,
+) -> tuple[Event, ...]:
+    """Events of scans whose milestones are settled; ``handover`` goes on the scan at ``handover_at``."""
+    return tuple(
+        to_event(carrier, number, scan, milestone, handover if i == handover_at else None)
+        for i, (scan, milestone) in enumerate(zip(scans, milestones, strict=True))
+    )
 
 
 def to_events(
-    carrier: str, number: str, scans: Sequence[Scan], origin: str | None, destination: str | None
+    carrier: str,
+    number: str,
+    scans: Sequence[Scan],
+    origin: str | None,
+    destination: str | None,
+    *,
+    handover: Handover | None = None,
+    handover_at: int | None = None,
 ) -> tuple[Event, ...]:
-    """Normalized events, oldest first, with milestones settled against the route."""
+    """Normalized events, oldest first, with milestones settled against the route.
+
+    ``handover_at`` indexes the scans oldest first (callers that place a hand-over order them first;
+    :func:`chronological` keeps an order that is oldest first already).
+    """
     ordered = chronological(scans, lambda s: s.at)
-    steps = [Step(s.kind, s.location.country) for s in ordered]
-    milestones = settle(steps, Route.of(steps, origin, destination))
-    return tuple(
-        Event(
-            carrier=carrier,
-            tracking_number=number,
-            occurred_at=scan.at,
-            milestone=milestone,
-            location=scan.location,
-            description=scan.description,
-            time_basis=scan.basis,
-            local_offset_minutes=scan.offset,
-            carrier_code=scan.code,
-        )
-        for scan, milestone in zip(ordered, milestones, strict=True)
-    )
+    route_steps = steps(ordered)
+    milestones = settle(route_steps, Route.of(route_steps, origin, destination))
+    return events_of(carrier, number, ordered, milestones, handover, handover_at)

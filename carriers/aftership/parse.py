@@ -22,9 +22,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any, Final
 
-from carriers._common import PlaceIndex
+from carriers._common import PlaceIndex, status_error
 from carriers._fields import JsonFields
-from carriers._route import Route, Step, departure_index, settle_reported
+from carriers._route import Route, Scan, as_milestone, departure_index, events_of, settle_reported, steps
 from carriers._time import ResolvedTime, country_zone, is_utc_stamp, parse_timestamp, resolve_time
 from carriers.aftership import codes
 from carriers.base import load_json
@@ -34,7 +34,7 @@ from trace_verify.domain.documents import (
     ParsedShipment,
     ParseResult,
 )
-from trace_verify.domain.model import Event, Handover, Location, Milestone, value_object
+from trace_verify.domain.model import Handover, Location, Milestone
 
 CARRIER: Final = "aftership"
 FORMAT: Final = "AfterShip tracking JSON"
@@ -73,27 +73,10 @@ def _answer(doc: Mapping[str, Any], places: PlaceIndex) -> ParseResult:
 
 def _error_code(code: int) -> CarrierErrorCode:
     """AfterShip ``meta.code``: 4004 / 404 not found, 401 / 403 refused key, 429 rate limited."""
-    if code in (404, 4004):
-        return "not_found"
-    if code in (401, 403):
-        return "unauthorized"
-    if code == 429:
-        return "rate_limited"
-    return "carrier_error"
+    return "not_found" if code == 4004 else status_error(code)
 
 
 # --- one tracking -------------------------------------------------------------------------------------
-
-
-@value_object  # frozen to mypy; a plain slots class at run time (built per event)
-class _Scan:
-    index: int
-    time: ResolvedTime
-    location: Location
-    kind: codes.Kind
-    code: str | None
-    description: str
-    slug: str | None
 
 
 def _tracking(raw: Mapping[str, Any], at: str, places: PlaceIndex) -> ParsedShipment:
@@ -106,21 +89,15 @@ def _tracking(raw: Mapping[str, Any], at: str, places: PlaceIndex) -> ParsedShip
         _scan(_object(c, f"{at}/checkpoints/{i}"), f"{at}/checkpoints/{i}", i, slug, places)
         for i, c in enumerate(items)
     ]
-    scans.sort(key=lambda s: (s.time.occurred_at, s.index))
-    steps = [Step(s.kind, s.location.country) for s in scans]
-    route = Route.of(steps, _country(raw, "origin", at, places), _country(raw, "destination", at, places))
-    departed_at = departure_index(route, [s.kind for s in steps])
-    handover, handover_at = _handover(raw, at, number, scans)
-    events = tuple(
-        _event(
-            scans[i],
-            number,
-            _milestone(scans[i], i, route, departed_at),
-            handover if i == handover_at else None,
-        )
-        for i in range(len(scans))
+    scans.sort(key=lambda s: (s.at, s.index))
+    route_steps = steps(scans)
+    route = Route.of(
+        route_steps, _country(raw, "origin", at, places), _country(raw, "destination", at, places)
     )
-    return ParsedShipment(number, events)
+    departed_at = departure_index(route, [s.kind for s in route_steps])
+    handover, handover_at = _handover(raw, at, number, scans)
+    milestones = [_milestone(scan, i, route, departed_at) for i, scan in enumerate(scans)]
+    return ParsedShipment(number, events_of(CARRIER, number, scans, milestones, handover, handover_at))
 
 
 def _country(raw: Mapping[str, Any], end: str, at: str, places: PlaceIndex) -> str | None:
@@ -129,17 +106,17 @@ def _country(raw: Mapping[str, Any], end: str, at: str, places: PlaceIndex) -> s
     return places.country_code(text) if text else None
 
 
-def _scan(raw: Mapping[str, Any], at: str, index: int, slug: str | None, places: PlaceIndex) -> _Scan:
+def _scan(raw: Mapping[str, Any], at: str, index: int, slug: str | None, places: PlaceIndex) -> Scan:
     location, zone = _location(raw, at, places)
     tag, subtag = _str(raw, "tag", at), _str(raw, "subtag", at)
-    return _Scan(
-        index=index,
-        time=_time(raw, at, location, zone),
-        location=location,
-        kind=codes.kind(tag, subtag),
-        code=subtag or tag,
-        description=_str(raw, "message", at) or _str(raw, "subtag_message", at) or "",
-        slug=_str(raw, "slug", at) or slug,
+    return Scan.timed(
+        index,
+        _time(raw, at, location, zone),
+        location,
+        codes.kind(tag, subtag),
+        subtag or tag,
+        _str(raw, "message", at) or _str(raw, "subtag_message", at) or "",
+        operator=_str(raw, "slug", at) or slug,
     )
 
 
@@ -179,17 +156,17 @@ def _location(raw: Mapping[str, Any], at: str, places: PlaceIndex) -> tuple[Loca
 # --- route, milestones, hand-over -------------------------------------------------------------------
 
 
-def _milestone(scan: _Scan, i: int, route: Route, departed_at: int | None) -> Milestone:
+def _milestone(scan: Scan, i: int, route: Route, departed_at: int | None) -> Milestone:
     """Only the border departure (:func:`carriers._route.departure_index`) is ``departed_origin``; the
     rest is settled by side (:func:`carriers._route.settle_reported`): clearance outside the destination
     is export."""
     if scan.kind == "departed":
         return "departed_origin" if i == departed_at else "in_transit"
-    return settle_reported(scan.kind, scan.location.country, route)
+    return settle_reported(as_milestone(scan.kind), scan.location.country, route)
 
 
 def _handover(
-    raw: Mapping[str, Any], at: str, number: str, scans: Sequence[_Scan]
+    raw: Mapping[str, Any], at: str, number: str, scans: Sequence[Scan]
 ) -> tuple[Handover | None, int | None]:
     """``last_mile`` names the next leg: it hangs on the last checkpoint before the last-mile courier's."""
     if raw.get("last_mile") is None or not scans:
@@ -199,25 +176,9 @@ def _handover(
     next_slug = _str(last_mile, "slug", f"{at}/last_mile")
     if not next_number or next_number == number:
         return None, None
-    first_leg = [i for i, s in enumerate(scans) if s.slug != next_slug] if next_slug else []
+    first_leg = [i for i, s in enumerate(scans) if s.operator != next_slug] if next_slug else []
     at_index = first_leg[-1] if first_leg else len(scans) - 1
     return Handover(next_number, codes.SLUG_ADAPTERS.get(next_slug or "")), at_index
-
-
-def _event(scan: _Scan, number: str, milestone: Milestone, handover: Handover | None) -> Event:
-    return Event(
-        carrier=CARRIER,
-        tracking_number=number,
-        occurred_at=scan.time.occurred_at,
-        milestone=milestone,
-        location=scan.location,
-        description=scan.description,
-        time_basis=scan.time.time_basis,
-        local_offset_minutes=scan.time.local_offset_minutes,
-        carrier_code=scan.code,
-        handover_to=handover,
-        operator=scan.slug,
-    )
 
 
 # --- typed access -------------------------------------------------------------------------------------

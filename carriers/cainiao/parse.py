@@ -26,12 +26,12 @@ from typing import Any, Final
 
 from carriers._common import PlaceIndex
 from carriers._fields import JsonFields
-from carriers._route import Route, chronological, domestic_border
+from carriers._route import Route, Scan, as_milestone, chronological, domestic_border, events_of
 from carriers._time import ResolvedTime, country_zone, parse_gmt_offset, parse_timestamp, resolve_time
 from carriers.base import load_json
 from carriers.cainiao import codes
 from trace_verify.domain.documents import CarrierMessage, ParsedShipment, ParseResult
-from trace_verify.domain.model import Event, Handover, Location, Milestone, value_object
+from trace_verify.domain.model import Handover, Location
 
 CARRIER: Final = "cainiao"
 FORMAT: Final = "Cainiao global tracking JSON"
@@ -65,16 +65,6 @@ def parse_document(data: bytes, places: PlaceIndex) -> ParseResult:
     return ParseResult(CARRIER, tuple(shipments), tuple(errors))
 
 
-@value_object  # frozen to mypy; a plain slots class at run time (built per event)
-class _Scan:
-    index: int
-    time: ResolvedTime
-    location: Location
-    milestone: Milestone
-    action: str | None
-    description: str
-
-
 def _module(raw: Mapping[str, Any], at: str, places: PlaceIndex) -> ParsedShipment | CarrierMessage:
     number = _str(raw, "mailNo", at)
     if not number:
@@ -84,31 +74,43 @@ def _module(raw: Mapping[str, Any], at: str, places: PlaceIndex) -> ParsedShipme
         return CarrierMessage("not_found", number, "Cainiao has no tracking information for this number")
     origin = places.country_code(_str(raw, "originCountry", at))
     destination = places.country_code(_str(raw, "destCountry", at))
+    last_mile = _last_mile_operator(raw, at)
     scans = [
-        _scan(_object(d, f"{at}/detailList/{i}"), f"{at}/detailList/{i}", i, (origin, destination), places)
+        _scan(
+            _object(d, f"{at}/detailList/{i}"),
+            f"{at}/detailList/{i}",
+            i,
+            (origin, destination),
+            last_mile,
+            places,
+        )
         for i, d in enumerate(details)
     ]
-    scans = chronological(scans, lambda s: s.time.occurred_at)
-    last_mile = _last_mile_operator(raw, at)
+    scans = chronological(scans, lambda s: s.at)
     handover, handover_at = _handover(raw, at, number, scans)
     route = Route(origin, destination, ())
-    events = tuple(
-        _event(s, number, route, last_mile, handover if i == handover_at else None)
-        for i, s in enumerate(scans)
-    )
-    return ParsedShipment(number, events)
+    milestones = [domestic_border(as_milestone(s.kind), route) for s in scans]
+    return ParsedShipment(number, events_of(CARRIER, number, scans, milestones, handover, handover_at))
 
 
 def _scan(
-    raw: Mapping[str, Any], at: str, index: int, route: tuple[str | None, str | None], places: PlaceIndex
-) -> _Scan:
+    raw: Mapping[str, Any],
+    at: str,
+    index: int,
+    route: tuple[str | None, str | None],
+    last_mile: str | None,
+    places: PlaceIndex,
+) -> Scan:
     action = _str(raw, "actionCode", at)
     group = _object(raw.get("group") or {}, f"{at}/group")
     milestone, side = codes.classify(action, _str(group, "nodeCode", f"{at}/group"))
     country = route[0] if side == "origin" else route[1] if side == "destination" else None
     description = _str(raw, "desc", at) or _str(raw, "standerdDesc", at) or ""
     location = _location(description, _str(raw, "standerdDesc", at), country, places)
-    return _Scan(index, _time(raw, at, location), location, milestone, action, description)
+    operator = last_mile if codes.is_last_mile(action) else CAINIAO
+    return Scan.timed(
+        index, _time(raw, at, location), location, milestone, action, description, operator=operator
+    )
 
 
 def _time(raw: Mapping[str, Any], at: str, location: Location) -> ResolvedTime:
@@ -162,7 +164,7 @@ def _last_mile_operator(raw: Mapping[str, Any], at: str) -> str | None:
 
 
 def _handover(
-    raw: Mapping[str, Any], at: str, number: str, scans: Sequence[_Scan]
+    raw: Mapping[str, Any], at: str, number: str, scans: Sequence[Scan]
 ) -> tuple[Handover | None, int | None]:
     """``copyRealMailNo`` (or the number in ``realMailNo``): the destination courier's number, named on
     the last Cainiao scan before that courier's first."""
@@ -172,27 +174,10 @@ def _handover(
         next_number = found[-1] if found else None
     if not next_number or next_number == number or not scans:
         return None, None
-    first_last_mile = next((i for i, s in enumerate(scans) if codes.is_last_mile(s.action)), len(scans))
+    first_last_mile = next((i for i, s in enumerate(scans) if codes.is_last_mile(s.code)), len(scans))
     info = _object(raw.get("destCpInfo") or {}, f"{at}/destCpInfo")
     name = (_str(info, "cpName", f"{at}/destCpInfo") or "").upper()
     return Handover(next_number, codes.CP_ADAPTERS.get(name)), max(first_last_mile - 1, 0)
-
-
-def _event(scan: _Scan, number: str, route: Route, last_mile: str | None, handover: Handover | None) -> Event:
-    milestone = domestic_border(scan.milestone, route)
-    return Event(
-        carrier=CARRIER,
-        tracking_number=number,
-        occurred_at=scan.time.occurred_at,
-        milestone=milestone,
-        location=scan.location,
-        description=scan.description,
-        time_basis=scan.time.time_basis,
-        local_offset_minutes=scan.time.local_offset_minutes,
-        carrier_code=scan.action,
-        handover_to=handover,
-        operator=last_mile if codes.is_last_mile(scan.action) else CAINIAO,
-    )
 
 
 # --- typed access -------------------------------------------------------------------------------------

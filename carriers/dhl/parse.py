@@ -22,22 +22,20 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
-from datetime import datetime
 from typing import Any, Final
 
-from carriers._common import PlaceIndex, PlaceMemo
+from carriers._common import PlaceIndex, PlaceMemo, status_error
 from carriers._fields import JsonFields
-from carriers._route import Kind, Route, Step, chronological, settle
+from carriers._route import Kind, Scan, chronological, to_events
 from carriers._time import country_zone, is_utc_stamp, parse_timestamp, resolve_time
 from carriers.base import load_json
 from carriers.dhl import codes
 from trace_verify.domain.documents import (
-    CarrierErrorCode,
     CarrierMessage,
     ParsedShipment,
     ParseResult,
 )
-from trace_verify.domain.model import Event, Handover, Location, TimeBasis, value_object
+from trace_verify.domain.model import Handover, Location
 from trace_verify.domain.places import Place
 
 CARRIER: Final = "dhl"
@@ -88,38 +86,13 @@ def _problem(doc: Mapping[str, Any]) -> CarrierMessage:
     match = _INSTANCE_NUMBER.match(instance or "")
     message = detail or title or f"DHL answered HTTP {status}"
     return CarrierMessage(
-        code=_error_code(status),
+        code=status_error(status),
         tracking_number=match["number"] if match else None,
         message=message[:MAX_MESSAGE],
     )
 
 
-def _error_code(status: int | None) -> CarrierErrorCode:
-    if status == 404:
-        return "not_found"
-    if status in (401, 403):
-        return "unauthorized"
-    if status == 429:
-        return "rate_limited"
-    return "carrier_error"
-
-
 # --- shipments ---------------------------------------------------------------------------------------
-
-
-@value_object  # frozen to mypy; a plain slots class at run time (built per event)
-class _Scan:
-    """One DHL event before its milestone is settled against the shipment's route."""
-
-    index: int
-    at: datetime
-    basis: TimeBasis
-    offset: int | None
-    location: Location
-    kind: codes.Kind
-    status_code: str | None
-    description: str
-    texts: tuple[str, ...]
 
 
 def _shipment(raw: Mapping[str, Any], at: str, places: PlaceIndex) -> ParsedShipment:
@@ -138,8 +111,17 @@ def _shipment(raw: Mapping[str, Any], at: str, places: PlaceIndex) -> ParsedShip
         scans = []
     ordered = chronological(scans, lambda s: s.at)
     handover = _handover_number(raw, at)
-    events = _events(ordered, origin, destination, number, handover)
-    return ParsedShipment(tracking_number=number, events=tuple(events))
+    handover_at = _handover_index(ordered, handover)
+    events = to_events(
+        CARRIER,
+        number,
+        ordered,
+        origin,
+        destination,
+        handover=_handover(ordered[handover_at], handover) if handover_at is not None else None,
+        handover_at=handover_at,
+    )
+    return ParsedShipment(tracking_number=number, events=events)
 
 
 def _route_country(raw: Mapping[str, Any], key: str, at: str, places: PlaceIndex) -> str | None:
@@ -151,7 +133,7 @@ def _route_country(raw: Mapping[str, Any], key: str, at: str, places: PlaceIndex
 
 def _scan(
     raw: Mapping[str, Any], index: int, at: str, places: PlaceIndex, shipment: Mapping[str, Any]
-) -> _Scan:
+) -> Scan:
     stamp = _str(raw, "timestamp", at)
     if stamp is None:
         raise _rejected(f"{at}/timestamp", "event has no timestamp")
@@ -166,15 +148,17 @@ def _scan(
     status_code = _str(raw, "statusCode", at)
     description, status, remark = (_str(raw, k, at) for k in ("description", "status", "remark"))
     texts = tuple(t for t in (description, status, remark, _str(raw, "nextSteps", at)) if t)
-    return _Scan(
+    kind = _kind(description, status, remark, status_code)
+    return Scan(
         index=index,
         at=resolved.occurred_at,
         basis=resolved.time_basis,
         offset=resolved.local_offset_minutes,
         location=location,
-        kind=_kind(description, status, remark, status_code),
-        status_code=status_code,
+        kind=_route_kind(kind),
+        code=status_code,
         description=description or status or status_code or "",
+        handed_over=kind == "handed_over",
         texts=texts,
     )
 
@@ -342,29 +326,6 @@ def _route_kind(kind: codes.Kind) -> Kind:
     return kind
 
 
-def _events(
-    scans: Sequence[_Scan], origin: str | None, destination: str | None, number: str, handover: str | None
-) -> list[Event]:
-    steps = [Step(_route_kind(s.kind), s.location.country) for s in scans]
-    milestones = settle(steps, Route.of(steps, origin, destination))
-    handover_at = _handover_index(scans, handover)
-    return [
-        Event(
-            carrier=CARRIER,
-            tracking_number=number,
-            occurred_at=scan.at,
-            milestone=milestone,
-            location=scan.location,
-            description=scan.description,
-            time_basis=scan.basis,
-            local_offset_minutes=scan.offset,
-            carrier_code=scan.status_code,
-            handover_to=_handover(scan, handover) if i == handover_at else None,
-        )
-        for i, (scan, milestone) in enumerate(zip(scans, milestones, strict=True))
-    ]
-
-
 # --- the next leg ------------------------------------------------------------------------------------
 
 
@@ -387,15 +348,15 @@ def _handover_number(raw: Mapping[str, Any], at: str) -> str | None:
     return None
 
 
-def _handover_index(scans: Sequence[_Scan], number: str | None) -> int | None:
+def _handover_index(scans: Sequence[Scan], number: str | None) -> int | None:
     """The event that hands over (the latest such); the latest event when DHL names no handover."""
     if number is None or not scans:
         return None
-    handed = [i for i, s in enumerate(scans) if s.kind == "handed_over"]
+    handed = [i for i, s in enumerate(scans) if s.handed_over]
     return handed[-1] if handed else len(scans) - 1
 
 
-def _handover(scan: _Scan, number: str | None) -> Handover | None:
+def _handover(scan: Scan, number: str | None) -> Handover | None:
     if number is None:
         return None
     carrier = next((c for c in map(codes.handover_carrier, scan.texts) if c), None)

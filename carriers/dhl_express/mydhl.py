@@ -22,7 +22,7 @@ from collections.abc import Mapping
 from datetime import timezone
 from typing import Any, Final
 
-from carriers._common import PlaceIndex
+from carriers._common import PlaceIndex, status_error
 from carriers._fields import JsonFields
 from carriers._route import Scan, to_events
 from carriers._time import country_zone, parse_date_clock, parse_gmt_offset, resolve_time
@@ -30,7 +30,6 @@ from carriers.base import load_json
 from carriers.dhl_express import codes
 from carriers.dhl_express.service_area import ServiceArea, resolve_service_area
 from trace_verify.domain.documents import (
-    CarrierErrorCode,
     CarrierMessage,
     ParsedShipment,
     ParseResult,
@@ -72,7 +71,7 @@ def _problem(doc: Mapping[str, Any]) -> CarrierMessage:
     detail, title, message = (_str(doc, k, "") for k in ("detail", "title", "message"))
     match = _INSTANCE_NUMBER.search(_str(doc, "instance", "") or "")
     text = detail or title or message or f"MyDHL answered HTTP {status}"
-    return CarrierMessage(_error_code(status), match["number"] if match else None, text[:MAX_MESSAGE])
+    return CarrierMessage(status_error(status), match["number"] if match else None, text[:MAX_MESSAGE])
 
 
 def _status(value: Any) -> int | None:
@@ -84,16 +83,6 @@ def _status(value: Any) -> int | None:
     if isinstance(value, bool) or not isinstance(value, int) or not 400 <= value <= 599:
         raise _rejected("/status", "problem status is not an HTTP error status")
     return value
-
-
-def _error_code(status: int | None) -> CarrierErrorCode:
-    if status == 404:
-        return "not_found"
-    if status in (401, 403):
-        return "unauthorized"
-    if status == 429:
-        return "rate_limited"
-    return "carrier_error"
 
 
 # --- shipments ---------------------------------------------------------------------------------------

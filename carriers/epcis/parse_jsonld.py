@@ -25,6 +25,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Final
 
+from carriers._common import status_error
 from carriers.base import load_json
 from carriers.epcis.identifiers import location_key
 from carriers.epcis.model import (
@@ -98,13 +99,12 @@ def _problem(doc: Mapping[str, Any]) -> CarrierMessage:
 
 
 def _error_code(status: int, kind: str) -> CarrierErrorCode:
-    if status == 404 or kind.endswith("NoSuchResourceException"):
+    by_status = status_error(status)
+    if by_status == "not_found" or kind.endswith("NoSuchResourceException"):
         return "not_found"
-    if status in (401, 403) or kind.endswith("SecurityException"):
+    if by_status == "unauthorized" or kind.endswith("SecurityException"):
         return "unauthorized"
-    if status == 429:
-        return "rate_limited"
-    return "carrier_error"
+    return by_status
 
 
 def _capture_job(doc: Mapping[str, Any]) -> list[CarrierMessage]:

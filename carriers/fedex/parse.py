@@ -29,12 +29,12 @@ from typing import Any, Final
 from carriers._address import AddressReader, clean
 from carriers._common import PlaceIndex
 from carriers._fields import JsonFields
-from carriers._route import Kind, Route, Step, chronological, settle
+from carriers._route import Scan, to_events
 from carriers._time import ResolvedTime, country_zone, is_utc_stamp, parse_timestamp, resolve_time
 from carriers.base import load_json
 from carriers.fedex import codes
 from trace_verify.domain.documents import CarrierMessage, ParsedShipment, ParseResult
-from trace_verify.domain.model import Event, Location, value_object
+from trace_verify.domain.model import Location
 from trace_verify.domain.places import Place
 
 CARRIER: Final = "fedex"
@@ -112,17 +112,6 @@ def _latest(found: list[tuple[ParsedShipment, Any]]) -> ParsedShipment:
 # --- one track result ---------------------------------------------------------------------------------
 
 
-@value_object  # frozen to mypy; a plain slots class at run time (built per event)
-class _Scan:
-    index: int
-    time: ResolvedTime
-    location: Location
-    kind: Kind
-    hint: Any
-    code: str | None
-    description: str
-
-
 def _track_result(
     raw: Mapping[str, Any], at: str, number: str | None, places: PlaceIndex
 ) -> tuple[ParsedShipment | None, CarrierMessage | None]:
@@ -133,54 +122,30 @@ def _track_result(
     if number is None:
         raise _rejected(f"{at}/trackingNumberInfo", "track result has no tracking number")
     events = _list(raw, "scanEvents", at) if raw.get("scanEvents") is not None else []
-    scans = chronological(
-        [
-            _scan(_object(e, f"{at}/scanEvents/{i}"), i, f"{at}/scanEvents/{i}", places)
-            for i, e in enumerate(events)
-        ],
-        lambda s: s.time.occurred_at,
-    )
+    scans = [
+        _scan(_object(e, f"{at}/scanEvents/{i}"), i, f"{at}/scanEvents/{i}", places)
+        for i, e in enumerate(events)
+    ]
     origin = _party_country(raw, ("shipperInformation", "originLocation"), at, places)
     destination = _party_country(raw, ("recipientInformation", "destinationLocation"), at, places)
-    steps = [Step(s.kind, s.location.country, s.hint) for s in scans]
-    milestones = settle(steps, Route.of(steps, origin, destination))
-    return (
-        ParsedShipment(
-            tracking_number=number,
-            events=tuple(
-                Event(
-                    carrier=CARRIER,
-                    tracking_number=number,
-                    occurred_at=s.time.occurred_at,
-                    milestone=m,
-                    location=s.location,
-                    description=s.description,
-                    time_basis=s.time.time_basis,
-                    local_offset_minutes=s.time.local_offset_minutes,
-                    carrier_code=s.code,
-                )
-                for s, m in zip(scans, milestones, strict=True)
-            ),
-        ),
-        None,
-    )
+    return ParsedShipment(number, to_events(CARRIER, number, scans, origin, destination)), None
 
 
-def _scan(raw: Mapping[str, Any], index: int, at: str, places: PlaceIndex) -> _Scan:
+def _scan(raw: Mapping[str, Any], index: int, at: str, places: PlaceIndex) -> Scan:
     description = (_str(raw, "eventDescription", at) or "").strip()
     exception = (_str(raw, "exceptionDescription", at) or "").strip()
     event_type = clean(_str(raw, "eventType", at))
     derived = clean(_str(raw, "derivedStatusCode", at))
     location, place = _location(raw.get("scanLocation"), f"{at}/scanLocation", places)
     kind = codes.classify(event_type, derived, description, exception)
-    return _Scan(
-        index=index,
-        time=_time(raw, at, location, place),
-        location=location,
-        kind=kind,
+    return Scan.timed(
+        index,
+        _time(raw, at, location, place),
+        location,
+        kind,
+        event_type or derived,
+        _description(description, exception),
         hint=codes.clearance_side(description) if kind == "cleared" else None,
-        code=event_type or derived,
-        description=_description(description, exception),
     )
 
 

@@ -23,13 +23,12 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
-from datetime import datetime
 from typing import Any, Final, Protocol
 from urllib.parse import parse_qs
 
 from carriers import _common as common
 from carriers._fields import JsonFields
-from carriers._route import Route, settle_reported
+from carriers._route import Route, Scan, as_milestone, settle_reported, to_event
 from carriers._time import parse_timestamp, resolve_time
 from carriers.base import MAX_DOCUMENT_BYTES, load_json
 from carriers.kuaidi100 import codes
@@ -40,7 +39,7 @@ from trace_verify.domain.documents import (
     ParsedShipment,
     ParseResult,
 )
-from trace_verify.domain.model import Event, Handover, Location, Milestone, TimeBasis, value_object
+from trace_verify.domain.model import Handover, Location, Milestone
 from trace_verify.domain.places import Place
 
 CARRIER: Final = "kuaidi100"
@@ -122,24 +121,8 @@ def _push(doc: Mapping[str, Any], places: PlaceIndex) -> ParseResult:
 # --- events -------------------------------------------------------------------------------------------
 
 
-@value_object  # frozen to mypy; a plain slots class at run time (built per event)
-class _Scan:
-    """One ``data[]`` entry with its time, place and meaning, before the route settles customs sides."""
-
-    index: int
-    number: str
-    com: str | None
-    at: datetime
-    basis: TimeBasis
-    offset: int | None
-    location: Location
-    kind: codes.Kind
-    code: str | None
-    text: str
-
-
 def _shipment(results: Sequence[tuple[Mapping[str, Any], str]], places: PlaceIndex) -> ParsedShipment:
-    scans: list[_Scan] = []
+    scans: list[Scan] = []
     numbers: list[str] = []
     for raw, at in results:
         number = _scalar(raw, "nu", at)
@@ -149,12 +132,13 @@ def _shipment(results: Sequence[tuple[Mapping[str, Any], str]], places: PlaceInd
         scans += _result_scans(raw, at, number, places, start=len(scans))
     ordered = sorted(scans, key=lambda s: (s.at, s.index))
     route = _route(ordered)
-    return ParsedShipment(numbers[0], tuple(_event(s, route) for s in ordered))
+    return ParsedShipment(
+        numbers[0],
+        tuple(to_event(CARRIER, numbers[0], s, _milestone(s, route), _handover(s)) for s in ordered),
+    )
 
 
-def _result_scans(
-    raw: Mapping[str, Any], at: str, number: str, places: PlaceIndex, start: int
-) -> list[_Scan]:
+def _result_scans(raw: Mapping[str, Any], at: str, number: str, places: PlaceIndex, start: int) -> list[Scan]:
     com = _scalar(raw, "com", at)
     items = _list(raw, "data", at) if raw.get("data") is not None else []
     scans = [
@@ -165,13 +149,15 @@ def _result_scans(
     if scans and state is not None:
         newest = max(scans, key=lambda s: (s.at, -s.index))
         if newest.kind == "unknown":  # the shipment's state speaks for its latest event
-            scans[scans.index(newest)] = replace(newest, kind=state)
+            scans[scans.index(newest)] = replace(
+                newest, kind=_route_kind(state), handed_over=state == "handed_over"
+            )
     return scans
 
 
 def _scan(
     raw: Mapping[str, Any], at: str, index: int, number: str, com: str | None, places: PlaceIndex
-) -> _Scan:
+) -> Scan:
     stamp = _scalar(raw, "ftime", at) or _scalar(raw, "time", at)
     if not stamp:
         raise _rejected(f"{at}/ftime", "event has no time")
@@ -182,18 +168,25 @@ def _scan(
     resolved = resolve_time(local, carrier_zone=CARRIER_ZONE)
     text = _scalar(raw, "context", at) or ""
     status_code, status_name = _scalar(raw, "statusCode", at), _scalar(raw, "status", at)
-    return _Scan(
+    kind = _kind(status_code, status_name, text)
+    return Scan(
         index=index,
-        number=number,
-        com=com,
         at=resolved.occurred_at,
         basis=resolved.time_basis,
         offset=resolved.local_offset_minutes,
         location=_location(raw, at, text, places),
-        kind=_kind(status_code, status_name, text),
+        kind=_route_kind(kind),
         code=status_code or status_name,
-        text=text,
+        description=text,
+        operator=com,
+        number=number,
+        handed_over=kind == "handed_over",
     )
+
+
+def _route_kind(kind: codes.Kind) -> Milestone:
+    """A hand-over (转投) is movement to the route; :attr:`Scan.handed_over` keeps what it was."""
+    return "in_transit" if kind == "handed_over" else kind
 
 
 def _kind(status_code: str | None, status_name: str | None, text: str) -> codes.Kind:
@@ -209,7 +202,7 @@ def _kind(status_code: str | None, status_name: str | None, text: str) -> codes.
     return coded
 
 
-def _route(scans: Sequence[_Scan]) -> Route:
+def _route(scans: Sequence[Scan]) -> Route:
     """Kuaidi100 names no ends: the destination is the last delivery's country, else the newest scan's
     with one; the origin stays unknown (so clearance outside the destination is export)."""
     countries = tuple(s.location.country for s in scans)
@@ -218,37 +211,21 @@ def _route(scans: Sequence[_Scan]) -> Route:
     return Route(None, delivered[-1] if delivered else known[-1] if known else None, countries)
 
 
-def _milestone(scan: _Scan, route: Route) -> Milestone:
+def _milestone(scan: Scan, route: Route) -> Milestone:
     """A hand-over (转投) is movement; border and customs kinds are settled by side."""
-    if scan.kind == "handed_over":
+    if scan.handed_over:
         return "in_transit"
-    return settle_reported(scan.kind, scan.location.country, route)
+    return settle_reported(as_milestone(scan.kind), scan.location.country, route)
 
 
-def _event(scan: _Scan, route: Route) -> Event:
-    return Event(
-        carrier=CARRIER,
-        tracking_number=scan.number,
-        occurred_at=scan.at,
-        milestone=_milestone(scan, route),
-        location=scan.location,
-        description=scan.text,
-        time_basis=scan.basis,
-        local_offset_minutes=scan.offset,
-        carrier_code=scan.code,
-        handover_to=_handover(scan),
-        operator=scan.com,
-    )
-
-
-def _handover(scan: _Scan) -> Handover | None:
+def _handover(scan: Scan) -> Handover | None:
     """State 7 (转投): the next leg, when the text names its number."""
-    if scan.kind != "handed_over":
+    if not scan.handed_over:
         return None
-    number = codes.handover_number(scan.text)
+    number = codes.handover_number(scan.description)
     if number is None or number == scan.number:
         return None
-    return Handover(tracking_number=number, carrier=codes.handover_carrier(scan.text))
+    return Handover(tracking_number=number, carrier=codes.handover_carrier(scan.description))
 
 
 # --- places -------------------------------------------------------------------------------------------

@@ -26,7 +26,7 @@ import re
 from collections.abc import Mapping
 from typing import Any, Final
 
-from carriers._common import PlaceIndex
+from carriers._common import PlaceIndex, status_error
 from carriers._fields import JsonFields
 from carriers._route import Route, domestic_border
 from carriers._time import country_zone, is_utc_stamp, parse_timestamp, resolve_time
@@ -110,13 +110,7 @@ def _piece_error(piece: Mapping[str, Any], at: str) -> CarrierMessage:
 
 
 def _error_code(status: str, code: str | None) -> CarrierErrorCode:
-    if status == "404" or code in NOT_FOUND_ERRORS:
-        return "not_found"
-    if status in ("401", "403"):
-        return "unauthorized"
-    if status == "429":
-        return "rate_limited"
-    return "carrier_error"
+    return "not_found" if code in NOT_FOUND_ERRORS else status_error(status)
 
 
 # --- shipments -------------------------------------------------------------------------------------

@@ -27,12 +27,12 @@ from typing import Any, Final
 
 from carriers._common import PlaceIndex
 from carriers._fields import JsonFields
-from carriers._route import Route, Step, settle_reported
+from carriers._route import Route, Scan, as_milestone, events_of, settle_reported, steps
 from carriers._time import ResolvedTime, country_zone, is_utc_stamp, parse_timestamp, resolve_time
 from carriers.base import load_json
 from carriers.seventeentrack import codes
 from trace_verify.domain.documents import CarrierMessage, ParsedShipment, ParseResult
-from trace_verify.domain.model import Event, Handover, Location, Milestone, value_object
+from trace_verify.domain.model import Handover, Location
 
 CARRIER: Final = "17track"
 FORMAT: Final = "17TRACK v2.2 JSON"
@@ -95,17 +95,6 @@ def _error(raw: Mapping[str, Any], at: str) -> CarrierMessage:
 # --- one tracking -------------------------------------------------------------------------------------
 
 
-@value_object  # frozen to mypy; a plain slots class at run time (built per event)
-class _Scan:
-    index: int
-    time: ResolvedTime
-    location: Location
-    milestone: Milestone
-    code: str | None
-    description: str
-    provider: str | None
-
-
 def _tracking(raw: Mapping[str, Any], at: str, places: PlaceIndex) -> ParsedShipment | CarrierMessage:
     number = _str(raw, "number", at)
     if not number:
@@ -121,17 +110,15 @@ def _tracking(raw: Mapping[str, Any], at: str, places: PlaceIndex) -> ParsedShip
     route = _route(info, f"{at}/track_info", scans, places)
     handover = _handover(info, f"{at}/track_info", number)
     handover_at = _handover_index(scans, main_provider) if handover else None
-    events = tuple(
-        _event(scan, number, route, handover if i == handover_at else None) for i, scan in enumerate(scans)
-    )
-    return ParsedShipment(number, events)
+    milestones = [settle_reported(as_milestone(s.kind), s.location.country, route) for s in scans]
+    return ParsedShipment(number, events_of(CARRIER, number, scans, milestones, handover, handover_at))
 
 
-def _scans(info: Mapping[str, Any], at: str, places: PlaceIndex) -> tuple[list[_Scan], str | None]:
+def _scans(info: Mapping[str, Any], at: str, places: PlaceIndex) -> tuple[list[Scan], str | None]:
     """Every provider's events, oldest first, and the first (main) provider's key."""
     tracking = _object(info.get("tracking") or {}, f"{at}/tracking")
     providers = _list(tracking, "providers", f"{at}/tracking") if "providers" in tracking else []
-    scans: list[_Scan] = []
+    scans: list[Scan] = []
     main: str | None = None
     for p, raw_provider in enumerate(providers):
         pat = f"{at}/tracking/providers/{p}"
@@ -143,8 +130,8 @@ def _scans(info: Mapping[str, Any], at: str, places: PlaceIndex) -> tuple[list[_
             scans.append(
                 _scan(_object(item, f"{pat}/events/{i}"), f"{pat}/events/{i}", len(scans), key, places)
             )
-    newest_first = len(scans) > 1 and scans[0].time.occurred_at > scans[-1].time.occurred_at
-    scans.sort(key=lambda s: (s.time.occurred_at, -s.index if newest_first else s.index))
+    newest_first = len(scans) > 1 and scans[0].at > scans[-1].at
+    scans.sort(key=lambda s: (s.at, -s.index if newest_first else s.index))
     return scans, main
 
 
@@ -155,18 +142,18 @@ def _provider_key(provider: Mapping[str, Any]) -> str | None:
     return key.strip() or None if isinstance(key, str) else None
 
 
-def _scan(raw: Mapping[str, Any], at: str, index: int, provider: str | None, places: PlaceIndex) -> _Scan:
+def _scan(raw: Mapping[str, Any], at: str, index: int, provider: str | None, places: PlaceIndex) -> Scan:
     location, zone = _location(raw, at, places)
     sub_status, stage = _str(raw, "sub_status", at), _str(raw, "stage", at)
     description = _str(raw, "description", at) or ""
-    return _Scan(
-        index=index,
-        time=_time(raw, at, location, zone),
-        location=location,
-        milestone=codes.milestone(sub_status, stage),
-        code=sub_status or stage,
-        description=description,
-        provider=provider,
+    return Scan.timed(
+        index,
+        _time(raw, at, location, zone),
+        location,
+        codes.milestone(sub_status, stage),
+        sub_status or stage,
+        description,
+        operator=provider,
     )
 
 
@@ -225,14 +212,14 @@ def _location(raw: Mapping[str, Any], at: str, places: PlaceIndex) -> tuple[Loca
 # --- route, milestones, hand-over -------------------------------------------------------------------
 
 
-def _route(info: Mapping[str, Any], at: str, scans: Sequence[_Scan], places: PlaceIndex) -> Route:
+def _route(info: Mapping[str, Any], at: str, scans: Sequence[Scan], places: PlaceIndex) -> Route:
     """Origin and destination countries: the shipping info's addresses, else the scans'."""
     shipping = _object(info.get("shipping_info") or {}, f"{at}/shipping_info")
     ends = []
     for key in ("shipper_address", "recipient_address"):
         address = _object(shipping.get(key) or {}, f"{at}/shipping_info/{key}")
         ends.append(places.country_code(_str(address, "country", f"{at}/shipping_info/{key}")))
-    return Route.of([Step(s.milestone, s.location.country) for s in scans], ends[0], ends[1])
+    return Route.of(steps(scans), ends[0], ends[1])
 
 
 def _handover(info: Mapping[str, Any], at: str, number: str) -> Handover | None:
@@ -243,26 +230,10 @@ def _handover(info: Mapping[str, Any], at: str, number: str) -> Handover | None:
     return Handover(local.strip(), codes.handover_carrier(_str(misc, "local_provider", f"{at}/misc_info")))
 
 
-def _handover_index(scans: Sequence[_Scan], main: str | None) -> int | None:
+def _handover_index(scans: Sequence[Scan], main: str | None) -> int | None:
     """The main provider's latest event: where the parcel left it for the local leg."""
-    indexes = [i for i, s in enumerate(scans) if s.provider == main]
+    indexes = [i for i, s in enumerate(scans) if s.operator == main]
     return indexes[-1] if indexes else (len(scans) - 1 if scans else None)
-
-
-def _event(scan: _Scan, number: str, route: Route, handover: Handover | None) -> Event:
-    return Event(
-        carrier=CARRIER,
-        tracking_number=number,
-        occurred_at=scan.time.occurred_at,
-        milestone=settle_reported(scan.milestone, scan.location.country, route),
-        location=scan.location,
-        description=scan.description,
-        time_basis=scan.time.time_basis,
-        local_offset_minutes=scan.time.local_offset_minutes,
-        carrier_code=scan.code,
-        handover_to=handover,
-        operator=scan.provider,
-    )
 
 
 # --- typed access -------------------------------------------------------------------------------------

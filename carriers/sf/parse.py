@@ -16,12 +16,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from datetime import datetime
 from typing import Any, Final
 
 from carriers._common import PlaceIndex
 from carriers._fields import JsonFields
-from carriers._route import Route, Step, settle
+from carriers._route import Route, Scan, events_of, settle, steps
 from carriers._time import parse_timestamp, resolve_time
 from carriers.base import load_json
 from carriers.sf import codes
@@ -31,7 +30,7 @@ from trace_verify.domain.documents import (
     ParsedShipment,
     ParseResult,
 )
-from trace_verify.domain.model import Event, Location, TimeBasis, value_object
+from trace_verify.domain.model import Event, Location
 
 CARRIER: Final = "sf"
 FORMAT: Final = "SF Express route query JSON"
@@ -108,19 +107,7 @@ def _result(inner: Mapping[str, Any], at: str, places: PlaceIndex) -> ParseResul
 # --- routes ----------------------------------------------------------------------------------------
 
 
-@value_object  # frozen to mypy; a plain slots class at run time (built per event)
-class _Scan:
-    index: int
-    at: datetime
-    basis: TimeBasis
-    offset: int | None
-    location: Location
-    kind: codes.Kind
-    op_code: str | None
-    description: str
-
-
-def _scan(raw: Mapping[str, Any], index: int, at: str, places: PlaceIndex) -> _Scan:
+def _scan(raw: Mapping[str, Any], index: int, at: str, places: PlaceIndex) -> Scan:
     stamp = _str(raw, "acceptTime", at)
     if not stamp:
         raise _rejected(f"{at}/acceptTime", "route without a time")
@@ -137,14 +124,14 @@ def _scan(raw: Mapping[str, Any], index: int, at: str, places: PlaceIndex) -> _S
     kind = codes.classify(
         op_code, _str(raw, "firstStatusCode", at), _str(raw, "secondaryStatusCode", at), names
     )
-    return _Scan(
+    return Scan(
         index=index,
         at=resolved.occurred_at,
         basis=resolved.time_basis,
         offset=resolved.local_offset_minutes,
         location=_location(_str(raw, "acceptAddress", at), places),
         kind=kind,
-        op_code=op_code,
+        code=op_code,
         description=remark or (names[0] if names else op_code or ""),
     )
 
@@ -160,33 +147,18 @@ def _location(address: str | None, places: PlaceIndex) -> Location:
     return Location(city=address, country=place.country if place else None)
 
 
-def _chronological(scans: Sequence[_Scan]) -> list[_Scan]:
+def _chronological(scans: Sequence[Scan]) -> list[Scan]:
     """SF lists routes oldest first; a stable sort keeps that order for equal times."""
     return sorted(scans, key=lambda s: s.at)
 
 
-def _events(scans: Sequence[_Scan], number: str) -> list[Event]:
+def _events(scans: Sequence[Scan], number: str) -> tuple[Event, ...]:
     """Milestones settled (:func:`carriers._route.settle`) against the route SF's scans draw: first known
     country to last known. SF declares neither end, so the origin is an inferred one."""
     countries = tuple(s.location.country for s in scans)
     known = [c for c in countries if c]
     route = Route(known[0] if known else None, known[-1] if known else None, countries, origin_inferred=True)
-    steps = [Step(s.kind, s.location.country) for s in scans]
-    milestones = settle(steps, route)
-    return [
-        Event(
-            carrier=CARRIER,
-            tracking_number=number,
-            occurred_at=scan.at,
-            milestone=milestone,
-            location=scan.location,
-            description=scan.description,
-            time_basis=scan.basis,
-            local_offset_minutes=scan.offset,
-            carrier_code=scan.op_code,
-        )
-        for scan, milestone in zip(scans, milestones, strict=True)
-    ]
+    return events_of(CARRIER, number, scans, settle(steps(scans), route))
 
 
 # --- typed access ----------------------------------------------------------------------------------

@@ -31,7 +31,7 @@ from typing import Any, Final
 from carriers._address import AddressReader, clean
 from carriers._common import PlaceIndex
 from carriers._fields import JsonFields
-from carriers._route import Kind, Route, Step, chronological, settle
+from carriers._route import Scan, chronological, to_events
 from carriers._time import ResolvedTime, country_zone, parse_gmt_offset, resolve_time
 from carriers.base import load_json
 from carriers.ups import codes
@@ -41,7 +41,7 @@ from trace_verify.domain.documents import (
     ParsedShipment,
     ParseResult,
 )
-from trace_verify.domain.model import Event, Handover, Location, value_object
+from trace_verify.domain.model import Handover, Location
 from trace_verify.domain.places import Place
 
 CARRIER: Final = "ups"
@@ -125,18 +125,6 @@ def _track_response(raw: Mapping[str, Any], places: PlaceIndex) -> ParseResult:
 # --- packages ------------------------------------------------------------------------------------------
 
 
-@value_object  # frozen to mypy; a plain slots class at run time (built per event)
-class _Scan:
-    """One UPS activity before its milestone is settled against the package's route."""
-
-    index: int
-    time: ResolvedTime
-    location: Location
-    kind: Kind
-    code: str | None
-    description: str
-
-
 def _package(raw: Mapping[str, Any], at: str, inquiry: str | None, places: PlaceIndex) -> ParsedShipment:
     number = _number(raw, "trackingNumber", at) or inquiry
     if number is None:
@@ -148,25 +136,11 @@ def _package(raw: Mapping[str, Any], at: str, inquiry: str | None, places: Place
             _scan(_object(a, f"{at}/activity/{i}"), i, f"{at}/activity/{i}", places)
             for i, a in enumerate(activities)
         ],
-        lambda s: s.time.occurred_at,
+        lambda s: s.at,
     )
-    steps = [Step(s.kind, s.location.country) for s in scans]
-    milestones = settle(steps, Route.of(steps, origin, destination))
     handover_at, handover = _handover(raw, at, scans)
-    events = tuple(
-        Event(
-            carrier=CARRIER,
-            tracking_number=number,
-            occurred_at=scan.time.occurred_at,
-            milestone=milestone,
-            location=scan.location,
-            description=scan.description,
-            time_basis=scan.time.time_basis,
-            local_offset_minutes=scan.time.local_offset_minutes,
-            carrier_code=scan.code,
-            handover_to=handover if i == handover_at else None,
-        )
-        for i, (scan, milestone) in enumerate(zip(scans, milestones, strict=True))
+    events = to_events(
+        CARRIER, number, scans, origin, destination, handover=handover, handover_at=handover_at
     )
     return ParsedShipment(tracking_number=number, events=events)
 
@@ -183,7 +157,7 @@ def _route_countries(raw: Mapping[str, Any], at: str, places: PlaceIndex) -> tup
     return found.get("ORIGIN"), found.get("DESTINATION")
 
 
-def _scan(raw: Mapping[str, Any], index: int, at: str, places: PlaceIndex) -> _Scan:
+def _scan(raw: Mapping[str, Any], index: int, at: str, places: PlaceIndex) -> Scan:
     where = f"{at}/status"
     status = _object(raw.get("status") or {}, where)
     status_type, code, status_code = (
@@ -194,13 +168,13 @@ def _scan(raw: Mapping[str, Any], index: int, at: str, places: PlaceIndex) -> _S
     description = (_str(status, "description", where) or "").strip()
     simplified = (_str(status, "simplifiedTextDescription", where) or "").strip()
     location, place = _location(raw.get("location"), f"{at}/location", places)
-    return _Scan(
-        index=index,
-        time=_time(raw, at, location, place),
-        location=location,
-        kind=codes.classify(status_type, code, status_code),
-        code=code or status_code,
-        description=description or simplified or code or "",
+    return Scan.timed(
+        index,
+        _time(raw, at, location, place),
+        location,
+        codes.classify(status_type, code, status_code),
+        code or status_code,
+        description or simplified or code or "",
     )
 
 
@@ -266,7 +240,7 @@ def _location(value: Any, at: str, places: PlaceIndex) -> tuple[Location, Place 
 # --- the next leg --------------------------------------------------------------------------------------
 
 
-def _handover(raw: Mapping[str, Any], at: str, scans: Sequence[_Scan]) -> tuple[int | None, Handover | None]:
+def _handover(raw: Mapping[str, Any], at: str, scans: Sequence[Scan]) -> tuple[int | None, Handover | None]:
     """A USPS number in ``alternateTrackingNumber`` (UPS SurePost / Mail Innovations) names the next leg.
 
     It goes on the latest event that speaks of the post office or delivery partner, else the latest.

@@ -21,7 +21,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any, Final
 
-from carriers._common import PlaceIndex
+from carriers._common import PlaceIndex, status_error
 from carriers._fields import JsonFields
 from carriers._route import Scan, to_events
 from carriers._time import country_zone, parse_gmt_offset, parse_timestamp, resolve_time
@@ -70,23 +70,13 @@ def _api_error(error: Mapping[str, Any]) -> CarrierMessage:
     details = error.get("errors")
     first = details[0] if isinstance(details, list) and details and isinstance(details[0], dict) else {}
     text = _text(first.get("detail")) or _text(error.get("message")) or _text(first.get("title"))
-    return CarrierMessage(_error_code(code), None, (text or f"USPS error {code}")[:MAX_MESSAGE])
+    return CarrierMessage(status_error(code), None, (text or f"USPS error {code}")[:MAX_MESSAGE])
 
 
 def _oauth_error(error: str, doc: Mapping[str, Any]) -> CarrierMessage:
     code: CarrierErrorCode = "unauthorized" if error in OAUTH_REFUSALS else "carrier_error"
     text = _text(doc.get("error_description")) or error
     return CarrierMessage(code, None, text[:MAX_MESSAGE])
-
-
-def _error_code(code: str) -> CarrierErrorCode:
-    if code == "404":
-        return "not_found"
-    if code in ("401", "403"):
-        return "unauthorized"
-    if code == "429":
-        return "rate_limited"
-    return "carrier_error"
 
 
 # --- shipments ---------------------------------------------------------------------------------------
