@@ -17,7 +17,7 @@ from typing import IO, TYPE_CHECKING, NoReturn
 from trace_verify.config import Settings, load_settings
 from trace_verify.contract.jsonio import dumps
 from trace_verify.contract.schemas import is_rfc3339, parse_rfc3339
-from trace_verify.errors import InputError
+from trace_verify.errors import Internal, InvalidInput, NotFound, ServiceError, TooLarge
 
 if TYPE_CHECKING:
     from trace_verify.services.history import StoredHistory
@@ -25,25 +25,43 @@ if TYPE_CHECKING:
 
 EXIT_OK, EXIT_SOME_FAILED, EXIT_BAD_INPUT, EXIT_INTERNAL = 0, 1, 2, 70
 
+#: The one place an error kind becomes an exit status (contract: every refusal exits 2).
+EXIT_OF_KIND: dict[type[ServiceError], int] = {Internal: EXIT_INTERNAL, ServiceError: EXIT_BAD_INPUT}
+
+#: A service names the field it refuses; the command line names the flag that sets it.
+FLAG_OF_FIELD = {
+    "/merchant_id": "--merchant",
+    "/consumer_id": "--consumer",
+    "/expires_in_days": "--expires-in",
+    "/role": "--role",
+}
+
 
 class _Parser(argparse.ArgumentParser):
     """argparse that reports usage errors in the contract's one-line shape."""
 
     def error(self, message: str) -> NoReturn:
         self.print_usage(sys.stderr)
-        _fail(InputError("USAGE", message))
+        _fail(InvalidInput("USAGE", message))
 
 
-def _fail(error: InputError) -> NoReturn:
+def exit_status(error: ServiceError) -> int:
+    """The exit status of ``error``'s kind."""
+    return next(EXIT_OF_KIND[kind] for kind in type(error).__mro__ if kind in EXIT_OF_KIND)
+
+
+def _fail(error: ServiceError) -> NoReturn:
+    if error.pointer in FLAG_OF_FIELD:
+        error = error.at(FLAG_OF_FIELD[error.pointer])
     print(f"error: {error.one_line()}", file=sys.stderr)
-    raise SystemExit(EXIT_BAD_INPUT)
+    raise SystemExit(exit_status(error))
 
 
 def _now(text: str | None) -> datetime:
     if text is None:
         return datetime.now(UTC)
     if not is_rfc3339(text):
-        raise InputError("INVALID_ARGUMENT", "--now must be an RFC 3339 date-time with an offset", "--now")
+        raise InvalidInput("INVALID_ARGUMENT", "--now must be an RFC 3339 date-time with an offset", "--now")
     return parse_rfc3339(text)
 
 
@@ -56,18 +74,18 @@ def _read_input(path: str, limit: int) -> bytes:
             with open(path, "rb") as handle:
                 data = handle.read(limit + 1)
     except OSError as exc:
-        raise InputError("INPUT_UNREADABLE", f"cannot read {path}: {exc.strerror}") from None
+        raise InvalidInput("INPUT_UNREADABLE", f"cannot read {path}: {exc.strerror}") from None
     if len(data) > limit:
-        raise InputError("BODY_TOO_LARGE", f"input larger than {limit} bytes", status=413)
+        raise TooLarge("BODY_TOO_LARGE", f"input larger than {limit} bytes")
     return data
 
 
-def _lines(path: str, limit: int) -> Iterator[bytes | InputError]:
+def _lines(path: str, limit: int) -> Iterator[bytes | ServiceError]:
     """Lines of FILE (or stdin), read lazily (constant memory); an oversized line becomes an error."""
     try:
         stream: IO[bytes] = sys.stdin.buffer if path == "-" else open(path, "rb")  # noqa: SIM115
     except OSError as exc:
-        raise InputError("INPUT_UNREADABLE", f"cannot read {path}: {exc.strerror}") from None
+        raise InvalidInput("INPUT_UNREADABLE", f"cannot read {path}: {exc.strerror}") from None
     with stream:
         while True:
             line = stream.readline(limit + 1)
@@ -77,7 +95,7 @@ def _lines(path: str, limit: int) -> Iterator[bytes | InputError]:
                 # Skip the rest of an oversized line, reporting it as one bad line.
                 while line and not line.endswith(b"\n"):
                     line = stream.readline(limit)
-                yield InputError("BODY_TOO_LARGE", f"line longer than {limit} bytes", status=413)
+                yield TooLarge("BODY_TOO_LARGE", f"line longer than {limit} bytes")
                 continue
             yield line
 
@@ -97,7 +115,7 @@ def cmd_verify(args: argparse.Namespace, settings: Settings) -> int:
     if args.jsonl:
         return _verify_jsonl(service, args.jsonl, now, settings.max_cli_bundle_bytes)
     if not args.file:
-        raise InputError("USAGE", "give a bundle FILE, '-' for standard input, or --jsonl IN")
+        raise InvalidInput("USAGE", "give a bundle FILE, '-' for standard input, or --jsonl IN")
     verdict = service.verify_bytes(_read_input(args.file, settings.max_cli_bundle_bytes), now)
     sys.stdout.write(dumps(verdict, pretty=True) + "\n")
     return EXIT_OK
@@ -144,12 +162,12 @@ def cmd_parse(args: argparse.Namespace, settings: Settings) -> int:
 
     if REGISTRY.get(args.carrier) is None:
         known = ", ".join(a.id for a in REGISTRY.all())
-        raise InputError("UNKNOWN_CARRIER", f"no adapter {args.carrier!r} (known: {known})", "--carrier")
+        raise InvalidInput("UNKNOWN_CARRIER", f"no adapter {args.carrier!r} (known: {known})", "--carrier")
     data = _read_input(args.file, settings.max_cli_bundle_bytes)
     try:
         result = REGISTRY.read(args.carrier, data)
     except DocumentRejected as exc:
-        raise InputError(exc.code, exc.message) from None
+        raise InvalidInput(exc.code, exc.message) from None
     print(dumps(parse_result_to_json(result), pretty=True))
     return EXIT_OK
 
@@ -222,7 +240,7 @@ def cmd_keys(args: argparse.Namespace, settings: Settings) -> int:
         return EXIT_OK
     if args.action == "revoke":
         if not keys.revoke(args.key_id, now):
-            raise InputError("NOT_FOUND", f"no key {args.key_id[:40]!r}", "KEY_ID")
+            raise NotFound("NOT_FOUND", f"no key {args.key_id[:40]!r}", "KEY_ID")
         print(f"revoked {args.key_id}")
         return EXIT_OK
     for key in keys.list():
@@ -340,10 +358,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         settings = load_settings()
     except (ValueError, KeyError) as exc:
-        _fail(InputError("INVALID_CONFIGURATION", str(exc)))
+        _fail(InvalidInput("INVALID_CONFIGURATION", str(exc)))
     try:
         return COMMANDS[args.command](args, settings)
-    except InputError as exc:
+    except ServiceError as exc:
         _fail(exc)
     except BrokenPipeError:
         return EXIT_OK

@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.support import assert_valid_verdict
-from trace_verify.errors import InputError
+from trace_verify.errors import ServiceError
 from trace_verify.services.verification import VerificationService
 
 NOW = datetime(2026, 9, 1, tzinfo=UTC)
@@ -184,7 +184,7 @@ def test_valid_verdict_and_event_order_does_not_matter(
 ) -> None:
     try:
         verdict = service.verify_json(copy.deepcopy(obj), NOW)
-    except InputError as exc:  # documented refusals only
+    except ServiceError as exc:  # documented refusals only
         assert exc.code in {"INVALID_BUNDLE", "UNKNOWN_FIELD"}
         return
     assert_valid_verdict(verdict)

@@ -6,16 +6,16 @@ from typing import Any
 
 import orjson
 
-from trace_verify.errors import InputError
+from trace_verify.errors import InvalidInput
 from trace_verify.strictjson import StrictJsonError, loads
 
 
 def strict_loads(raw: bytes | str) -> Any:
-    """Parse a request body or bundle strictly; raises :class:`InputError` ``INVALID_JSON``."""
+    """Parse a request body or bundle strictly; raises :class:`InvalidInput` ``INVALID_JSON``."""
     try:
         return loads(raw)
     except StrictJsonError as exc:
-        raise InputError("INVALID_JSON", exc.message) from None
+        raise InvalidInput("INVALID_JSON", exc.message) from None
 
 
 def dumps(obj: Any, *, pretty: bool = False) -> str:

@@ -37,13 +37,13 @@ from trace_verify.domain.bundle import (
 from trace_verify.domain.countries import is_assigned
 from trace_verify.domain.model import Event, Handover, Location
 from trace_verify.domain.money import ZERO, fits_minor_unit, is_currency
-from trace_verify.errors import InputError, pointer_of
+from trace_verify.errors import InvalidInput, pointer_of
 
 Json = Mapping[str, Any]
 
 
 def read_bundle(obj: Any) -> Bundle:
-    """Validate a decoded JSON value and build the typed bundle; raises :class:`InputError`."""
+    """Validate a decoded JSON value and build the typed bundle; raises :class:`InvalidInput`."""
     try:
         validator("bundle").validate(obj)
     except jsonschema_rs.ValidationError as exc:
@@ -51,17 +51,17 @@ def read_bundle(obj: Any) -> Bundle:
     return _BundleBuilder(obj).build()
 
 
-def schema_error(exc: jsonschema_rs.ValidationError, code: str) -> InputError:
+def schema_error(exc: jsonschema_rs.ValidationError, code: str) -> InvalidInput:
     """Translate the validator's first error into the contract's error, with its pointer."""
     path: list[str | int] = list(exc.instance_path)
     kind: Any = exc.kind  # one class per keyword, each with its own attributes
     name = getattr(kind, "name", "")
     if name == "additionalProperties":
         field = str(sorted(kind.unexpected)[0])
-        return InputError("UNKNOWN_FIELD", f"unknown field {field[:60]!r}", pointer_of([*path, field]))
+        return InvalidInput("UNKNOWN_FIELD", f"unknown field {field[:60]!r}", pointer_of([*path, field]))
     if name == "required":
-        return InputError(code, "required field is missing", pointer_of([*path, str(kind.property)]))
-    return InputError(code, _describe(name, kind), pointer_of(path))
+        return InvalidInput(code, "required field is missing", pointer_of([*path, str(kind.property)]))
+    return InvalidInput(code, _describe(name, kind), pointer_of(path))
 
 
 def _describe(name: str, kind: Any) -> str:
@@ -113,7 +113,7 @@ class _BundleBuilder:
     def time(value: str, where: str) -> datetime:
         moment = rfc3339_or_none(value)
         if moment is None:
-            raise InputError(
+            raise InvalidInput(
                 "INVALID_BUNDLE", "must be a real RFC 3339 date-time with an offset (Z or ±hh:mm)", where
             )
         return moment
@@ -124,7 +124,7 @@ class _BundleBuilder:
     @staticmethod
     def country(value: str, where: str) -> str:
         if not is_assigned(value):
-            raise InputError("INVALID_BUNDLE", f"{value!r} is not an assigned ISO 3166-1 code", where)
+            raise InvalidInput("INVALID_BUNDLE", f"{value!r} is not an assigned ISO 3166-1 code", where)
         return value
 
     def opt_country(self, value: str | None, where: str) -> str | None:
@@ -135,7 +135,7 @@ class _BundleBuilder:
             return ZERO
         amount = Decimal(value)
         if not fits_minor_unit(amount, self.currency):
-            raise InputError("INVALID_BUNDLE", f"more decimals than {self.currency} allows", where)
+            raise InvalidInput("INVALID_BUNDLE", f"more decimals than {self.currency} allows", where)
         return amount
 
     # -- records ---------------------------------------------------------------------------------
@@ -158,7 +158,9 @@ class _BundleBuilder:
     def order(self, obj: Json) -> Order:
         currency = obj["currency"]
         if not is_currency(currency):
-            raise InputError("INVALID_BUNDLE", f"{currency!r} is not an ISO 4217 currency", "/order/currency")
+            raise InvalidInput(
+                "INVALID_BUNDLE", f"{currency!r} is not an ISO 4217 currency", "/order/currency"
+            )
         self.currency = currency
         return Order(
             id=obj["id"],

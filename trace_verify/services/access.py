@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Final
 
 from trace_verify.db.models import Role
-from trace_verify.errors import InputError
+from trace_verify.errors import Forbidden, NotFound
 
 
 class Access(enum.StrEnum):
@@ -92,11 +92,11 @@ class Principal:
         return access in (Access.ALL, Access.READ) or self.owns(merchant_id, consumer_id)
 
 
-def forbidden(message: str) -> InputError:
-    """403 ``FORBIDDEN``."""
-    return InputError("FORBIDDEN", message, status=403)
+def forbidden(message: str) -> Forbidden:
+    """``FORBIDDEN``: the caller is known but may not do this."""
+    return Forbidden("FORBIDDEN", message)
 
 
-def not_found(what: str) -> InputError:
-    """404 ``NOT_FOUND``; the same answer whether the object is absent or another tenant's."""
-    return InputError("NOT_FOUND", f"no such {what}", status=404)
+def not_found(what: str) -> NotFound:
+    """``NOT_FOUND``; the same answer whether the object is absent or another tenant's."""
+    return NotFound("NOT_FOUND", f"no such {what}")

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from trace_verify.db.models import ApiKey, Role
 from trace_verify.db.session import Database
 from trace_verify.domain.documents import DocumentReader
-from trace_verify.errors import InputError
+from trace_verify.errors import Conflict
 from trace_verify.services.access import Principal
 from trace_verify.services.keys import KeyService, digest
 from trace_verify.services.merchants import MerchantService
@@ -108,13 +108,11 @@ def load_demo(db: Database, documents: DocumentReader, directory: Path, now: dat
 
 
 def _created(create: Callable[[], object]) -> int:
-    """1 when the object was created, 0 when it exists already (409)."""
+    """1 when the object was created, 0 when it exists already."""
     try:
         create()
-    except InputError as exc:
-        if exc.status == 409:
-            return 0
-        raise
+    except Conflict:
+        return 0
     return 1
 
 

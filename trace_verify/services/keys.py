@@ -17,7 +17,7 @@ import sqlalchemy as sa
 
 from trace_verify.db.models import ApiKey, Merchant, Role
 from trace_verify.db.session import Database
-from trace_verify.errors import InputError
+from trace_verify.errors import InvalidInput, Unprocessable
 from trace_verify.services.access import Principal
 
 PREFIX = "tvk_"
@@ -67,13 +67,13 @@ class KeyService:
         """Issue a key; ``secret``/``key_id`` are given only for the documented demo keys."""
         _check_tenant(role, merchant_id, consumer_id)
         if expires_in_days is not None and not 1 <= expires_in_days <= 3650:
-            raise InputError("INVALID_ARGUMENT", "--expires-in must be 1 to 3650 days", "--expires-in")
+            raise InvalidInput("INVALID_ARGUMENT", "expires in must be 1 to 3650 days", "/expires_in_days")
         secret = secret or new_secret()
         key_id = key_id or "key_" + secrets.token_hex(6)
         expires_at = now + timedelta(days=expires_in_days) if expires_in_days else None
         with self.db.transaction() as session:
             if merchant_id is not None and session.get(Merchant, merchant_id) is None:
-                raise InputError("NOT_FOUND", f"no merchant {merchant_id[:64]!r}", "--merchant", status=404)
+                raise Unprocessable("UNKNOWN_MERCHANT", f"no merchant {merchant_id[:64]!r}", "/merchant_id")
             session.add(
                 ApiKey(
                     id=key_id,
@@ -120,10 +120,14 @@ class KeyService:
 
 def _check_tenant(role: Role, merchant_id: str | None, consumer_id: str | None) -> None:
     if role is Role.MERCHANT and (merchant_id is None or consumer_id is not None):
-        raise InputError("USAGE", "a merchant key needs --merchant ID (and no --consumer)", "--merchant")
+        raise InvalidInput(
+            "INVALID_ARGUMENT", "a merchant key needs a merchant (and no consumer)", "/merchant_id"
+        )
     if role is Role.CONSUMER and (consumer_id is None or merchant_id is not None):
-        raise InputError("USAGE", "a consumer key needs --consumer ID (and no --merchant)", "--consumer")
+        raise InvalidInput(
+            "INVALID_ARGUMENT", "a consumer key needs a consumer (and no merchant)", "/consumer_id"
+        )
     if role in (Role.PLATFORM, Role.STAFF) and (merchant_id is not None or consumer_id is not None):
-        raise InputError(
-            "USAGE", f"a {role.value} key belongs to no tenant: drop --merchant/--consumer", "--role"
+        raise InvalidInput(
+            "INVALID_ARGUMENT", f"a {role.value} key belongs to no merchant and no consumer", "/role"
         )

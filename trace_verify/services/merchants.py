@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 from trace_verify.db.models import Merchant, Role
 from trace_verify.db.session import Database
-from trace_verify.errors import InputError
+from trace_verify.errors import Conflict
 from trace_verify.services.access import Principal, Resource, not_found
 from trace_verify.services.pages import PageRequest, page
 from trace_verify.services.requests import read_merchant
@@ -29,7 +29,7 @@ class MerchantService:
         body = read_merchant(obj, create=True)
         with self.db.transaction() as session:
             if session.get(Merchant, body["id"]) is not None:
-                raise InputError("CONFLICT", "a merchant with this id is registered", "/id", status=409)
+                raise Conflict("CONFLICT", "a merchant with this id is registered", "/id")
             merchant = Merchant(
                 id=body["id"],
                 name=body["name"],

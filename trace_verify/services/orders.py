@@ -16,7 +16,7 @@ from trace_verify.db.repositories import add_customs, add_shipment, insert_order
 from trace_verify.db.session import Database
 from trace_verify.domain.bundle import Bundle
 from trace_verify.domain.documents import DocumentReader
-from trace_verify.errors import InputError
+from trace_verify.errors import Conflict, Unprocessable
 from trace_verify.services.access import Principal, Resource, forbidden, not_found
 from trace_verify.services.evidence import store_document
 from trace_verify.services.pages import PageRequest, page
@@ -71,9 +71,9 @@ class OrderService:
             raise forbidden("a merchant key creates orders of its own merchant only")
         with self.db.transaction() as session:
             if session.get(Merchant, order.merchant_id) is None:
-                raise InputError("UNKNOWN_MERCHANT", "no such merchant", "/order/merchant_id", status=422)
+                raise Unprocessable("UNKNOWN_MERCHANT", "no such merchant", "/order/merchant_id")
             if session.get(Order, order.id) is not None:
-                raise InputError("CONFLICT", "an order with this id is stored", "/order/id", status=409)
+                raise Conflict("CONFLICT", "an order with this id is stored", "/order/id")
             stored = insert_order(
                 session, {"order": obj["order"], "trace_codes": obj.get("trace_codes")}, now, order.placed_at
             )

@@ -7,7 +7,7 @@ import binascii
 from dataclasses import dataclass
 from typing import Any, Final
 
-from trace_verify.errors import InputError
+from trace_verify.errors import InvalidInput
 
 DEFAULT_LIMIT: Final = 20
 MAX_LIMIT: Final = 100
@@ -26,7 +26,7 @@ class PageRequest:
         size = DEFAULT_LIMIT
         if limit is not None:
             if not limit.isascii() or not limit.isdigit() or len(limit) > 9 or int(limit) < 1:
-                raise InputError("INVALID_ARGUMENT", f"limit must be an integer 1 to {MAX_LIMIT}", "/limit")
+                raise InvalidInput("INVALID_ARGUMENT", f"limit must be an integer 1 to {MAX_LIMIT}", "/limit")
             size = min(int(limit), MAX_LIMIT)
         return cls(size, _decode(after) if after else None)
 
@@ -37,9 +37,9 @@ def _decode(cursor: str) -> str:
         padded = raw + b"=" * (-len(raw) % 4)
         decoded = base64.b64decode(padded, altchars=b"-_", validate=True).decode("utf-8")
     except (binascii.Error, UnicodeError, ValueError):
-        raise InputError("INVALID_ARGUMENT", "after is not a cursor this API returned", "/after") from None
+        raise InvalidInput("INVALID_ARGUMENT", "after is not a cursor this API returned", "/after") from None
     if not decoded:
-        raise InputError("INVALID_ARGUMENT", "after is not a cursor this API returned", "/after")
+        raise InvalidInput("INVALID_ARGUMENT", "after is not a cursor this API returned", "/after")
     return decoded
 
 

@@ -20,7 +20,7 @@ from trace_verify.contract.schemas import flat_schema
 from trace_verify.domain.bundle import Bundle
 from trace_verify.domain.countries import is_assigned
 from trace_verify.domain.numbers import normalize_number
-from trace_verify.errors import InputError, pointer_of
+from trace_verify.errors import InvalidInput, ServiceError, pointer_of
 
 ID_PATTERN: Final = "^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$"
 #: Column widths (models.py): longer values are refused here, never truncated or failed in the database.
@@ -97,7 +97,7 @@ def _merchant_validator(create: bool) -> jsonschema_rs.Draft202012Validator:
 
 
 def read_merchant(obj: Any, *, create: bool) -> dict[str, Any]:
-    """A valid merchant body, or :class:`InputError` naming the offending pointer."""
+    """A valid merchant body, or :class:`InvalidInput` naming the offending pointer."""
     try:
         _merchant_validator(create).validate(obj)
     except jsonschema_rs.ValidationError as exc:
@@ -105,17 +105,17 @@ def read_merchant(obj: Any, *, create: bool) -> dict[str, Any]:
     for name in ("return_address",):
         address = obj.get(name)
         if address is not None and not is_assigned(address["country"]):
-            raise InputError("INVALID_REQUEST", "not an assigned ISO 3166-1 code", f"/{name}/country")
+            raise InvalidInput("INVALID_REQUEST", "not an assigned ISO 3166-1 code", f"/{name}/country")
     result: dict[str, Any] = obj
     return result
 
 
 def _only(obj: Any, allowed: tuple[str, ...]) -> Mapping[str, Any]:
     if not isinstance(obj, dict):
-        raise InputError("INVALID_REQUEST", "must be an object", "")
+        raise InvalidInput("INVALID_REQUEST", "must be an object", "")
     for key in obj:
         if key not in allowed:
-            raise InputError("UNKNOWN_FIELD", f"unknown field {key[:60]!r}", pointer_of([key]))
+            raise InvalidInput("UNKNOWN_FIELD", f"unknown field {key[:60]!r}", pointer_of([key]))
     return obj
 
 
@@ -127,11 +127,11 @@ def read_order(obj: Any) -> Bundle:
     return bundle
 
 
-def _rebased(error: InputError, prefix: str) -> InputError:
+def _rebased(error: ServiceError, prefix: str) -> ServiceError:
     pointer = error.pointer
     if pointer is not None and pointer.startswith(prefix):
         pointer = pointer[len(prefix) :]
-    return InputError(error.code, error.message, pointer, error.status)
+    return error.at(pointer)
 
 
 def read_part(order_data: Mapping[str, Any], part: str, obj: Any) -> Bundle:
@@ -141,12 +141,12 @@ def read_part(order_data: Mapping[str, Any], part: str, obj: Any) -> Bundle:
     error pointers are made relative to the request body.
     """
     if not isinstance(obj, dict):
-        raise InputError("INVALID_BUNDLE", "must be an object", "")
+        raise InvalidInput("INVALID_BUNDLE", "must be an object", "")
     bundle_obj: dict[str, Any] = {"order": order_data, "shipments": []}
     bundle_obj[part] = [obj]
     try:
         bundle = read_bundle(bundle_obj)
-    except InputError as exc:
+    except ServiceError as exc:
         raise _rebased(exc, f"/{part}/0") from None
     check_widths(bundle, relative_to=f"/{part}/0")
     return bundle
@@ -155,10 +155,10 @@ def read_part(order_data: Mapping[str, Any], part: str, obj: Any) -> Bundle:
 def check_widths(bundle: Bundle, relative_to: str = "") -> None:
     """Refuse values wider than their column (``INVALID_BUNDLE``), with the pointer of the value."""
 
-    def fail(pointer: str, limit: int) -> InputError:
+    def fail(pointer: str, limit: int) -> InvalidInput:
         if relative_to and pointer.startswith(relative_to):
             pointer = pointer[len(relative_to) :]
-        return InputError("INVALID_BUNDLE", f"longer than {limit} characters", pointer)
+        return InvalidInput("INVALID_BUNDLE", f"longer than {limit} characters", pointer)
 
     order = bundle.order
     for name, value in (
@@ -191,9 +191,9 @@ def read_documents_body(obj: Any, carrier: str, number: str) -> list[dict[str, A
     """A valid ``{"documents": […]}`` body for a shipment of ``carrier`` / ``number``."""
     body = _only(obj, ("documents",))
     if "documents" not in body or not isinstance(body["documents"], list):
-        raise InputError("INVALID_BUNDLE", "required field is missing", "/documents")
+        raise InvalidInput("INVALID_BUNDLE", "required field is missing", "/documents")
     if len(body["documents"]) > 50:
-        raise InputError("INVALID_BUNDLE", "at most 50 documents", "/documents")
+        raise InvalidInput("INVALID_BUNDLE", "at most 50 documents", "/documents")
     shipment = {"carrier": carrier, "tracking_number": number, "documents": body["documents"]}
     order = {
         "id": "x",

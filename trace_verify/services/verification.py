@@ -22,7 +22,7 @@ from trace_verify.domain.history import TrackingHistory
 from trace_verify.domain.policy import DEFAULT_POLICY, Policy
 from trace_verify.domain.verdict import Verdict
 from trace_verify.domain.verifier import verify
-from trace_verify.errors import InputError
+from trace_verify.errors import ServiceError, TooLarge
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,30 +74,28 @@ class VerificationService:
         return verify(bundle, now, policy=self.policy, reference=self.reference, history=history)
 
     def verify_json(self, obj: Any, now: datetime) -> dict[str, Any]:
-        """Verdict JSON for a decoded bundle; raises :class:`InputError` for an invalid one."""
+        """Verdict JSON for a decoded bundle; raises a ``ServiceError`` for an invalid one."""
         return verdict_to_json(self.verify_bundle(self.read(obj), now))
 
     def verify_bytes(self, raw: bytes, now: datetime) -> dict[str, Any]:
         """Verdict JSON for raw bundle bytes (size limit, strict JSON, schema)."""
         if len(raw) > self.max_bundle_bytes:
-            raise InputError(
-                "BODY_TOO_LARGE", f"bundle larger than {self.max_bundle_bytes} bytes", status=413
-            )
+            raise TooLarge("BODY_TOO_LARGE", f"bundle larger than {self.max_bundle_bytes} bytes")
         return self.verify_json(strict_loads(raw), now)
 
-    def verify_lines(self, lines: Iterable[bytes | InputError], now: datetime) -> Iterator[JsonlOutcome]:
+    def verify_lines(self, lines: Iterable[bytes | ServiceError], now: datetime) -> Iterator[JsonlOutcome]:
         """Verify one bundle per line, in order; a bad line yields an error line and the run goes on.
 
-        An item may already be an :class:`InputError` (e.g. a line over the size limit). Blank lines
+        An item may already be a :class:`ServiceError` (e.g. a line over the size limit). Blank lines
         are skipped but still counted, so line numbers match the input file.
         """
         for number, raw in enumerate(lines, start=1):
             try:
-                if isinstance(raw, InputError):
+                if isinstance(raw, ServiceError):
                     raise raw
                 if not raw.strip():
                     continue
                 data = dumps_bytes(self.verify_bytes(raw, now))
                 yield JsonlOutcome(number, data, True)
-            except InputError as exc:
+            except ServiceError as exc:
                 yield JsonlOutcome(number, dumps_bytes({"line": number, **exc.to_json()}), False)

@@ -20,7 +20,7 @@ from trace_verify.db.models import Origin, WebhookPush
 from trace_verify.db.repositories import add_document, merge_events, sha256_hex, shipments_tracking
 from trace_verify.db.session import Database
 from trace_verify.domain.documents import DocumentRejected, ParseResult
-from trace_verify.errors import InputError
+from trace_verify.errors import InvalidInput, Unauthorized
 from trace_verify.services.access import not_found
 from trace_verify.services.ports import CarrierPorts
 
@@ -48,11 +48,11 @@ class WebhookService:
             raise not_found("carrier")
         secret = self.ports.webhook_secrets.get(push.carrier, "")
         if not secret or not self.ports.push_verifier(push.carrier)(push.headers, push.body, secret):
-            raise InputError("UNAUTHORIZED", "the push is not signed by the carrier", status=401)
+            raise Unauthorized("UNAUTHORIZED", "the push is not signed by the carrier")
         try:
             result = self.ports.documents.read(push.carrier, push.body)
         except DocumentRejected as exc:
-            raise InputError(exc.code, exc.message) from None
+            raise InvalidInput(exc.code, exc.message) from None
         try:
             return self._store(push, result, now)
         except IntegrityError:  # the same body arrived concurrently and was stored first

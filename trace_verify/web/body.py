@@ -10,15 +10,15 @@ from __future__ import annotations
 from flask import Request
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from trace_verify.errors import InputError
+from trace_verify.errors import TooLarge, UnsupportedMedia
 
 
-def _too_large(limit: int) -> InputError:
-    return InputError("BODY_TOO_LARGE", f"body larger than {limit} bytes", status=413)
+def _too_large(limit: int) -> TooLarge:
+    return TooLarge("BODY_TOO_LARGE", f"body larger than {limit} bytes")
 
 
 def read_body(request: Request, limit: int) -> bytes:
-    """The request body, at most ``limit`` bytes; raises :class:`InputError` 413 beyond."""
+    """The request body, at most ``limit`` bytes; raises :class:`~trace_verify.errors.TooLarge` beyond."""
     if request.content_length is not None and request.content_length > limit:
         raise _too_large(limit)
     try:
@@ -33,4 +33,4 @@ def read_body(request: Request, limit: int) -> bytes:
 def require_json(request: Request) -> None:
     """Refuse anything but ``application/json`` (415)."""
     if request.mimetype != "application/json":
-        raise InputError("UNSUPPORTED_MEDIA_TYPE", "send the body as application/json", status=415)
+        raise UnsupportedMedia("UNSUPPORTED_MEDIA_TYPE", "send the body as application/json")

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 from flask import Request, current_app, request
 
-from trace_verify.errors import InputError
+from trace_verify.errors import RateLimited, Unauthorized
 from trace_verify.services.access import Principal
 from trace_verify.services.keys import KeyService
 from trace_verify.services.merchants import MerchantService
@@ -32,14 +32,6 @@ class Services:
     limiter: RateLimiter
 
 
-class HeaderedError(InputError):
-    """An error answer that needs a header too (``WWW-Authenticate``, ``Retry-After``)."""
-
-    def __init__(self, code: str, message: str, status: int, headers: dict[str, str]) -> None:
-        super().__init__(code, message, status=status)
-        self.headers = headers
-
-
 def services() -> Services:
     """The current app's services."""
     found: Services = current_app.extensions["trace_verify.services"]
@@ -51,8 +43,8 @@ def now() -> datetime:
     return datetime.now(UTC)
 
 
-def _unauthorized(message: str) -> HeaderedError:
-    return HeaderedError("UNAUTHORIZED", message, 401, {"WWW-Authenticate": 'Bearer realm="trace_verify"'})
+def _unauthorized(message: str) -> Unauthorized:
+    return Unauthorized("UNAUTHORIZED", message)
 
 
 def principal(req: Request | None = None) -> Principal:
@@ -69,7 +61,7 @@ def principal(req: Request | None = None) -> Principal:
         raise _unauthorized("unknown, revoked or expired API key")
     wait = services().limiter.acquire(found.key_id)
     if wait is not None:
-        raise HeaderedError("RATE_LIMITED", "too many requests for this key", 429, {"Retry-After": str(wait)})
+        raise RateLimited("RATE_LIMITED", "too many requests for this key", retry_after=wait)
     return found
 
 

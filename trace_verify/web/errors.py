@@ -1,4 +1,7 @@
-"""Every error the HTTP layer answers, in the contract's shape; never a stack trace."""
+"""Every error the HTTP layer answers, in the contract's shape; never a stack trace.
+
+The one place where an error *kind* (``trace_verify.errors``) becomes an HTTP status and headers.
+"""
 
 from __future__ import annotations
 
@@ -7,9 +10,28 @@ import logging
 from flask import Flask, Response, jsonify
 from werkzeug.exceptions import HTTPException
 
-from trace_verify.errors import InputError
+from trace_verify import errors
 
 log = logging.getLogger(__name__)
+
+#: Each kind's status; a subclass answers with its nearest listed ancestor's.
+STATUS_OF_KIND: dict[type[errors.ServiceError], int] = {
+    errors.InvalidInput: 400,
+    errors.Unauthorized: 401,
+    errors.Forbidden: 403,
+    errors.NotFound: 404,
+    errors.Conflict: 409,
+    errors.TooLarge: 413,
+    errors.UnsupportedMedia: 415,
+    errors.Unprocessable: 422,
+    errors.RateLimited: 429,
+    errors.Internal: 500,
+    errors.Unavailable: 503,
+    errors.ServiceError: 400,
+}
+
+#: The challenge a 401 names (RFC 9110 §11.6.1): API keys are bearer tokens.
+BEARER_CHALLENGE = 'Bearer realm="trace_verify"'
 
 #: Werkzeug's HTTP errors → the contract's error codes.
 HTTP_CODES = {
@@ -27,27 +49,43 @@ HTTP_CODES = {
 }
 
 
-def error_response(error: InputError) -> Response:
-    """The JSON error body with the error's status."""
+def status_of(error: errors.ServiceError) -> int:
+    """The HTTP status of ``error``'s kind."""
+    for kind in type(error).__mro__:
+        if kind in STATUS_OF_KIND:
+            return STATUS_OF_KIND[kind]
+    return 400
+
+
+def error_response(error: errors.ServiceError) -> Response:
+    """The JSON error body with the kind's status and headers."""
     response = jsonify(error.to_json())
-    response.status_code = error.status
+    response.status_code = status_of(error)
+    if isinstance(error, errors.RateLimited):
+        response.headers["Retry-After"] = str(error.retry_after)
+    if isinstance(error, errors.Unauthorized):
+        response.headers["WWW-Authenticate"] = BEARER_CHALLENGE
+    return response
+
+
+def _plain(code: str, message: str, status: int) -> Response:
+    response = jsonify({"error": {"code": code, "message": message, "field": None}})
+    response.status_code = status
     return response
 
 
 def register(app: Flask) -> None:
     """Install the handlers on ``app``."""
 
-    @app.errorhandler(InputError)
-    def _input_error(error: InputError) -> Response:
-        response = error_response(error)
-        response.headers.update(getattr(error, "headers", {}))
-        return response
+    @app.errorhandler(errors.ServiceError)
+    def _service_error(error: errors.ServiceError) -> Response:
+        return error_response(error)
 
     @app.errorhandler(HTTPException)
     def _http_error(error: HTTPException) -> Response:
         status = error.code or 500
         code = HTTP_CODES.get(status, "HTTP_ERROR")
-        response = error_response(InputError(code, error.description or code, status=status))
+        response = _plain(code, error.description or code, status)
         if status == 405 and error.valid_methods:  # type: ignore[attr-defined]
             response.headers["Allow"] = ", ".join(error.valid_methods)  # type: ignore[attr-defined]
         return response
@@ -55,4 +93,4 @@ def register(app: Flask) -> None:
     @app.errorhandler(Exception)
     def _unexpected(error: Exception) -> Response:
         log.exception("unhandled error")
-        return error_response(InputError("INTERNAL_ERROR", "internal error", status=500))
+        return _plain("INTERNAL_ERROR", "internal error", 500)

@@ -10,7 +10,7 @@ from pathlib import Path
 from flask import Blueprint, current_app, render_template
 
 from trace_verify.config import Settings
-from trace_verify.errors import InputError
+from trace_verify.errors import ServiceError
 from trace_verify.services.verification import VerificationService
 
 bp = Blueprint("pages", __name__)
@@ -35,7 +35,7 @@ def _rows(directory: Path, service: VerificationService) -> list[DemoRow]:
             obj = json.loads(file.read_text("utf-8"))
             now = datetime.fromisoformat(obj.pop("$now")) if "$now" in obj else datetime.now(UTC)
             verdict = service.verify_json(obj, now)
-        except (InputError, ValueError) as exc:
+        except (ServiceError, ValueError) as exc:
             rows.append(DemoRow(file.stem, "—", f"unreadable: {exc}", None, "—", []))
             continue
         complaint = verdict["complaint"]

@@ -12,7 +12,7 @@ from flask import Blueprint, Response, current_app, jsonify, request
 
 from trace_verify.contract.jsonio import strict_loads
 from trace_verify.contract.schemas import is_rfc3339, parse_rfc3339
-from trace_verify.errors import InputError
+from trace_verify.errors import InvalidInput
 from trace_verify.web.body import read_body, require_json
 from trace_verify.web.openapi import Operation
 
@@ -68,7 +68,7 @@ def _declared_query_only(operation: Operation, view: View) -> View:
         unknown = sorted(set(request.args) - declared)
         if unknown:
             name = unknown[0][:40]
-            raise InputError("UNKNOWN_PARAMETER", f"unknown query parameter {name!r}", f"?{name}")
+            raise InvalidInput("UNKNOWN_PARAMETER", f"unknown query parameter {name!r}", f"?{name}")
         return view(*args, **kwargs)
 
     return guarded
@@ -86,7 +86,7 @@ def request_now() -> datetime:
     if text is None:
         return datetime.now(UTC)
     if not is_rfc3339(text):
-        raise InputError("INVALID_ARGUMENT", "now must be an RFC 3339 date-time with an offset", "/now")
+        raise InvalidInput("INVALID_ARGUMENT", "now must be an RFC 3339 date-time with an offset", "/now")
     return parse_rfc3339(text)
 
 

@@ -10,7 +10,7 @@ from flask import Flask
 from trace_verify.config import Settings
 from trace_verify.db.migrate import is_current
 from trace_verify.db.session import Database, resolve_url
-from trace_verify.errors import InputError
+from trace_verify.errors import Unavailable
 from trace_verify.services.ports import CarrierPorts
 
 
@@ -35,7 +35,7 @@ def open_database(settings: Settings) -> Database:
     current = is_current(database.engine)
     database.dispose()  # no pooled connection survives into forked server workers
     if not current:
-        raise InputError("DATABASE_NOT_READY", "the database is not migrated: run `trace-verify db upgrade`")
+        raise Unavailable("DATABASE_NOT_READY", "the database is not migrated: run `trace-verify db upgrade`")
     return database
 
 
