@@ -1,6 +1,7 @@
-"""WSGI entry point: ``gunicorn wsgi:app``. The composition root: real carriers, the configured database."""
+"""WSGI entry point: ``gunicorn wsgi:app``, over the system the start-up builds from the environment."""
 
 from trace_verify.config import load_settings
-from trace_verify.web.serve import build_app
+from trace_verify.startup import start
+from trace_verify.web import create_app
 
-app = build_app(load_settings())
+app = create_app(system=start(load_settings()))

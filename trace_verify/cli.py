@@ -10,14 +10,16 @@ import argparse
 import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, NoReturn
 
+from trace_verify import startup
 from trace_verify.config import Settings, load_settings
 from trace_verify.contract.jsonio import dumps
-from trace_verify.contract.schemas import is_rfc3339, parse_rfc3339
 from trace_verify.errors import Internal, InvalidInput, NotFound, ServiceError, TooLarge
+from trace_verify.services.clock import Clock
+from trace_verify.startup import Shell
 
 if TYPE_CHECKING:
     from trace_verify.services.history import StoredHistory
@@ -34,6 +36,7 @@ FLAG_OF_FIELD = {
     "/consumer_id": "--consumer",
     "/expires_in_days": "--expires-in",
     "/role": "--role",
+    "/now": "--now",
 }
 
 
@@ -55,14 +58,6 @@ def _fail(error: ServiceError) -> NoReturn:
         error = error.at(FLAG_OF_FIELD[error.pointer])
     print(f"error: {error.one_line()}", file=sys.stderr)
     raise SystemExit(exit_status(error))
-
-
-def _now(text: str | None) -> datetime:
-    if text is None:
-        return datetime.now(UTC)
-    if not is_rfc3339(text):
-        raise InvalidInput("INVALID_ARGUMENT", "--now must be an RFC 3339 date-time with an offset", "--now")
-    return parse_rfc3339(text)
 
 
 def _read_input(path: str, limit: int) -> bytes:
@@ -104,19 +99,14 @@ def _lines(path: str, limit: int) -> Iterator[bytes | ServiceError]:
 
 
 def cmd_verify(args: argparse.Namespace, settings: Settings) -> int:
-    from carriers import REGISTRY
-    from trace_verify.services.verification import VerificationService
-
     history = _stored_history(settings) if args.db or settings.database_url else None
-    service = VerificationService(
-        REGISTRY, settings.policy, max_bundle_bytes=settings.max_cli_bundle_bytes, history=history
-    )
-    now = _now(args.now)
+    service = startup.verification(settings, startup.document_ports(), Shell.CLI, history)
+    now = Clock().at(args.now)
     if args.jsonl:
-        return _verify_jsonl(service, args.jsonl, now, settings.max_cli_bundle_bytes)
+        return _verify_jsonl(service, args.jsonl, now, service.max_bundle_bytes)
     if not args.file:
         raise InvalidInput("USAGE", "give a bundle FILE, '-' for standard input, or --jsonl IN")
-    verdict = service.verify_bytes(_read_input(args.file, settings.max_cli_bundle_bytes), now)
+    verdict = service.verify_bytes(_read_input(args.file, service.max_bundle_bytes), now)
     sys.stdout.write(dumps(verdict, pretty=True) + "\n")
     return EXIT_OK
 
@@ -124,9 +114,8 @@ def cmd_verify(args: argparse.Namespace, settings: Settings) -> int:
 def _stored_history(settings: Settings) -> StoredHistory:
     """The database's history; imported only with --db, so offline verification starts fast."""
     from trace_verify.services.history import StoredHistory
-    from trace_verify.web.serve import open_database
 
-    return StoredHistory(open_database(settings))
+    return StoredHistory(startup.open_database(settings))
 
 
 def _verify_jsonl(service: VerificationService, path: str, now: datetime, limit: int) -> int:
@@ -163,7 +152,7 @@ def cmd_parse(args: argparse.Namespace, settings: Settings) -> int:
     if REGISTRY.get(args.carrier) is None:
         known = ", ".join(a.id for a in REGISTRY.all())
         raise InvalidInput("UNKNOWN_CARRIER", f"no adapter {args.carrier!r} (known: {known})", "--carrier")
-    data = _read_input(args.file, settings.max_cli_bundle_bytes)
+    data = _read_input(args.file, startup.bundle_limit(settings, Shell.CLI))
     try:
         result = REGISTRY.read(args.carrier, data)
     except DocumentRejected as exc:
@@ -190,17 +179,11 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     return EXIT_OK
 
 
-def _database_url(settings: Settings) -> str:
-    from trace_verify.db.session import resolve_url
-
-    return resolve_url(settings.database_url, settings.data_dir)
-
-
 def cmd_db(args: argparse.Namespace, settings: Settings) -> int:
     from trace_verify.db import migrate
     from trace_verify.db.session import Database
 
-    url = _database_url(settings)
+    url = startup.database_url(settings)
     if args.action == "upgrade":
         migrate.upgrade(url, args.revision or "head")
     elif args.action == "downgrade":
@@ -217,11 +200,10 @@ def cmd_db(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_keys(args: argparse.Namespace, settings: Settings) -> int:
     from trace_verify.db.models import Role
-    from trace_verify.services.keys import KeyService
-    from trace_verify.web.serve import open_database
 
-    keys = KeyService(open_database(settings))
-    now = datetime.now(UTC)
+    system = startup.start(settings, Shell.CLI, ports=startup.document_ports())
+    keys = system.services.keys
+    now = system.services.clock.now()
     if args.action == "create":
         issued = keys.create(
             Role(args.role),
@@ -253,17 +235,15 @@ def cmd_keys(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
     from trace_verify.db import migrate
-    from trace_verify.db.session import Database
     from trace_verify.services.demo import DEMO_KEYS, load_demo
-    from trace_verify.web.serve import build_ports, serve
+    from trace_verify.web.serve import serve
 
-    url = _database_url(settings)
-    migrate.upgrade(url)
-    database = Database(url)
+    migrate.upgrade(startup.database_url(settings))
+    system = startup.start(settings, Shell.CLI, ports=startup.document_ports())
     try:
-        summary = load_demo(database, build_ports(settings).documents, args.data, datetime.now(UTC))
+        summary = load_demo(system.database, system.ports.documents, args.data, system.services.clock.now())
     finally:
-        database.dispose()
+        system.database.dispose()
     print(
         f"demo data: {summary.merchants} merchants, {summary.orders} orders, {summary.keys} keys added",
         file=sys.stderr,

@@ -1,35 +1,17 @@
-"""What the views share: the services (built once per app) and the key holder of the request."""
+"""What the views share: the services (built once by the start-up) and the key holder of the request."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 from flask import Request, current_app, request
 
 from trace_verify.errors import RateLimited, Unauthorized
 from trace_verify.services.access import Principal
-from trace_verify.services.keys import KeyService
-from trace_verify.services.merchants import MerchantService
-from trace_verify.services.orders import OrderService
 from trace_verify.services.pages import PageRequest
-from trace_verify.services.ratelimit import RateLimiter
-from trace_verify.services.verdicts import VerdictService
-from trace_verify.services.verification import VerificationService
-from trace_verify.services.webhooks import WebhookService
+from trace_verify.startup import Services
 
-
-@dataclass(frozen=True)
-class Services:
-    """The app's use cases, wired by ``create_app``."""
-
-    verification: VerificationService
-    keys: KeyService
-    merchants: MerchantService
-    orders: OrderService
-    verdicts: VerdictService
-    webhooks: WebhookService
-    limiter: RateLimiter
+__all__ = ["Services", "now", "page_request", "principal", "services"]
 
 
 def services() -> Services:
@@ -39,8 +21,8 @@ def services() -> Services:
 
 
 def now() -> datetime:
-    """The request's clock (UTC)."""
-    return datetime.now(UTC)
+    """The request's clock (the system's)."""
+    return services().clock.now()
 
 
 def _unauthorized(message: str) -> Unauthorized:

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 
 from flask import Blueprint, current_app, render_template
 
 from trace_verify.config import Settings
 from trace_verify.errors import ServiceError
+from trace_verify.services.clock import Clock
 from trace_verify.services.verification import VerificationService
+from trace_verify.web.context import services
 
 bp = Blueprint("pages", __name__)
 
@@ -28,13 +29,12 @@ class DemoRow:
     codes: list[tuple[str, str]]
 
 
-def _rows(directory: Path, service: VerificationService) -> list[DemoRow]:
+def _rows(directory: Path, service: VerificationService, clock: Clock) -> list[DemoRow]:
     rows = []
     for file in sorted(directory.glob("*.json")):
         try:
             obj = json.loads(file.read_text("utf-8"))
-            now = datetime.fromisoformat(obj.pop("$now")) if "$now" in obj else datetime.now(UTC)
-            verdict = service.verify_json(obj, now)
+            verdict = service.verify_json(obj, clock.at(obj.pop("$now", None)))
         except (ServiceError, ValueError) as exc:
             rows.append(DemoRow(file.stem, "—", f"unreadable: {exc}", None, "—", []))
             continue
@@ -56,7 +56,7 @@ def _rows(directory: Path, service: VerificationService) -> list[DemoRow]:
 def index() -> str:
     """The demo bundles and their verdicts."""
     settings: Settings = current_app.config["TRACE_VERIFY_SETTINGS"]
-    service: VerificationService = current_app.extensions["trace_verify.verification"]
+    running = services()
     directory = settings.demo_dir
-    rows = _rows(directory, service) if directory and directory.is_dir() else []
+    rows = _rows(directory, running.verification, running.clock) if directory and directory.is_dir() else []
     return render_template("index.html", rows=rows, directory=directory)

@@ -5,15 +5,15 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from flask import Blueprint, Response, current_app, jsonify, request
 
 from trace_verify.contract.jsonio import strict_loads
-from trace_verify.contract.schemas import is_rfc3339, parse_rfc3339
 from trace_verify.errors import InvalidInput
 from trace_verify.web.body import read_body, require_json
+from trace_verify.web.context import services
 from trace_verify.web.openapi import Operation
 
 View = Callable[..., Response]
@@ -74,20 +74,16 @@ def _declared_query_only(operation: Operation, view: View) -> View:
     return guarded
 
 
-def json_body() -> Any:
-    """The JSON body: ``application/json``, within the body limit, strict (no NaN, no duplicate keys)."""
+def json_body(limit: int | None = None) -> Any:
+    """The JSON body: ``application/json``, within ``limit`` (default: the body limit), strict (no NaN,
+    no duplicate keys)."""
     require_json(request)
-    return strict_loads(read_body(request, current_app.config["MAX_CONTENT_LENGTH"]))
+    return strict_loads(read_body(request, limit or current_app.config["MAX_CONTENT_LENGTH"]))
 
 
 def request_now() -> datetime:
-    """``?now=`` when given (RFC 3339 with an offset), else the current time."""
-    text = request.args.get("now")
-    if text is None:
-        return datetime.now(UTC)
-    if not is_rfc3339(text):
-        raise InvalidInput("INVALID_ARGUMENT", "now must be an RFC 3339 date-time with an offset", "/now")
-    return parse_rfc3339(text)
+    """``?now=`` when given (RFC 3339 with an offset), else the current time (the system's clock)."""
+    return services().clock.at(request.args.get("now"))
 
 
 def answer(body: Any, status: int = 200) -> Response:

@@ -1,0 +1,169 @@
+"""The start-up: builds the running system once — settings → database → carrier ports → services.
+
+The command line, ``wsgi.py`` and the app factory all start here, so each of them runs the same
+service wired the same way; only this module wires the real ``carriers`` in (the services see ports).
+What each shell may differ in is decided here too: the bundle size limit (1 MiB per HTTP body,
+16 MiB per bundle on the command line, contracts/README.md "Errors").
+
+The database and the carriers' live clients are imported only when asked for, so the offline
+``trace-verify verify`` starts without SQLAlchemy or the migration stack.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+from typing import TYPE_CHECKING
+
+from trace_verify.config import Settings
+from trace_verify.errors import Unavailable
+from trace_verify.services.clock import Clock
+from trace_verify.services.ports import CarrierPorts
+
+if TYPE_CHECKING:
+    from trace_verify.db.session import Database
+    from trace_verify.services.keys import KeyService
+    from trace_verify.services.merchants import MerchantService
+    from trace_verify.services.orders import OrderService
+    from trace_verify.services.ratelimit import RateLimiter
+    from trace_verify.services.verdicts import VerdictService
+    from trace_verify.services.verification import HistorySource, VerificationService
+    from trace_verify.services.webhooks import WebhookService
+
+
+class Shell(Enum):
+    """Who runs the system: what differs between them is decided here, once."""
+
+    HTTP = "http"
+    CLI = "cli"
+
+
+def bundle_limit(settings: Settings, shell: Shell) -> int:
+    """The most bytes one bundle may have: the HTTP body limit over HTTP, 16 MiB on the command line."""
+    return settings.max_body_bytes if shell is Shell.HTTP else settings.max_cli_bundle_bytes
+
+
+@dataclass(frozen=True)
+class Services:
+    """The use cases of one running system, sharing one database, one set of ports and one clock."""
+
+    verification: VerificationService
+    keys: KeyService
+    merchants: MerchantService
+    orders: OrderService
+    verdicts: VerdictService
+    webhooks: WebhookService
+    limiter: RateLimiter
+    clock: Clock
+
+
+def carrier_ports(settings: Settings) -> CarrierPorts:
+    """The carrier registry, live clients and webhook checks, from the settings' plain values."""
+    from carriers import REGISTRY
+    from carriers.clients import build_clients, push_verifiers
+
+    return CarrierPorts(
+        REGISTRY,
+        known=frozenset(adapter.id for adapter in REGISTRY.all()),
+        clients=build_clients(settings.carriers),
+        push_verifiers=push_verifiers(),
+        webhook_secrets=settings.webhook_secrets(),
+        refresh_budget_seconds=settings.refresh_budget_seconds,
+    )
+
+
+def database_url(settings: Settings) -> str:
+    """The configured database's URL (the embedded SQLite file unless ``DATABASE_URL`` is set)."""
+    from trace_verify.db.session import resolve_url
+
+    return resolve_url(settings.database_url, settings.data_dir)
+
+
+def open_database(settings: Settings, *, migrated: bool = True) -> Database:
+    """The service's database; with ``migrated``, refuses one that is not at the newest revision."""
+    from trace_verify.db.migrate import is_current
+    from trace_verify.db.session import Database
+
+    database = Database(database_url(settings))
+    if migrated:
+        current = is_current(database.engine)
+        database.dispose()  # no pooled connection survives into forked server workers
+        if not current:
+            raise Unavailable(
+                "DATABASE_NOT_READY", "the database is not migrated: run `trace-verify db upgrade`"
+            )
+    return database
+
+
+def document_ports() -> CarrierPorts:
+    """Only the carriers' document reader: what offline verification needs (no live client)."""
+    from carriers import REGISTRY
+
+    return CarrierPorts(REGISTRY, known=frozenset(adapter.id for adapter in REGISTRY.all()))
+
+
+def verification(
+    settings: Settings, ports: CarrierPorts, shell: Shell, history: HistorySource | None = None
+) -> VerificationService:
+    """The verifier service of ``shell``: the settings' policy, the shell's bundle limit."""
+    from trace_verify.services.verification import VerificationService
+
+    return VerificationService(
+        ports.documents, settings.policy, max_bundle_bytes=bundle_limit(settings, shell), history=history
+    )
+
+
+def build_services(
+    settings: Settings,
+    database: Database,
+    ports: CarrierPorts,
+    shell: Shell = Shell.HTTP,
+    clock: Clock | None = None,
+) -> Services:
+    """Every use case, wired to one database, one set of carrier ports and one clock."""
+    from trace_verify.services.history import StoredHistory
+    from trace_verify.services.keys import KeyService
+    from trace_verify.services.merchants import MerchantService
+    from trace_verify.services.orders import OrderService
+    from trace_verify.services.ratelimit import RateLimiter
+    from trace_verify.services.verdicts import VerdictService
+    from trace_verify.services.webhooks import WebhookService
+
+    verifier = verification(settings, ports, shell, StoredHistory(database))
+    return Services(
+        verification=verifier,
+        keys=KeyService(database),
+        merchants=MerchantService(database),
+        orders=OrderService(database, ports.documents),
+        verdicts=VerdictService(database, verifier, ports),
+        webhooks=WebhookService(database, ports),
+        limiter=RateLimiter(settings.rate_per_minute, settings.rate_burst),
+        clock=clock or Clock(),
+    )
+
+
+@dataclass(frozen=True)
+class System:
+    """One running system: its settings, database, carrier ports and services."""
+
+    settings: Settings
+    database: Database
+    ports: CarrierPorts
+    services: Services
+
+
+def start(
+    settings: Settings,
+    shell: Shell = Shell.HTTP,
+    *,
+    database: Database | None = None,
+    ports: CarrierPorts | None = None,
+    clock: Clock | None = None,
+) -> System:
+    """Build the system: settings → database (migrated) → carrier ports → services.
+
+    ``database`` and ``ports`` are given by tests (their throw-away database, the simulator's clients).
+    """
+    database = database or open_database(settings)
+    ports = ports or carrier_ports(settings)
+    return System(settings, database, ports, build_services(settings, database, ports, shell, clock))
