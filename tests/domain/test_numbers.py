@@ -208,6 +208,11 @@ def test_identify_rejects(number: str) -> None:
         ("SF1385628716739", "sf", (), "valid"),
         ("12345", "sf", (), "unrecognised"),
         ("anything", "no-such-adapter", (), "no_formats"),
+        # rules.md §6a "or the UPU S10 shape, for any carrier": carrier ids with no formats of their own
+        ("RB123456786JP", "japanpost", (), "invalid"),
+        ("RB123456786AU", "auspost", (), "invalid"),
+        ("RB123456786KR", "koreapost", (), "invalid"),
+        ("RB123456785KR", "koreapost", (), "no_formats"),  # a right S10 digit: nothing to say
     ],
 )
 def test_assess_statuses(number: str, carrier: str, operators: tuple[str, ...], status: str) -> None:

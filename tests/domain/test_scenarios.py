@@ -484,6 +484,20 @@ def test_cn_posted_s10_number_on_a_direct_claim(service: VerificationService) ->
         assert ("TRACKING_ORIGIN_MISMATCH" in codes(verdict)) is raised, number
 
 
+@pytest.mark.parametrize("carrier", ["japanpost", "auspost", "koreapost", "royalmail", "dhl"])
+def test_forged_s10_number_is_invalid_for_any_carrier_id(service: VerificationService, carrier: str) -> None:
+    """rules.md §6a: the S10 shape with a wrong check digit is TRACKING_NUMBER_INVALID whatever the
+    carrier id, also one with no adapter and no formats of its own (a forged number never gives met)."""
+    obj = direct()
+    for number, raised in (("EE123456786JP", True), ("EE123456785JP", False)):
+        obj["shipments"][0].update(carrier=carrier, tracking_number=number)
+        for event in events(obj):
+            event["tracking_number"] = number
+        verdict = verify(service, obj, DIRECT_NOW)
+        assert ("TRACKING_NUMBER_INVALID" in codes(verdict)) is raised, (carrier, number)
+        assert (verdict["verdict"] == "not_met") is raised, (carrier, number)
+
+
 @pytest.mark.parametrize(
     ("number", "operator", "raised"),
     [

@@ -6,7 +6,8 @@
   right check digit is never invalid, whatever its suffix: the S10 country list only decides
   attribution in ``identify``.
 * ``unrecognised`` — matches no known format of the carrier.
-* ``no_formats`` — nothing is known about the carrier's formats, so nothing may be said.
+* ``no_formats`` — nothing is known about the carrier's formats, so nothing may be said (except the
+  S10 check: a wrong S10 check digit is ``invalid`` for a carrier id we know nothing else about too).
 
 Aggregators and EPCIS carry other carriers' numbers: the events' operators name the formats; when
 none is known, the formats of every courier are used, and then only the S10 check may make a number
@@ -105,6 +106,10 @@ def assess(number: str, carrier: str, operators: Iterable[str] = ()) -> Assessme
     scope = _scope(carrier, operators if isinstance(operators, tuple) else tuple(operators))
     country = _s10_country(normalized)
     if not scope.definitions:
+        # The S10 check digit is the UPU's, not a carrier's: it judges a number whatever the carrier
+        # id (japanpost, auspost, koreapost … have no adapter and no formats of their own here).
+        if country is None and _S10_SHAPE.fullmatch(normalized):
+            return Assessment(normalized, carrier, "invalid", ("S10",), None)
         return Assessment(normalized, carrier, "no_formats", (), country)
     matched: list[str] = []
     failed: list[str] = []
