@@ -12,6 +12,8 @@ Sources:
   the push documentation https://apifox.com/apidoc/project-514987/api-55500331
   (``lastResult.state`` "…5派件, 8清关, 14拒签…"), all
   summarised in shared/reference/carriers.md §6.3. State 8 (清关) appears only in the push page.
+* Border and customs wording in Chinese, Japanese and Korean is the shared table of
+  :mod:`carriers._wording` (tried first); the rules below cover the rest.
 * Chinese event wording (customs, departures, hand-overs) is the carriers' own, passed through by Kuaidi100
   in ``context``; the rules below match the forms China Post/EMS and the domestic couriers use
   ("进口海关放行", "海关查验", "已转投…单号…"). They refine events whose code is generic.
@@ -26,6 +28,7 @@ import re
 from functools import lru_cache
 from typing import Final, Literal
 
+from carriers import _wording as wording
 from trace_verify.domain.model import Milestone
 
 Kind = Milestone | Literal["handed_over"]
@@ -132,6 +135,9 @@ TEXT_RULES: Final[tuple[tuple[re.Pattern[str], Kind], ...]] = (
     _rule(r"到达|发往|离开|运输中|转运|分拨|中转|in transit|arrived|departed|processed", "in_transit"),
 )
 
+#: A hand-over text names the next courier's number; its other words (清关, 海关) do not make it customs.
+_HANDOVER_FIRST: Final = re.compile(r"(已|快件)?(转投|转单|转寄)")
+
 #: Courier names in hand-over texts → the contract's adapter id for that carrier (None: no adapter).
 HANDOVER_CARRIERS: Final[tuple[tuple[re.Pattern[str], str], ...]] = (
     (re.compile(r"顺丰|SF Express", re.IGNORECASE), "sf"),
@@ -169,6 +175,10 @@ _MEMO_SIZE: Final = 4096
 
 @lru_cache(maxsize=_MEMO_SIZE)
 def _classify_text(text: str) -> Kind | None:
+    """The shared border/customs wording (:mod:`carriers._wording`) first, then Kuaidi100's own rules."""
+    worded = wording.border_milestone(text) or wording.postal_milestone(text)
+    if worded is not None and not _HANDOVER_FIRST.search(text):
+        return worded
     for pattern, kind in TEXT_RULES:
         if pattern.search(text):
             return kind

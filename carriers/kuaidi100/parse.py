@@ -14,8 +14,10 @@ Wire formats (carriers.md §6.3; Kuaidi100's documentation and its official demo
 
 Times are Beijing time without an offset (``carrier_timezone`` Asia/Shanghai, the carrier's documented
 zone). The city comes from ``areaName`` / ``areaCode`` (GB/T 2260) when present, else from the
-leading ``[深圳市]`` / ``【深圳市】`` of the text when the gazetteer knows it (otherwise that bracket names a
-facility). Each event keeps the courier that scanned it (the result's ``com``) as ``operator``.
+leading ``[深圳市]`` / ``【深圳市】`` of the text when the gazetteer knows it, read with the countries the
+text names (:mod:`carriers._placetext`: 【悉尼】…澳大利亚…, an airport 【仁川机场】); otherwise that bracket
+names a facility. With no country anywhere else, the one country the text names is the event's.
+Each event keeps the courier that scanned it (the result's ``com``) as ``operator``.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from typing import Any, Final, Protocol
 from urllib.parse import parse_qs
 
 from carriers import _common as common
+from carriers import _placetext as placetext
 from carriers._fields import JsonFields
 from carriers._route import Route, Scan, as_milestone, settle_reported, to_event
 from carriers._time import parse_timestamp, resolve_time
@@ -243,13 +246,16 @@ def _location(raw: Mapping[str, Any], at: str, text: str, places: PlaceIndex) ->
     bracket = _LEADING_BRACKET.match(text)
     if bracket is not None:
         name = bracket["name"].strip()
-        named = places.resolve(name, country)
-        if named is not None and city is None:
-            city, place = name, named
-        elif named is None:
+        named = placetext.place_named(name, text, places, country)
+        if named is None or named.is_facility:
             facility = name
+        if named is not None and city is None:
+            city = named.facility_city if named.is_facility else name
+            place = named.place
     if country is None and place is not None:
         country = place.country
+    if country is None:  # "…已完成澳大利亚出口申报": the one country the text names as the event's place
+        country = placetext.country_of_text(text)
     return Location(city=city, region=region, country=country, facility=facility)
 
 

@@ -147,11 +147,12 @@ def test_beijing_time_is_the_carriers_zone_not_an_offset_it_reported() -> None:
 
 
 def test_a_bracket_the_gazetteer_does_not_know_is_a_facility() -> None:
+    """A facility named after its city (杭州转运中心) gives the city and country too (issue 11 §1)."""
     events = parse("query-yuantong-shanghai-hangzhou-in-transit.json").shipments[0].events
     assert [e.location.to_json() for e in events] == [
         {"facility": "上海市浦东新区公司"},
         {"city": "上海市", "country": "CN"},
-        {"facility": "杭州转运中心"},
+        {"city": "杭州", "country": "CN", "facility": "杭州转运中心"},
     ]
     assert [e.milestone for e in events] == ["picked_up", "in_transit", "in_transit"]
     assert {e.operator for e in events} == {"yuantong"}

@@ -23,6 +23,14 @@ Resolution rules (what the verifier relies on):
 * One documented exception, outside Mainland China only and only when ``country`` is given: when one
   candidate has at least 10× the population of every other, it is chosen ("FRANKFURT", "DE" →
   Frankfurt am Main). There the verifier compares by country, which the choice cannot change.
+* Exonyms (issue 11 §1): a name written in Chinese, Japanese or Korean script with no country given,
+  whose candidates are all outside Mainland China, is the candidate with at least 10× the population
+  of every other, across countries (悉尼 → Sydney AU, 5.6 M, not Sydney CA, 0.1 M; 伦敦 → London GB;
+  法兰克福 → Frankfurt am Main). Below that ratio it stays ambiguous (温哥华: Vancouver CA 0.66 M vs
+  Vancouver WA 0.20 M needs a country). A Chinese carrier writes a foreign city this way when it means
+  the famous one; a Latin-script name without a country is never guessed.
+* Supplementary names (``place_aliases.csv``, dated, each with its source) are looked up only when the
+  index knows nothing under a name (仁川 → Incheon, whose Hanja name GeoNames lacks).
 * A full Chinese name is matched as written before its folded form: 朝阳区 (two districts, in Beijing
   and in Changchun) is ambiguous without a region, while 朝阳 / 朝阳市 is the prefecture in Liaoning.
   English suffixes are understood the same way ("Xiaoshan District", "Hangzhou City", "Pudong New Area").
@@ -36,6 +44,7 @@ Resolution rules (what the verifier relies on):
 
 from __future__ import annotations
 
+import csv
 import gzip
 import json
 import math
@@ -48,6 +57,7 @@ from functools import lru_cache
 from importlib import resources
 
 INDEX_FILE = "places.idx.gz"
+ALIASES_FILE = "place_aliases.csv"
 INDEX_MAGIC = "TVPLACES 1"
 
 RANK_CITY = 0
@@ -78,6 +88,30 @@ _EN_SUFFIXES: tuple[tuple[str, str | None], ...] = (
     ("shi", None),
 )
 _DOMINANCE = 10
+#: Han, kana and Hangul: a name in these scripts is an exonym when the place is outside the CJK world.
+_CJK = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+#: Words of airport names that name no one airport.
+_AIRPORT_WORDS = frozenset(
+    {
+        "international",
+        "airport",
+        "airfield",
+        "intl",
+        "regional",
+        "municipal",
+        "county",
+        "field",
+        "air",
+        "base",
+        "city",
+        "national",
+        "domestic",
+        "aerodrome",
+        "airpark",
+        "memorial",
+        "station",
+    }
+)
 _CACHE_SIZE = 8192
 
 
@@ -129,7 +163,7 @@ _MEMO_LIMIT = 20_000
 class Gazetteer:
     """Resolves place names; see the module docstring for the contract."""
 
-    def __init__(self, blob: bytes) -> None:
+    def __init__(self, blob: bytes, aliases: dict[str, str] | None = None) -> None:
         lines = _Lines(blob)
         header = lines.next()
         if header != INDEX_MAGIC:
@@ -144,6 +178,9 @@ class Gazetteer:
         #: Answers already given. Carrier place names repeat endlessly across shipments, and a
         #: lookup walks the index, so the bulk path would spend most of its time here without it.
         self._memo: dict[tuple[str, str | None, str | None], Place | None] = {}
+        #: Supplementary names (folded name → place key), consulted when the index has no candidate.
+        self._aliases = {norm(name): key for name, key in (aliases or {}).items()}
+        self._airport_words: dict[str, Place] | None = None
 
     @classmethod
     def from_path(cls, path: str) -> Gazetteer:
@@ -218,9 +255,47 @@ class Gazetteer:
                     cands, level = self._lookup(exact[: -len(suffix)]), implied
                     break
         if not cands:
-            return None
+            return self._alias(exact, cc)
         code_like = _IATA_LIKE.fullmatch(text.strip()) is not None
-        return self._choose(cands, cc, region, level, code_like)
+        exonym = cc is None and _CJK.search(text) is not None
+        return self._choose(cands, cc, region, level, code_like, exonym)
+
+    def _alias(self, name: str, cc: str | None) -> Place | None:
+        """A supplementary name's place, when its country is the one given (or none is)."""
+        key = self._aliases.get(name) or self._aliases.get(fold(name))
+        place = self.place(key) if key else None
+        return place if place is not None and cc in (None, place.country) else None
+
+    def airport_named(self, text: str | None) -> Place | None:
+        """The airport a facility text names by a word only its name has ("HEATHROW GATEWAY" → LHR).
+
+        Why: carriers write facilities as "LONDON HEATHROW", "Heathrow Worldwide DC"; the IATA code
+        is resolved by :meth:`resolve`, the name here. A word counts when exactly one indexed airport's
+        name has it, it has five letters or more, is no generic airport word and no place name itself
+        (a city is resolved as a city, not as its airport).
+        """
+        if not text:
+            return None
+        words = self._airport_word_index()
+        for token in re.findall(r"[^\W\d_]{5,}", text):
+            place = words.get(token.casefold())
+            if place is not None:
+                return place
+        return None
+
+    def _airport_word_index(self) -> dict[str, Place]:
+        if self._airport_words is None:
+            seen: dict[str, Place | None] = {}
+            for place in self:
+                if not place.key.startswith("IATA-"):
+                    continue
+                for word in {w.casefold() for w in re.findall(r"[^\W\d_]{5,}", place.name)}:
+                    if word not in _AIRPORT_WORDS:
+                        seen[word] = None if word in seen else place
+            self._airport_words = {
+                w: p for w, p in seen.items() if p is not None and not self._lookup(norm(w))
+            }
+        return self._airport_words
 
     def _resolve_compound(self, text: str, cc: str | None, region: str | None) -> Place | None:
         """'CITY, REGION, COUNTRY' / 'CITY - COUNTRY': the head is the city, the rest narrows it."""
@@ -245,6 +320,7 @@ class Gazetteer:
         region: str | None,
         level: str | None,
         code_like: bool = False,
+        exonym: bool = False,
     ) -> Place | None:
         rows = [(self._row(idx), rank) for idx, rank in cands]
         if cc is not None:
@@ -264,7 +340,11 @@ class Gazetteer:
             if len(group) == 1:
                 return group[0].place
             return self.place(next(iter(keys)))
-        return _dominant(group) if cc is not None and cc != "CN" else None
+        if cc is not None and cc != "CN":
+            return _dominant(group)
+        if exonym and all(r.place.country != "CN" for r in group):
+            return _dominant(group, across_countries=True)
+        return None
 
     def _by_region(self, rows: list[tuple[_Row, int]], wanted: str) -> list[tuple[_Row, int]]:
         """Narrow candidates by a region (province, state) the carrier or bundle gave.
@@ -333,11 +413,12 @@ class Gazetteer:
         return row
 
 
-def _dominant(group: list[_Row]) -> Place | None:
-    """The one candidate with at least 10× the population of each other one, if any."""
+def _dominant(group: list[_Row], across_countries: bool = False) -> Place | None:
+    """The one candidate with at least 10× the population of each other one, if any (in one country,
+    unless ``across_countries``: an exonym's candidates, see the module docstring)."""
     ranked = sorted(group, key=lambda r: r.population, reverse=True)
     top, second = ranked[0], ranked[1]
-    same_country = all(r.place.country == top.place.country for r in ranked)
+    same_country = across_countries or all(r.place.country == top.place.country for r in ranked)
     if same_country and top.population >= _DOMINANCE * max(second.population, 1):
         return top.place
     return None
@@ -361,7 +442,7 @@ def _parse_row(blob: bytes, start: int) -> _Row:
 class _Lines:
     """Sequential reader over the index blob: small sections as text, large ones as offset arrays."""
 
-    def __init__(self, blob: bytes) -> None:
+    def __init__(self, blob: bytes, aliases: dict[str, str] | None = None) -> None:
         self._blob = blob
         self._pos = 0
 
@@ -415,5 +496,12 @@ def distance_km(a: Place, b: Place) -> float | None:
 @lru_cache(maxsize=1)
 def default_gazetteer() -> Gazetteer:
     """The shipped gazetteer, loaded once per process from package data."""
-    data = resources.files("trace_verify").joinpath("data", INDEX_FILE).read_bytes()
-    return Gazetteer(gzip.decompress(data))
+    folder = resources.files("trace_verify").joinpath("data")
+    data = folder.joinpath(INDEX_FILE).read_bytes()
+    return Gazetteer(gzip.decompress(data), _read_aliases(folder.joinpath(ALIASES_FILE).read_text("utf-8")))
+
+
+def _read_aliases(text: str) -> dict[str, str]:
+    """``name,key,source`` rows of ``place_aliases.csv`` (``#`` lines are comments)."""
+    rows = [line for line in text.splitlines() if line.strip() and not line.startswith("#")]
+    return {name: key for name, key, *_ in csv.reader(rows[1:])}
