@@ -90,3 +90,73 @@ def test_an_unreachable_carrier_is_bounded_by_the_budget(database: Database) -> 
     verdict = call(world.client, "POST", f"/api/v1/orders/ORD-DOWN/verdict?now={NOW}", "platform").get_json()
     assert verdict["verdict"] != "not_met"
     assert "CARRIER_UNAVAILABLE" in [f["code"] for f in verdict["findings"]]
+
+
+# --- issue 11 §7: a failed refresh never erases evidence ------------------------------------------------
+
+
+def _stored_world(database: Database, clients: dict[str, DhlClient], order_id: str, number: str) -> World:
+    """An order whose seven stored DHL events verify met (direct-met), with these live clients; the
+    number is one no other stored order carries and the simulator does not know."""
+    world = build_world(database, clients=dict(clients), budget=3.0)
+    body = order_body(order_id, MERCHANT_A, f"C-{order_id}", number)
+    assert call(world.client, "POST", "/api/v1/orders", "platform", body).status_code == 201
+    return world
+
+
+def test_a_failing_refresh_judges_the_stored_events_and_adds_carrier_unavailable(
+    database: Database, simulator: tuple[SimulatorApp, str]
+) -> None:
+    app, base = simulator
+    app.faults.clear()
+    app.faults.add(parse_fault("status=503"), path="/track/shipments", times=20)
+    try:
+        world = _stored_world(database, {"dhl": _client(base)}, "ORD-KEEP-503", "4829105816")
+        verdict = call(world.client, "POST", f"/api/v1/orders/ORD-KEEP-503/verdict?now={NOW}", "platform")
+    finally:
+        app.faults.clear()
+    body = verdict.get_json()
+    assert_valid_verdict(body)
+    assert (body["verdict"], body["path"]) == ("met", "direct_international"), body["findings"]
+    unavailable = [f for f in body["findings"] if f["code"] == "CARRIER_UNAVAILABLE"]
+    assert len(unavailable) == 1 and unavailable[0]["severity"] == "warning"
+    assert "stored events were judged" in unavailable[0]["message"]
+    assert len(body["timeline"]) == 7
+
+
+def test_a_not_found_for_a_number_we_hold_events_for_is_not_news(
+    database: Database, simulator: tuple[SimulatorApp, str]
+) -> None:
+    """The simulator does not know 4829105820 (carriers purge old tracking): its not-found answer is
+    not stored over the seven stored events, and the verdict stays met with a warning."""
+    app, base = simulator
+    app.faults.clear()
+    world = _stored_world(database, {"dhl": _client(base)}, "ORD-KEEP-404", "4829105820")
+    body = call(world.client, "POST", f"/api/v1/orders/ORD-KEEP-404/verdict?now={NOW}", "platform").get_json()
+    assert_valid_verdict(body)
+    assert body["verdict"] == "met"
+    assert "CARRIER_UNAVAILABLE" in [f["code"] for f in body["findings"]]
+    again = call(
+        world.client, "POST", f"/api/v1/orders/ORD-KEEP-404/verdict?now={NOW}", "platform"
+    ).get_json()
+    assert again["verdict"] == "met", "a second refresh finds the evidence whole"
+    with database.transaction() as session:
+        refreshed = session.scalars(
+            sa.select(CarrierDocument).where(CarrierDocument.origin == "refresh")
+        ).all()
+        assert refreshed == [], "the not-found answer is not stored as the shipment's current document"
+
+
+def test_a_carrier_without_a_client_is_named_as_not_asked(database: Database) -> None:
+    world = build_world(database, clients={}, budget=1.0)
+    body = order_body("ORD-UNASKED", MERCHANT_A, "C-UNASKED", "4829105831")
+    body["shipments"][0]["events"] = body["shipments"][0]["events"][:5]  # not delivered yet
+    assert call(world.client, "POST", "/api/v1/orders", "platform", body).status_code == 201
+    verdict = call(
+        world.client, "POST", f"/api/v1/orders/ORD-UNASKED/verdict?now={NOW}", "platform"
+    ).get_json()
+    assert_valid_verdict(verdict)
+    assert verdict["verdict"] == "insufficient_evidence"
+    [waiting] = [f for f in verdict["findings"] if f["code"] == "NOT_DELIVERED"]
+    assert "dhl was not asked: no live client is configured" in waiting["message"]
+    assert "CARRIER_UNAVAILABLE" not in [f["code"] for f in verdict["findings"]]

@@ -23,7 +23,9 @@ FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "carriers"
 def _events(name: str) -> list[tuple[str, str, str | None, str | None]]:
     result = KUAIDI100.parse((FIXTURES / "kuaidi100" / name).read_bytes())
     [shipment] = result.shipments
-    return [(e.milestone, e.occurred_at.isoformat(), e.location.country, e.location.city) for e in shipment.events]
+    return [
+        (e.milestone, e.occurred_at.isoformat(), e.location.country, e.location.city) for e in shipment.events
+    ]
 
 
 def test_sydney_document_reads_the_country_and_the_border_from_the_words() -> None:
@@ -42,7 +44,9 @@ def test_sydney_document_reads_the_country_and_the_border_from_the_words() -> No
 
 def test_london_document_resolves_airports_by_name() -> None:
     """【希思罗机场】 and 【上海浦东国际机场】 resolve through the airport table by their names."""
-    result = KUAIDI100.parse((FIXTURES / "kuaidi100" / "query-ems-london-hangzhou-delivered.json").read_bytes())
+    result = KUAIDI100.parse(
+        (FIXTURES / "kuaidi100" / "query-ems-london-hangzhou-delivered.json").read_bytes()
+    )
     events = result.shipments[0].events
     assert [(e.milestone, e.location.country, e.location.facility) for e in events[:4]] == [
         ("picked_up", "GB", None),
@@ -115,7 +119,12 @@ def _document(phrase: str, bracket: str) -> bytes:
     """A Kuaidi100 EMS answer Tokyo → Hangzhou with ``phrase`` as a generic (在途) event on one side."""
     data = [
         ("2026-03-02 10:00:00", "【东京】日本邮政已收寄", "揽收", "1"),
-        ("2026-03-03 09:00:00" if bracket == ORIGIN else "2026-03-05 09:00:00", bracket + phrase, "在途", "0"),
+        (
+            "2026-03-03 09:00:00" if bracket == ORIGIN else "2026-03-05 09:00:00",
+            bracket + phrase,
+            "在途",
+            "0",
+        ),
         ("2026-03-04 08:00:00", "【东京】离开东京国际交换局", "在途", "0"),
         ("2026-03-06 10:00:00", "【上海市】到达上海邮区中心局", "在途", "0"),
         ("2026-03-07 15:00:00", "【杭州市】已签收", "本人签收", "301"),

@@ -109,10 +109,16 @@ class RawDocument:
 
 @value_object
 class DocumentProblem:
-    """A document that could not be read, or a carrier's error answer inside a document."""
+    """A document that could not be read, or a carrier's error answer inside a document.
+
+    Two kinds come from a re-verification's live fetch, not from a document: ``refresh_failed`` (the
+    carrier did not answer, or answered not-found for a number whose events we hold) is reported as
+    ``CARRIER_UNAVAILABLE`` but leaves the stored evidence whole (rules.md, Verdict: evidence already
+    held stays evidence); ``not_asked`` (no live client for the carrier) only explains ``NOT_DELIVERED``.
+    """
 
     pointer: str
-    kind: Literal["unreadable", "carrier_error"]
+    kind: Literal["unreadable", "carrier_error", "refresh_failed", "not_asked"]
     code: str
     message: str
 

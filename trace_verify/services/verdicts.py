@@ -19,7 +19,8 @@ from trace_verify.db.repositories import load_order, stored_bundle, supersede_do
 from trace_verify.db.session import Database
 from trace_verify.domain.bundle import Bundle, DocumentProblem
 from trace_verify.services.access import Principal, Resource, forbidden, not_found
-from trace_verify.services.evidence import store_document
+from trace_verify.domain.documents import DocumentRejected
+from trace_verify.services.evidence import events_for, store_document
 from trace_verify.services.pages import PageRequest, page
 from trace_verify.services.ports import CarrierPorts
 from trace_verify.services.refresh import Fetched, Wanted, refresh
@@ -61,9 +62,11 @@ class VerdictService:
             order = load_order(session, order_id)
             if order is None:
                 raise not_found("order")
+            fetched = [_news_or_failure(self.ports, order, item) for item in fetched]
             _store_refreshed(session, self.ports, order, fetched, now)
             merchant = session.get(Merchant, order.merchant_id)
-            bundle = _with_failures(self.verification.read(stored_bundle(order, merchant)), fetched)
+            bundle = self.verification.read(stored_bundle(order, merchant))
+            bundle = _not_asked(_with_failures(bundle, fetched), set(self.ports.clients))
             verdict = self.verification.verify_bundle(bundle, now, tracking_history(session, bundle))
             body = verdict_to_json(verdict)
             session.add(
@@ -114,8 +117,47 @@ def _store_refreshed(
         store_document(session, ports.documents, shipment, item.carrier, item.content, Origin.REFRESH, now)
 
 
+def _news_or_failure(ports: CarrierPorts, order: Order, item: Fetched) -> Fetched:
+    """A fetched answer without a single event for a shipment whose events we hold is no news.
+
+    Carriers purge tracking after some months: their not-found for a parcel we already hold events
+    for says nothing about the parcel. It is not stored over the evidence; it is a failed refresh.
+    """
+    if item.content is None:
+        return item
+    shipment = order.shipments[item.index]
+    if not shipment.events:
+        return item
+    try:
+        result = ports.documents.read(item.carrier, item.content)
+    except DocumentRejected:
+        return Fetched(item.index, item.carrier, None, "its answer could not be read")
+    if events_for(result, shipment.tracking_number):
+        return item
+    codes = ", ".join(dict.fromkeys(e.code for e in result.errors)) or "no events"
+    return Fetched(item.index, item.carrier, None, f"it answered {codes}")
+
+
+def _not_asked(bundle: Bundle, live: set[str]) -> Bundle:
+    """Shipments whose carrier has no live client: say so, so that NOT_DELIVERED is not a bare word."""
+    shipments = []
+    for shipment in bundle.shipments:
+        if shipment.carrier not in live:
+            problem = DocumentProblem(
+                shipment.pointer,
+                "not_asked",
+                "NOT_ASKED",
+                f"{shipment.carrier} was not asked: no live client is configured for it, so only the "
+                "stored evidence was judged.",
+            )
+            shipment = replace(shipment, problems=(*shipment.problems, problem))
+        shipments.append(shipment)
+    return replace(bundle, shipments=tuple(shipments))
+
+
 def _with_failures(bundle: Bundle, fetched: list[Fetched]) -> Bundle:
-    """Each shipment whose refresh failed gets a carrier problem (``CARRIER_UNAVAILABLE``, never not_met)."""
+    """Each shipment whose refresh failed gets ``CARRIER_UNAVAILABLE`` (a warning); its stored events
+    stay evidence (rules.md, Verdict: a later fetch that fails changes nothing else)."""
     failed = {f.index: f for f in fetched if f.content is None}
     if not failed:
         return bundle
@@ -123,11 +165,12 @@ def _with_failures(bundle: Bundle, fetched: list[Fetched]) -> Bundle:
     for shipment in bundle.shipments:
         failure = failed.get(shipment.index)
         if failure is not None:
+            kept = "; the stored events were judged" if shipment.events else ""
             problem = DocumentProblem(
                 shipment.pointer,
-                "carrier_error",
+                "refresh_failed",
                 "CARRIER_UNAVAILABLE",
-                f"{failure.carrier}: tracking could not be refreshed ({failure.failure}).",
+                f"{failure.carrier}: tracking could not be refreshed ({failure.failure}){kept}.",
             )
             shipment = replace(shipment, problems=(*shipment.problems, problem))
         shipments.append(shipment)

@@ -20,25 +20,31 @@ def unreadable_documents(ctx: Context) -> Iterator[Finding]:
     so a shipment with several failed documents gets one finding citing each of them.
     """
     for shipment in ctx.bundle.shipments:
-        yield from _per_subject(shipment.pointer, shipment.problems, ("unreadable", "carrier_error"))
+        yield from _per_subject(
+            shipment.pointer, shipment.problems, ("unreadable", "carrier_error", "refresh_failed")
+        )
     if ctx.bundle.complaint is not None:
         for credential in ctx.bundle.complaint.credentials:
             yield from _per_subject(credential.pointer, credential.problems, ("unreadable",))
 
 
-_PROBLEM_CODES = {"unreadable": "DOCUMENT_UNREADABLE", "carrier_error": "CARRIER_UNAVAILABLE"}
+_PROBLEM_CODES = {
+    "unreadable": "DOCUMENT_UNREADABLE",
+    "carrier_error": "CARRIER_UNAVAILABLE",
+    "refresh_failed": "CARRIER_UNAVAILABLE",
+}
 
 
 def _per_subject(
     subject: str, problems: tuple[DocumentProblem, ...], kinds: tuple[str, ...]
 ) -> Iterator[Finding]:
-    """One finding per kind of failure of one subject, citing every document that failed that way."""
-    for kind in kinds:
-        found = [p for p in problems if p.kind == kind]
+    """One finding per code of failure of one subject, citing every document that failed that way."""
+    for code in dict.fromkeys(_PROBLEM_CODES[kind] for kind in kinds):
+        found = [p for p in problems if p.kind in kinds and _PROBLEM_CODES[p.kind] == code]
         if found:
             pointers = dict.fromkeys(p.pointer for p in found)
             message = " ".join(dict.fromkeys(p.message for p in found))
-            yield finding(_PROBLEM_CODES[kind], message, [PointerRef(p) for p in pointers], subject)
+            yield finding(code, message, [PointerRef(p) for p in pointers], subject)
 
 
 def return_address(ctx: Context) -> Iterator[Finding]:

@@ -8,7 +8,7 @@ whether the crossing is shown. Which path is evidenced is derived from these fac
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Final, Literal
 
 from trace_verify.domain.bundle import Path
 from trace_verify.domain.chains import Chain
@@ -57,6 +57,11 @@ class ChainFacts:
         )
 
 
+#: Problems that mean a source of the chain failed. A failed live refresh (``refresh_failed``) or a
+#: carrier not asked (``not_asked``) is not one: the stored evidence stays whole (rules.md, Verdict).
+SOURCE_FAILURES: Final = frozenset({"unreadable", "carrier_error"})
+
+
 def chain_facts(ctx: Context, chain: Chain) -> ChainFacts:
     """Establish the facts of one chain."""
     first = ctx.first_custody(chain)
@@ -81,7 +86,9 @@ def chain_facts(ctx: Context, chain: Chain) -> ChainFacts:
         dispatch_shown=_dispatch_shown(ctx, chain, first),
         crossing_shown=_crossing_shown(ctx, chain),
         customs_shown=any(ctx.events[i].milestone in CUSTOMS_MILESTONES for i in chain.events),
-        source_failed=any(ctx.shipment(leg).problems for leg in chain.legs),
+        source_failed=any(
+            p.kind in SOURCE_FAILURES for leg in chain.legs for p in ctx.shipment(leg).problems
+        ),
     )
 
 

@@ -160,9 +160,16 @@ def not_delivered(ctx: Context) -> Iterator[Finding]:
         return
     waiting = [f for f in result.chains if not f.is_delivered]
     if waiting:
+        unasked = [
+            p.message
+            for f in waiting
+            for leg in f.chain.legs
+            for p in ctx.shipment(leg).problems
+            if p.kind == "not_asked"
+        ]
         yield finding(
             "NOT_DELIVERED",
-            "Not delivered yet: no path can be fully evidenced before delivery.",
+            " ".join(["Not delivered yet: no path can be fully evidenced before delivery.", *unasked]),
             [PointerRef(f"/shipments/{f.chain.last_leg}") for f in waiting],
         )
     if not result.chains and not result.general_trade_shown:
