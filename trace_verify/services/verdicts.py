@@ -18,8 +18,8 @@ from trace_verify.db.models import Merchant, Order, Origin, Role, VerdictRecord
 from trace_verify.db.repositories import load_order, stored_bundle, supersede_documents, tracking_history
 from trace_verify.db.session import Database
 from trace_verify.domain.bundle import Bundle, DocumentProblem
-from trace_verify.services.access import Principal, Resource, forbidden, not_found
 from trace_verify.domain.documents import DocumentRejected
+from trace_verify.services.access import Principal, Resource, forbidden, not_found
 from trace_verify.services.evidence import events_for, store_document
 from trace_verify.services.pages import PageRequest, page
 from trace_verify.services.ports import CarrierPorts
