@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from tests.support import BUNDLES, run_cli
+from trace_verify.db import migrate
 from trace_verify.services.demo import DEMO_KEYS
 
 NOW = "2026-03-05T12:00:00Z"
@@ -23,7 +24,7 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def test_db_upgrade_and_downgrade(data_dir: Path) -> None:
     up = run_cli("db", "upgrade")
     assert up.status == 0, up.stderr
-    assert "revision: 0001" in up.stdout
+    assert f"revision: {migrate.head_revision()} " in up.stdout
     assert (data_dir / "trace_verify.sqlite3").is_file()
     down = run_cli("db", "downgrade", "--revision", "base")
     assert down.status == 0 and "revision: none" in down.stdout

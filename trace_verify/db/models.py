@@ -36,6 +36,28 @@ class Origin(enum.StrEnum):
     DOCUMENT = "document"  # an event read out of a stored document
 
 
+# -- evidence sources (rules.md §8; issue 14) ------------------------------------------------------
+
+
+class EvidenceSource(enum.StrEnum):
+    """Who vouches for a stored event, document or record (rules.md §8's table, strongest first).
+
+    Set by the service from how the evidence arrived (the key's role, a refresh, a verified push),
+    never from a request body; ``trace_verify.domain.sources`` holds the order of strength.
+    """
+
+    CARRIER_API = "carrier_api"  # fetched by this service from the carrier's API
+    CARRIER_PUSH = "carrier_push"  # pushed by the carrier on the webhook, signature verified
+    PLATFORM = "platform"  # submitted with a platform key
+    MERCHANT = "merchant"  # submitted with a merchant key
+    CONSUMER = "consumer"  # submitted with a consumer key (a complaint's credentials)
+
+
+def evidence_source_column() -> Mapped[EvidenceSource]:
+    """The ``source`` column every kind of stored evidence carries."""
+    return mapped_column(portable_enum(EvidenceSource, "evidence_source"))
+
+
 class Merchant(Base):
     """A seller registered by the platform: public name, return address, registered importer."""
 
@@ -90,6 +112,8 @@ class Shipment(Base):
     handover_from_number: Mapped[str | None] = mapped_column(sa.String(64))
     #: The earlier leg of the same order this one continues, when it is stored.
     handover_from_id: Mapped[int | None] = mapped_column(sa.ForeignKey("shipments.id"))
+    #: Who stated the shipment's own fields (dispatch, bonded zone, declared origin): rules.md §8.1.
+    source: Mapped[EvidenceSource] = evidence_source_column()
     created_at: Mapped[datetime]
 
     order: Mapped[Order] = relationship(back_populates="shipments", foreign_keys=[order_id])
@@ -111,6 +135,8 @@ class CarrierDocument(Base):
     shipment_id: Mapped[int] = mapped_column(sa.ForeignKey("shipments.id"), index=True)
     carrier: Mapped[str] = mapped_column(sa.String(32))
     origin: Mapped[Origin] = mapped_column(portable_enum(Origin, "origin"))
+    #: A raw document uploaded by a party is that party's evidence, not the carrier's (rules.md §8).
+    source: Mapped[EvidenceSource] = evidence_source_column()
     content: Mapped[bytes] = mapped_column(sa.LargeBinary)
     sha256: Mapped[str] = mapped_column(sa.String(64))
     size: Mapped[int]
@@ -132,6 +158,8 @@ class TrackingEvent(Base):
     shipment_id: Mapped[int] = mapped_column(sa.ForeignKey("shipments.id"), index=True)
     key: Mapped[str] = mapped_column(sa.String(64))
     origin: Mapped[Origin] = mapped_column(portable_enum(Origin, "origin"))
+    #: The strongest source this event arrived from (rules.md §8.2: the stronger is kept).
+    source: Mapped[EvidenceSource] = evidence_source_column()
     document_id: Mapped[int | None] = mapped_column(sa.ForeignKey("carrier_documents.id"))
     occurred_at: Mapped[datetime]
     milestone: Mapped[str] = mapped_column(sa.String(32))
@@ -153,6 +181,7 @@ class CustomsDeclaration(Base):
     declaration_number: Mapped[str | None] = mapped_column(sa.String(32), index=True)
     supervision_mode: Mapped[str | None] = mapped_column(sa.String(4))
     data: Mapped[dict[str, Any]] = mapped_column(sa.JSON)
+    source: Mapped[EvidenceSource] = evidence_source_column()
     created_at: Mapped[datetime]
 
     order: Mapped[Order] = relationship(back_populates="customs")

@@ -22,6 +22,7 @@ from trace_verify.contract.reader import raw_documents
 from trace_verify.db.models import (
     CarrierDocument,
     CustomsDeclaration,
+    EvidenceSource,
     Merchant,
     Order,
     Origin,
@@ -32,6 +33,7 @@ from trace_verify.domain.bundle import Bundle
 from trace_verify.domain.history import NumberHistory, OtherAttachment, TrackingHistory
 from trace_verify.domain.model import Event, format_utc
 from trace_verify.domain.numbers import normalize_number
+from trace_verify.domain.sources import is_stronger
 
 Json = dict[str, Any]
 
@@ -70,8 +72,18 @@ def load_order(session: Session, order_id: str) -> Order | None:
     return session.scalars(statement).one_or_none()
 
 
-def insert_order(session: Session, obj: Json, now: datetime, placed_at: datetime) -> Order:
-    """Store a validated order body (``order``, ``shipments``, ``customs``, ``trace_codes``)."""
+def insert_order(
+    session: Session,
+    obj: Json,
+    now: datetime,
+    placed_at: datetime,
+    *,
+    source: EvidenceSource = EvidenceSource.MERCHANT,
+) -> Order:
+    """Store a validated order body (``order``, ``shipments``, ``customs``, ``trace_codes``).
+
+    ``source`` is who submitted it (rules.md §8): the service derives it from the key, never the body.
+    """
     data = obj["order"]
     order = Order(
         id=data["id"],
@@ -85,14 +97,21 @@ def insert_order(session: Session, obj: Json, now: datetime, placed_at: datetime
     session.add(order)
     session.flush()
     for shipment in obj.get("shipments") or ():
-        add_shipment(session, order, shipment, now)
+        add_shipment(session, order, shipment, now, source=source)
     for record in obj.get("customs") or ():
-        add_customs(session, order, record, now)
+        add_customs(session, order, record, now, source=source)
     return order
 
 
-def add_shipment(session: Session, order: Order, obj: Json, now: datetime) -> Shipment:
-    """Append a validated shipment object (with its documents and events) to ``order``."""
+def add_shipment(
+    session: Session,
+    order: Order,
+    obj: Json,
+    now: datetime,
+    *,
+    source: EvidenceSource = EvidenceSource.MERCHANT,
+) -> Shipment:
+    """Append a validated shipment object (with its documents) to ``order``, stated by ``source``."""
     position = len(order.shipments)
     handover = obj.get("handover_from") or None
     shipment = Shipment(
@@ -106,6 +125,7 @@ def add_shipment(session: Session, order: Order, obj: Json, now: datetime) -> Sh
         handover_from_carrier=handover.get("carrier") if handover else None,
         handover_from_number=handover["tracking_number"] if handover else None,
         handover_from_id=_earlier_leg(order, handover),
+        source=source,
         created_at=now,
         documents=[],
         events=[],
@@ -114,7 +134,7 @@ def add_shipment(session: Session, order: Order, obj: Json, now: datetime) -> Sh
     session.flush()
     for raw in raw_documents(obj.get("documents") or (), ""):
         content = raw.data if raw.data is not None else b""
-        add_document(session, shipment, raw.carrier, content, Origin.SUBMITTED, now)
+        add_document(session, shipment, raw.carrier, content, Origin.SUBMITTED, now, source=source)
     return shipment
 
 
@@ -129,14 +149,22 @@ def _earlier_leg(order: Order, handover: Json | None) -> int | None:
     return None
 
 
-def add_customs(session: Session, order: Order, obj: Json, now: datetime) -> CustomsDeclaration:
-    """Append a validated customs record to ``order``."""
+def add_customs(
+    session: Session,
+    order: Order,
+    obj: Json,
+    now: datetime,
+    *,
+    source: EvidenceSource = EvidenceSource.MERCHANT,
+) -> CustomsDeclaration:
+    """Append a validated customs record to ``order``, submitted by ``source``."""
     record = CustomsDeclaration(
         order_id=order.id,
         position=len(order.customs),
         declaration_number=obj.get("declaration_number"),
         supervision_mode=obj.get("supervision_mode"),
         data=obj,
+        source=source,
         created_at=now,
     )
     order.customs.append(record)
@@ -160,20 +188,27 @@ def add_document(
     origin: Origin,
     now: datetime,
     push_id: int | None = None,
+    *,
+    source: EvidenceSource = EvidenceSource.MERCHANT,
 ) -> CarrierDocument:
     """Keep ``content`` as evidence of ``shipment``; the same bytes are stored once per shipment.
 
-    Sending bytes already stored makes that document current again rather than storing a copy.
+    Sending bytes already stored makes that document current again rather than storing a copy; when
+    they now come from a stronger source (the carrier's API answering exactly what a merchant had
+    uploaded), the stronger source is kept (rules.md §8.2), never the weaker.
     """
     digest = sha256_hex(content)
     for existing in shipment.documents:
         if existing.sha256 == digest:
             existing.superseded_at = None
+            if is_stronger(source.value, existing.source.value):
+                existing.source = source
             return existing
     document = CarrierDocument(
         shipment_id=shipment.id,
         carrier=carrier,
         origin=origin,
+        source=source,
         content=content,
         sha256=digest,
         size=len(content),
@@ -201,13 +236,23 @@ def merge_events(
     origin: Origin,
     now: datetime,
     document_id: int | None = None,
+    *,
+    source: EvidenceSource = EvidenceSource.MERCHANT,
 ) -> int:
-    """Store the events not stored yet (by :func:`event_key`); returns how many were new."""
-    known = {e.key for e in shipment.events}
+    """Store the events not stored yet (by :func:`event_key`); returns how many were new.
+
+    An event already stored keeps one row; when it arrives again from a stronger source, the row
+    takes that source (rules.md §8.2), so a merchant's typed copy never weakens the carrier's scan.
+    """
+    rows = {e.key: e for e in shipment.events}
+    known = set(rows)
     added = 0
     for event in events:
         key = event_key(event)
         if key in known:
+            row = rows.get(key)
+            if row is not None and is_stronger(source.value, row.source.value):
+                row.source = source
             continue
         known.add(key)
         shipment.events.append(
@@ -215,6 +260,7 @@ def merge_events(
                 shipment_id=shipment.id,
                 key=key,
                 origin=origin,
+                source=source,
                 document_id=document_id,
                 occurred_at=event.occurred_at,
                 milestone=event.milestone,

@@ -10,7 +10,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from trace_verify.db.models import CarrierDocument, Origin, Shipment
+from trace_verify.db.models import CarrierDocument, EvidenceSource, Origin, Shipment
 from trace_verify.db.repositories import add_document, merge_events
 from trace_verify.domain.documents import DocumentReader, DocumentRejected, ParseResult
 from trace_verify.domain.model import Event
@@ -38,15 +38,27 @@ def store_document(
     content: bytes,
     origin: Origin,
     now: datetime,
+    *,
+    source: EvidenceSource,
 ) -> CarrierDocument:
-    """Keep ``content`` for ``shipment`` and merge the events it yields (idempotent)."""
-    document = add_document(session, shipment, carrier, content, origin, now)
+    """Keep ``content`` for ``shipment`` and merge the events it yields (idempotent).
+
+    ``source`` is who vouches for the document (rules.md §8): a party's upload stays that party's
+    evidence whatever carrier's format it is in; only a refresh or a verified push is the carrier's.
+    """
+    document = add_document(session, shipment, carrier, content, origin, now, source=source)
     try:
         result = reader.read(carrier, content)
     except DocumentRejected:
         return document
     event_origin = Origin.DOCUMENT if origin is Origin.SUBMITTED else origin
     merge_events(
-        session, shipment, events_for(result, shipment.tracking_number), event_origin, now, document.id
+        session,
+        shipment,
+        events_for(result, shipment.tracking_number),
+        event_origin,
+        now,
+        document.id,
+        source=source,
     )
     return document

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from trace_verify.contract.reader import raw_documents
-from trace_verify.db.models import Merchant, Order, Origin, Role, Shipment, VerdictRecord
+from trace_verify.db.models import EvidenceSource, Merchant, Order, Origin, Role, Shipment, VerdictRecord
 from trace_verify.db.repositories import add_customs, add_shipment, insert_order, load_order, merge_events
 from trace_verify.db.session import Database
 from trace_verify.domain.bundle import Bundle
@@ -42,13 +42,22 @@ class OrderService:
         return order
 
     def _store_shipment(
-        self, session: Session, order: Order, obj: dict[str, Any], bundle: Bundle, index: int, now: datetime
+        self,
+        session: Session,
+        order: Order,
+        obj: dict[str, Any],
+        bundle: Bundle,
+        index: int,
+        now: datetime,
+        source: EvidenceSource,
     ) -> Shipment:
-        shipment = add_shipment(session, order, {**obj, "documents": []}, now)
-        merge_events(session, shipment, bundle.shipments[index].events, Origin.SUBMITTED, now)
+        shipment = add_shipment(session, order, {**obj, "documents": []}, now, source=source)
+        merge_events(session, shipment, bundle.shipments[index].events, Origin.SUBMITTED, now, source=source)
         for raw in raw_documents(obj.get("documents") or (), ""):
             content = raw.data if raw.data is not None else b""
-            store_document(session, self.documents, shipment, raw.carrier, content, Origin.SUBMITTED, now)
+            store_document(
+                session, self.documents, shipment, raw.carrier, content, Origin.SUBMITTED, now, source=source
+            )
         return shipment
 
     @staticmethod
@@ -74,13 +83,18 @@ class OrderService:
                 raise Unprocessable("UNKNOWN_MERCHANT", "no such merchant", "/order/merchant_id")
             if session.get(Order, order.id) is not None:
                 raise Conflict("CONFLICT", "an order with this id is stored", "/order/id")
+            source = submitter(who)
             stored = insert_order(
-                session, {"order": obj["order"], "trace_codes": obj.get("trace_codes")}, now, order.placed_at
+                session,
+                {"order": obj["order"], "trace_codes": obj.get("trace_codes")},
+                now,
+                order.placed_at,
+                source=source,
             )
             for index, shipment in enumerate(obj.get("shipments") or ()):
-                self._store_shipment(session, stored, shipment, bundle, index, now)
+                self._store_shipment(session, stored, shipment, bundle, index, now, source)
             for record in obj.get("customs") or ():
-                add_customs(session, stored, record, now)
+                add_customs(session, stored, record, now, source=source)
             return order_view(stored, None)
 
     def get(self, who: Principal, order_id: str) -> dict[str, Any]:
@@ -117,7 +131,7 @@ class OrderService:
         with self.db.transaction() as session:
             order = self._order(session, who, order_id, write=True)
             bundle = read_part(order.data, "shipments", obj)
-            shipment = self._store_shipment(session, order, obj, bundle, 0, now)
+            shipment = self._store_shipment(session, order, obj, bundle, 0, now, submitter(who))
             return shipment_view(shipment)
 
     def shipments(self, who: Principal, order_id: str) -> dict[str, Any]:
@@ -140,12 +154,23 @@ class OrderService:
             order = self._order(session, who, order_id, write=True)
             shipment = _shipment_at(order, index)
             documents = read_documents_body(obj, shipment.carrier, shipment.tracking_number)
+            # A party replaces the documents it submitted; what the carrier said (a refresh, a
+            # verified push) stays current: nobody's upload can retire the carrier's record.
             for document in shipment.documents:
-                if document.superseded_at is None:
+                if document.superseded_at is None and document.origin is Origin.SUBMITTED:
                     document.superseded_at = now
             for raw in raw_documents(documents, ""):
                 content = raw.data if raw.data is not None else b""
-                store_document(session, self.documents, shipment, raw.carrier, content, Origin.SUBMITTED, now)
+                store_document(
+                    session,
+                    self.documents,
+                    shipment,
+                    raw.carrier,
+                    content,
+                    Origin.SUBMITTED,
+                    now,
+                    source=submitter(who),
+                )
             session.flush()
             return shipment_view(shipment)
 
@@ -156,13 +181,27 @@ class OrderService:
         with self.db.transaction() as session:
             order = self._order(session, who, order_id, write=True)
             read_part(order.data, "customs", obj)
-            return customs_view(add_customs(session, order, obj, now))
+            return customs_view(add_customs(session, order, obj, now, source=submitter(who)))
 
     def customs(self, who: Principal, order_id: str) -> dict[str, Any]:
         """The order's customs records."""
         with self.db.transaction() as session:
             order = self._order(session, who, order_id)
             return {"items": [customs_view(c) for c in order.customs], "next": None}
+
+
+def submitter(who: Principal) -> EvidenceSource:
+    """The source of what a key holder submits (rules.md §8): its role, never anything in the body."""
+    return _SUBMITTER[who.role]
+
+
+_SUBMITTER = {
+    Role.PLATFORM: EvidenceSource.PLATFORM,
+    Role.MERCHANT: EvidenceSource.MERCHANT,
+    Role.CONSUMER: EvidenceSource.CONSUMER,
+    # Staff cannot write orders today (README, roles); were they to, theirs is the platform's word.
+    Role.STAFF: EvidenceSource.PLATFORM,
+}
 
 
 def _shipment_at(order: Order, index: int) -> Shipment:

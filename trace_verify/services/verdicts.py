@@ -14,7 +14,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from trace_verify.contract.writer import verdict_to_json
-from trace_verify.db.models import Merchant, Order, Origin, Role, VerdictRecord
+from trace_verify.db.models import EvidenceSource, Merchant, Order, Origin, Role, VerdictRecord
 from trace_verify.db.repositories import load_order, stored_bundle, supersede_documents, tracking_history
 from trace_verify.db.session import Database
 from trace_verify.domain.bundle import Bundle, DocumentProblem
@@ -114,7 +114,16 @@ def _store_refreshed(
             continue
         shipment = order.shipments[item.index]
         supersede_documents(shipment, now, (Origin.REFRESH,))
-        store_document(session, ports.documents, shipment, item.carrier, item.content, Origin.REFRESH, now)
+        store_document(
+            session,
+            ports.documents,
+            shipment,
+            item.carrier,
+            item.content,
+            Origin.REFRESH,
+            now,
+            source=EvidenceSource.CARRIER_API,  # fetched by this service with its own credentials
+        )
 
 
 def _news_or_failure(ports: CarrierPorts, order: Order, item: Fetched) -> Fetched:

@@ -39,6 +39,7 @@ def document_view(document: CarrierDocument, pointer: str | None) -> dict[str, A
         "pointer": pointer,
         "carrier": document.carrier,
         "origin": document.origin.value,
+        "source": document.source.value,
         "sha256": document.sha256,
         "size": document.size,
         "received_at": _time(document.received_at),
@@ -68,14 +69,20 @@ def shipment_view(shipment: Shipment) -> dict[str, Any]:
         "handover_from": handover,
         "handover_from_index": earlier,
         "documents": documents,
-        "events": [{**e.data, "origin": e.origin.value} for e in shipment.events],
+        "events": [{**e.data, "origin": e.origin.value, "source": e.source.value} for e in shipment.events],
+        "source": shipment.source.value,
         "created_at": _time(shipment.created_at),
     }
 
 
 def customs_view(record: CustomsDeclaration) -> dict[str, Any]:
     """``CustomsRecord``: the record as submitted, with its index (``/customs/i``)."""
-    return {"index": record.position, "record": record.data, "created_at": _time(record.created_at)}
+    return {
+        "index": record.position,
+        "record": record.data,
+        "source": record.source.value,
+        "created_at": _time(record.created_at),
+    }
 
 
 def verdict_summary(record: VerdictRecord) -> dict[str, Any]:

@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from trace_verify.db.models import Origin, WebhookPush
+from trace_verify.db.models import EvidenceSource, Origin, WebhookPush
 from trace_verify.db.repositories import add_document, merge_events, sha256_hex, shipments_tracking
 from trace_verify.db.session import Database
 from trace_verify.domain.documents import DocumentRejected, ParseResult
@@ -64,10 +64,26 @@ class WebhookService:
             matched = added = 0
             for parsed in result.shipments:
                 for shipment in shipments_tracking(session, push.carrier, parsed.tracking_number):
+                    # Only a push whose signature verified gets here: the carrier's own word.
                     document = add_document(
-                        session, shipment, push.carrier, push.body, Origin.PUSH, now, row.id
+                        session,
+                        shipment,
+                        push.carrier,
+                        push.body,
+                        Origin.PUSH,
+                        now,
+                        row.id,
+                        source=EvidenceSource.CARRIER_PUSH,
                     )
-                    added += merge_events(session, shipment, parsed.events, Origin.PUSH, now, document.id)
+                    added += merge_events(
+                        session,
+                        shipment,
+                        parsed.events,
+                        Origin.PUSH,
+                        now,
+                        document.id,
+                        source=EvidenceSource.CARRIER_PUSH,
+                    )
                     matched += 1
             return {
                 "push_id": row.id,

@@ -49,13 +49,20 @@ MERCHANT = _closed(
     },
 )
 
+#: Who vouches for stored evidence (rules.md §8), set by the service from how it arrived.
+_SOURCE = {
+    "enum": ["carrier_api", "carrier_push", "platform", "merchant", "consumer"],
+    "description": "who vouches for it (rules.md §8): set by the service, never by a request body",
+}
+
 DOCUMENT = _closed(
-    ["id", "pointer", "carrier", "origin", "sha256", "size", "received_at", "superseded_at"],
+    ["id", "pointer", "carrier", "origin", "source", "sha256", "size", "received_at", "superseded_at"],
     {
         "id": {"type": "integer"},
         "pointer": {"type": ["string", "null"], "description": "where verdicts cite it; null once replaced"},
         "carrier": {"type": "string"},
         "origin": {"enum": ["submitted", "refresh", "push"]},
+        "source": _SOURCE,
         "sha256": {"type": "string", "pattern": "^[0-9a-f]{64}$"},
         "size": {"type": "integer"},
         "received_at": _TIME,
@@ -74,14 +81,19 @@ SHIPMENT = _closed(
         "handover_from": _OBJECT_OR_NULL,
         "handover_from_index": {"type": ["integer", "null"], "description": "the stored earlier leg"},
         "documents": {"type": "array", "items": _ref("StoredDocument")},
-        "events": {"type": "array", "items": {"type": "object"}, "description": "normalized, de-duplicated"},
+        "events": {
+            "type": "array",
+            "items": {"type": "object"},
+            "description": "normalized, de-duplicated; each with its origin and source (rules.md §8)",
+        },
+        "source": _SOURCE,
         "created_at": _TIME,
     },
 )
 
 CUSTOMS = _closed(
     ["index", "record", "created_at"],
-    {"index": {"type": "integer"}, "record": customs_schema(), "created_at": _TIME},
+    {"index": {"type": "integer"}, "record": customs_schema(), "source": _SOURCE, "created_at": _TIME},
 )
 
 VERDICT_SUMMARY = _closed(
