@@ -197,3 +197,37 @@ def test_a_verified_push_is_the_carriers_word_and_outranks_a_typed_copy(world: W
     sources = _sources(world, TrackingEvent, "ORD-PUSH")
     assert sources and set(sources) == {"carrier_push"}, "the typed copy now stands on the carrier's push"
     assert _sources(world, CarrierDocument, "ORD-PUSH") == ["carrier_push"]
+
+
+# -- the stored order's verdict (rules.md §8.2, §8.4) ------------------------------------------------
+
+
+def _codes(verdict: dict[str, Any]) -> list[str]:
+    return [f["code"] for f in verdict["findings"]]
+
+
+def test_a_stored_orders_verdict_says_what_it_rests_on_and_verify_is_unchanged(world: World) -> None:
+    body = order_body("ORD-SELF", MERCHANT_A, "C-SRC", "4829105746")
+    assert call(world.client, "POST", "/api/v1/orders", "merchant", body).status_code == 201
+    stored = call(world.client, "POST", f"/api/v1/orders/ORD-SELF/verdict?now={NOW}", "merchant").get_json()
+    assert stored["verdict"] == "met"
+    sources = next(f for f in stored["findings"] if f["code"] == "EVIDENCE_SOURCES")
+    assert sources["evidence"] == [{"source": "merchant", "events": len(stored["timeline"])}]
+    # The merchant sees which of its stored events would not, alone, defeat a complaint.
+    self_reported = next(f for f in stored["findings"] if f["code"] == "PATH_SELF_REPORTED")
+    assert self_reported["severity"] == "warning" and self_reported["evidence"]
+    # POST /verify judges the bundle as the caller gives it: no §8 finding, same verdict.
+    bundle = {**body, "merchant": {"id": MERCHANT_A}}
+    given = call(world.client, "POST", f"/api/v1/verify?now={NOW}", "merchant", bundle).get_json()
+    assert given["verdict"] == "met"
+    assert not {"EVIDENCE_SOURCES", "PATH_SELF_REPORTED", "SUBMITTED_EVENT_CONTRADICTED"} & set(_codes(given))
+
+
+def test_a_platform_submitted_order_is_not_self_reported(world: World) -> None:
+    body = order_body("ORD-PLAT", MERCHANT_A, "C-SRC", "4829105750")
+    assert call(world.client, "POST", "/api/v1/orders", "platform", body).status_code == 201
+    stored = call(world.client, "POST", f"/api/v1/orders/ORD-PLAT/verdict?now={NOW}", "platform").get_json()
+    assert stored["verdict"] == "met"
+    assert "PATH_SELF_REPORTED" not in _codes(stored)
+    sources = next(f for f in stored["findings"] if f["code"] == "EVIDENCE_SOURCES")
+    assert sources["evidence"] == [{"source": "platform", "events": len(stored["timeline"])}]

@@ -14,6 +14,7 @@ from trace_verify.domain.verdict import (
     HistoryRef,
     PointerRef,
     RegistryRef,
+    SourceRef,
     TimelineRef,
     Verdict,
 )
@@ -44,7 +45,8 @@ def finding_to_json(finding: Finding) -> dict[str, Any]:
 
 
 def evidence_to_json(ref: EvidenceRef) -> dict[str, Any]:
-    """``{"timeline": k}``, ``{"pointer": …}``, ``{"registry": …, "id": …}`` or ``{"history": …}``."""
+    """``{"timeline": k}``, ``{"pointer": …}``, ``{"registry": …, "id": …}``, ``{"history": …}``, or (in
+    ``EVIDENCE_SOURCES`` only) ``{"source": …, "events": n}``."""
     if isinstance(ref, TimelineRef):
         return {"timeline": ref.index}
     if isinstance(ref, PointerRef):
@@ -53,6 +55,8 @@ def evidence_to_json(ref: EvidenceRef) -> dict[str, Any]:
         return {"registry": ref.registry, "id": ref.id}
     if isinstance(ref, HistoryRef):
         return {"history": ref.history}
+    if isinstance(ref, SourceRef):
+        return {"source": ref.source, "events": ref.events}
     raise TypeError(ref)
 
 

@@ -33,7 +33,7 @@ from trace_verify.domain.bundle import Bundle
 from trace_verify.domain.history import NumberHistory, OtherAttachment, TrackingHistory
 from trace_verify.domain.model import Event, format_utc
 from trace_verify.domain.numbers import normalize_number
-from trace_verify.domain.sources import is_stronger
+from trace_verify.domain.sources import Source, StoredSources, is_stronger, stronger
 
 Json = dict[str, Any]
 
@@ -332,6 +332,41 @@ def stored_bundle(order: Order, merchant: Merchant | None) -> Json:
     if order.trace_codes:
         out["trace_codes"] = order.trace_codes
     return out
+
+
+def stored_sources(order: Order, bundle: Bundle) -> StoredSources:
+    """Who vouches for each piece of ``order``'s stored evidence, for the verifier (rules.md §8).
+
+    ``bundle`` is the order's stored bundle with its documents read: each of its events is matched to
+    its stored row by :func:`event_key` within its shipment (an event with no row, which should not
+    happen, counts as the merchant's: the conservative reading).
+    """
+    events: dict[Event, Source] = {}
+    for shipment, judged in zip(order.shipments, bundle.shipments, strict=True):
+        rows = {row.key: _source(row.source) for row in shipment.events}
+        for event in judged.events:
+            source = rows.get(event_key(event), "merchant")
+            known = events.get(event)
+            events[event] = source if known is None else stronger(known, source)
+    return StoredSources(
+        events=events,
+        shipments=tuple(_source(s.source) for s in order.shipments),
+        customs=tuple(_source(c.source) for c in order.customs),
+    )
+
+
+def _source(value: EvidenceSource) -> Source:
+    """The domain's name of a stored source (the enum's values are the contract's words)."""
+    return SOURCE_NAMES[value]
+
+
+SOURCE_NAMES: dict[EvidenceSource, Source] = {
+    EvidenceSource.CARRIER_API: "carrier_api",
+    EvidenceSource.CARRIER_PUSH: "carrier_push",
+    EvidenceSource.PLATFORM: "platform",
+    EvidenceSource.MERCHANT: "merchant",
+    EvidenceSource.CONSUMER: "consumer",
+}
 
 
 def tracking_history(session: Session, bundle: Bundle) -> TrackingHistory:

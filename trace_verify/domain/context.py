@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cache, cached_property
-from typing import Literal, Protocol
+from typing import TYPE_CHECKING, Literal, Protocol
 
 from trace_verify.domain.bundle import Bundle, Path, Shipment
 from trace_verify.domain.chains import Chain, build_chains
@@ -17,7 +17,11 @@ from trace_verify.domain.history import TrackingHistory
 from trace_verify.domain.model import MAINLAND, Event, Location
 from trace_verify.domain.places import Gazetteer, Place, default_gazetteer
 from trace_verify.domain.policy import Policy
+from trace_verify.domain.sources import StoredSources
 from trace_verify.domain.timeline import Timeline, build_timeline
+
+if TYPE_CHECKING:
+    from trace_verify.domain.provenance import Contradiction
 
 
 class ZoneLike(Protocol):
@@ -83,6 +87,9 @@ class Context:
         policy: Policy,
         reference: Reference,
         history: TrackingHistory | None = None,
+        *,
+        sources: StoredSources | None = None,
+        excluded: frozenset[int] = frozenset(),
     ) -> None:
         self.bundle = bundle
         self.order = bundle.order
@@ -96,12 +103,35 @@ class Context:
         self._places: dict[tuple[str | None, ...], Place | None] = {}
         #: Results rules share (e.g. the path assessment), computed by the first rule that needs them.
         self.memo: dict[str, object] = {}
+        #: Who vouches for each piece of stored evidence (rules.md §8); None offline and for /verify.
+        self.sources = sources
+        #: Merchant events the carrier's own record contradicts (rules.md §8.2), and every event no
+        #: rule may use: they stay in the timeline (findings cite them) but in no shipment or chain.
+        self.contradictions: tuple[Contradiction, ...] = ()
+        if sources is not None:
+            from trace_verify.domain.provenance import contradictions
+
+            self.contradictions = contradictions(self, sources)
+            excluded = excluded | {c.event for c in self.contradictions}
+        self.excluded = excluded
+        if excluded:
+            self.timeline = Timeline(
+                self.events,
+                tuple(tuple(i for i in ix if i not in excluded) for ix in self.timeline.by_shipment),
+            )
 
     # -- events ----------------------------------------------------------------------------------
 
     @cached_property
     def chains(self) -> tuple[Chain, ...]:
         return build_chains(self.bundle.shipments, self.timeline)
+
+    @property
+    def usable(self) -> tuple[int, ...]:
+        """Timeline indexes the rules may use (every event but the excluded ones)."""
+        if not self.excluded:
+            return tuple(range(len(self.events)))
+        return tuple(i for i in range(len(self.events)) if i not in self.excluded)
 
     def shipment(self, index: int) -> Shipment:
         return self.bundle.shipments[index]

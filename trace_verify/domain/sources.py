@@ -53,7 +53,8 @@ class StoredSources:
     ``customs`` are per bundle index: who stated the shipment's own fields (``dispatch``, its bonded
     zone) and each customs record. ``confirmed_customs`` are the customs indexes staff confirmed.
     ``certificate`` is who presented a complaint's certificate and ``certificate_confirmed`` whether
-    staff confirmed it (rules.md §8.3); ``credentials`` is who presented the complaint's credentials.
+    staff confirmed it (rules.md §8.3); ``credentials`` says, per credential index, who vouches for
+    its tracking (``consumer`` unless the service fetched it from the carrier or the platform filed it).
     """
 
     events: Mapping[Event, Source] = field(default_factory=dict)
@@ -63,7 +64,7 @@ class StoredSources:
     trace_codes: Source = "merchant"
     certificate: Source | None = None
     certificate_confirmed: bool = False
-    credentials: Source = "consumer"
+    credentials: Mapping[int, Source] = field(default_factory=dict)
 
     def of_event(self, event: Event) -> Source:
         """The source of ``event`` (``merchant`` when the service did not say)."""
@@ -72,6 +73,10 @@ class StoredSources:
     def of_shipment(self, index: int) -> Source:
         """Who stated shipment ``index``'s own fields."""
         return self.shipments[index] if index < len(self.shipments) else "merchant"
+
+    def of_credential(self, index: int) -> Source:
+        """Who vouches for credential ``index``'s own tracking (``consumer`` when not said)."""
+        return self.credentials.get(index, "consumer")
 
     def customs_vouched(self, index: int) -> bool:
         """A customs record counts for §8.1 when platform-submitted or confirmed by staff."""

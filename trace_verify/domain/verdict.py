@@ -44,7 +44,15 @@ class HistoryRef:
     history: str = "order"
 
 
-EvidenceRef: TypeAlias = TimelineRef | PointerRef | RegistryRef | HistoryRef
+@value_object
+class SourceRef:
+    """Evidence of ``EVIDENCE_SOURCES`` only: how many timeline events came from a source (rules.md §8.4)."""
+
+    source: str
+    events: int
+
+
+EvidenceRef: TypeAlias = TimelineRef | PointerRef | RegistryRef | HistoryRef | SourceRef
 
 
 @value_object

@@ -15,8 +15,10 @@ from trace_verify.domain.context import Context, Reference, default_reference
 from trace_verify.domain.findings import PATH_FINDINGS
 from trace_verify.domain.history import TrackingHistory
 from trace_verify.domain.policy import DEFAULT_POLICY, Policy
+from trace_verify.domain.provenance import path_self_reported
 from trace_verify.domain.rules import ALL_RULES, Rule
 from trace_verify.domain.rules.origin import assess
+from trace_verify.domain.sources import SOURCE_RANK, StoredSources
 from trace_verify.domain.verdict import (
     SEVERITY_RANK,
     EvidenceRef,
@@ -24,6 +26,7 @@ from trace_verify.domain.verdict import (
     HistoryRef,
     PointerRef,
     RegistryRef,
+    SourceRef,
     TimelineRef,
     Verdict,
     VerdictValue,
@@ -40,20 +43,25 @@ def verify(
     reference: Reference | None = None,
     history: TrackingHistory | None = None,
     rules: tuple[Rule, ...] = ALL_RULES,
+    sources: StoredSources | None = None,
 ) -> Verdict:
     """Decide whether the order was truly Overseas Direct Supply, and the complaint if any.
 
     ``bundle`` must have its documents read already (``documents_read.read_documents``); ``now`` is
     the clock windows and plausible years are computed against (timezone-aware); ``history`` is
-    the stored history of the bundle's tracking numbers (the service passes it; offline: None).
+    the stored history of the bundle's tracking numbers (the service passes it; offline: None);
+    ``sources`` says who vouches for each piece of *stored* evidence (rules.md §8; the service passes
+    it for stored orders and complaints only: offline and ``POST /verify`` verdicts are unchanged).
     """
     if bundle.has_unread_documents:
         raise ValueError("read the bundle's documents before verifying it")
-    ctx = Context(bundle, now, policy, reference or default_reference(), history)
+    ctx = Context(bundle, now, policy, reference or default_reference(), history, sources=sources)
     findings = _unique(f for rule in rules for f in rule(ctx))
     value = _verdict_value(ctx, findings)
     if value != "met":
         findings = [f for f in findings if f.code not in _PATH_CODES]
+    elif sources is not None:
+        findings.extend(path_self_reported(ctx, sources))
     findings.sort(key=_order_key)
     result = assess(ctx)
     return Verdict(
@@ -96,6 +104,8 @@ def _evidence_key(ref: EvidenceRef) -> tuple[object, ...]:
         return (3, ref.registry, ref.id)
     if isinstance(ref, HistoryRef):
         return (4, ref.history)
+    if isinstance(ref, SourceRef):  # sorted last, in rules.md §8's table order (output rules)
+        return (5, SOURCE_RANK[ref.source])
     raise TypeError(ref)
 
 

@@ -15,7 +15,13 @@ import sqlalchemy as sa
 
 from trace_verify.contract.writer import verdict_to_json
 from trace_verify.db.models import EvidenceSource, Merchant, Order, Origin, Role, VerdictRecord
-from trace_verify.db.repositories import load_order, stored_bundle, supersede_documents, tracking_history
+from trace_verify.db.repositories import (
+    load_order,
+    stored_bundle,
+    stored_sources,
+    supersede_documents,
+    tracking_history,
+)
 from trace_verify.db.session import Database
 from trace_verify.domain.bundle import Bundle, DocumentProblem
 from trace_verify.domain.documents import DocumentRejected
@@ -67,7 +73,9 @@ class VerdictService:
             merchant = session.get(Merchant, order.merchant_id)
             bundle = self.verification.read(stored_bundle(order, merchant))
             bundle = _not_asked(_with_failures(bundle, fetched), set(self.ports.clients))
-            verdict = self.verification.verify_bundle(bundle, now, tracking_history(session, bundle))
+            verdict = self.verification.verify_bundle(
+                bundle, now, tracking_history(session, bundle), stored_sources(order, bundle)
+            )
             body = verdict_to_json(verdict)
             session.add(
                 VerdictRecord(

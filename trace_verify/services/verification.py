@@ -20,6 +20,7 @@ from trace_verify.domain.documents import DocumentReader
 from trace_verify.domain.documents_read import read_documents
 from trace_verify.domain.history import TrackingHistory
 from trace_verify.domain.policy import DEFAULT_POLICY, Policy
+from trace_verify.domain.sources import StoredSources
 from trace_verify.domain.verdict import Verdict
 from trace_verify.domain.verifier import verify
 from trace_verify.errors import ServiceError, TooLarge
@@ -67,11 +68,22 @@ class VerificationService:
         """Validate a decoded bundle and read its documents."""
         return read_documents(read_bundle(obj), self.documents)
 
-    def verify_bundle(self, bundle: Bundle, now: datetime, history: TrackingHistory | None = None) -> Verdict:
-        """Verify an already-read bundle, with ``history`` or else what the history source says."""
+    def verify_bundle(
+        self,
+        bundle: Bundle,
+        now: datetime,
+        history: TrackingHistory | None = None,
+        sources: StoredSources | None = None,
+    ) -> Verdict:
+        """Verify an already-read bundle, with ``history`` or else what the history source says.
+
+        ``sources`` only for stored evidence (rules.md §8): a bundle a caller hands in is judged as given.
+        """
         if history is None and self.history is not None:
             history = self.history.history_for(bundle)
-        return verify(bundle, now, policy=self.policy, reference=self.reference, history=history)
+        return verify(
+            bundle, now, policy=self.policy, reference=self.reference, history=history, sources=sources
+        )
 
     def verify_json(self, obj: Any, now: datetime) -> dict[str, Any]:
         """Verdict JSON for a decoded bundle; raises a ``ServiceError`` for an invalid one."""

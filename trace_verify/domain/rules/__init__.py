@@ -5,7 +5,17 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 
 from trace_verify.domain.context import Context
-from trace_verify.domain.rules import codes, complaint, customs, evidence, history, paths, timing, tracking
+from trace_verify.domain.rules import (
+    codes,
+    complaint,
+    customs,
+    evidence,
+    history,
+    paths,
+    sources,
+    timing,
+    tracking,
+)
 from trace_verify.domain.verdict import Finding
 
 Rule = Callable[[Context], Iterator[Finding]]
@@ -20,4 +30,5 @@ ALL_RULES: tuple[Rule, ...] = (
     *history.RULES,
     *evidence.RULES,
     *complaint.RULES,
+    *sources.RULES,
 )

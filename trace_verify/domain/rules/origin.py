@@ -126,21 +126,26 @@ def _dispatch_shown(ctx: Context, chain: Chain, first: int | None) -> bool:
 
 def _crossing_shown(ctx: Context, chain: Chain) -> bool:
     """Left a place outside Mainland China, then entered it, before any domestic delivery event."""
-    left = False
+    return crossing_events(ctx, chain) is not None
+
+
+def crossing_events(ctx: Context, chain: Chain) -> tuple[int, int] | None:
+    """The events that show the crossing into Mainland China (leaving abroad, then entering), if any."""
+    left: int | None = None
     for i in chain.events:
         event = ctx.events[i]
         in_mainland = ctx.in_mainland(event.location)
-        if not left:
+        if left is None:
             if event.milestone in _LEAVING and in_mainland is False:
-                left = True
+                left = i
             elif event.milestone in _DOMESTIC_DELIVERY and in_mainland:
-                return False
+                return None
             continue
         if event.milestone in _ENTERING and in_mainland is not False:
-            return True
+            return left, i
         if event.milestone in _DOMESTIC_DELIVERY and in_mainland:
-            return False
-    return False
+            return None
+    return None
 
 
 @value_object

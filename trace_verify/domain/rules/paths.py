@@ -97,7 +97,7 @@ def origin_in_mainland(ctx: Context) -> Iterator[Finding]:
 
 
 def _all(ctx: Context) -> tuple[int, ...]:
-    return tuple(range(len(ctx.events)))
+    return ctx.usable
 
 
 def dispatch_before_order(ctx: Context) -> Iterator[Finding]:
