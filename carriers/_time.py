@@ -24,6 +24,7 @@ Everything here is pure: no clock, no environment.
 
 from __future__ import annotations
 
+import csv
 import re
 from datetime import UTC, datetime, time, timedelta, timezone
 from functools import lru_cache
@@ -31,7 +32,12 @@ from importlib import resources
 from typing import Final
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from trace_verify.domain.model import TimeBasis, value_object
+import pycountry
+
+from trace_verify.domain.model import Location, TimeBasis, value_object
+
+#: States, provinces and regions → zones (issue 11 §4); see trace_verify/data/SOURCES.md.
+REGION_ZONES: Final = "region_zones.csv"
 
 #: The contract's bound on ``local_offset_minutes`` (event.schema.json): UTC-14:00 … UTC+14:00.
 MAX_OFFSET_MINUTES: Final = 840
@@ -174,14 +180,75 @@ def _country_zones() -> dict[str, tuple[str, ...]]:
     return {country: tuple(names) for country, names in zones.items()}
 
 
-def country_zone(country: str | None, wall: datetime) -> str | None:
+@lru_cache(maxsize=1)
+def _region_rows() -> dict[tuple[str, str], tuple[tuple[str, tuple[str, ...]], ...]]:
+    """(country, region code) → (zone, postal prefixes) rows of ``trace_verify/data/region_zones.csv``."""
+    text = resources.files("trace_verify").joinpath("data", REGION_ZONES).read_text(encoding="utf-8")
+    lines = [line for line in text.splitlines() if line and not line.startswith("#")]
+    rows: dict[tuple[str, str], list[tuple[str, tuple[str, ...]]]] = {}
+    for country, region, zone, postal, *_ in csv.reader(lines[1:]):
+        prefixes = tuple(p.strip().upper() for p in postal.split("|") if p.strip())
+        rows.setdefault((country, region), []).append((zone, prefixes))
+    return {key: tuple(value) for key, value in rows.items()}
+
+
+@lru_cache(maxsize=1)
+def _region_codes() -> dict[tuple[str, str], str]:
+    """(country, folded name or code) → ISO 3166-2 region code, from pycountry's subdivisions."""
+    codes: dict[tuple[str, str], str] = {}
+    countries = {country for country, _ in _region_rows()}
+    for sub in pycountry.subdivisions:
+        if sub.country_code in countries:
+            region = sub.code.split("-", 1)[1]
+            codes[(sub.country_code, region.casefold())] = region
+            codes.setdefault((sub.country_code, _fold_region(sub.name)), region)
+    return codes
+
+
+def _fold_region(text: str) -> str:
+    return re.sub(r"[\s.\-']+", "", text).casefold()
+
+
+def region_zone(country: str | None, region: str | None, postal: str | None = None) -> str | None:
+    """The IANA zone of a state, province or region (``TX``, ``Texas``, ``NSW``, ``Ontario``), or None.
+
+    Issue 11 §4: a town the gazetteer lacks still tells its zone by its region. Where a region spans
+    two zones (Texas: El Paso is Mountain) the postal code's prefix decides; without one the region
+    names no zone (``assumed_utc``, never a guessed hour). Data: ``trace_verify/data/region_zones.csv``.
+    """
+    if not country or not region:
+        return None
+    cc = country.upper()
+    code = _region_codes().get((cc, region.strip().casefold())) or _region_codes().get(
+        (cc, _fold_region(region))
+    )
+    rows = _region_rows().get((cc, code or region.strip().upper()))
+    if not rows:
+        return None
+    plain = [zone for zone, prefixes in rows if not prefixes]
+    split = [(zone, prefixes) for zone, prefixes in rows if prefixes]
+    if not split:
+        return plain[0] if plain else None
+    wanted = (postal or "").replace(" ", "").upper()
+    if not wanted:
+        return None
+    for zone, prefixes in split:
+        if wanted.startswith(prefixes):
+            return zone
+    return plain[0] if plain else None
+
+
+def country_zone(
+    country: str | None, wall: datetime, region: str | None = None, postal: str | None = None
+) -> str | None:
     """A zone for a naive ``wall`` time somewhere in ``country`` when the country's zones agree on it.
 
     A country with one zone (JP → Asia/Tokyo) always qualifies; a country with several qualifies when
     they all give ``wall`` the same UTC offset (DE: Europe/Berlin and Europe/Busingen), so the
     instant is the same whichever zone the place is in; a country in :data:`LEGAL_TIME` has its legal
-    zone. The US or Canada do not qualify: there the place itself must be resolved. Returns the first
-    zone ``zone.tab`` lists.
+    zone. The US or Canada do not qualify on the country alone: there the ``region`` (and, in a region
+    spanning two zones, the ``postal`` code) decides through :func:`region_zone`. Returns the first
+    zone ``zone.tab`` lists for a country that qualifies.
     """
     if not country:
         return None
@@ -191,7 +258,14 @@ def country_zone(country: str | None, wall: datetime) -> str | None:
     if len(names) == 1:
         return names[0]
     offsets = {localize(wall, ZoneInfo(name)).utcoffset() for name in names}
-    return names[0] if len(offsets) == 1 else None
+    if len(offsets) == 1:
+        return names[0]
+    return region_zone(country, region, postal)
+
+
+def location_zone(location: Location, wall: datetime) -> str | None:
+    """:func:`country_zone` for an event's place: its country, region and postal code."""
+    return country_zone(location.country, wall, location.region, location.postal_code)
 
 
 def resolve_time(

@@ -87,8 +87,16 @@ def border_milestone(text: str | None) -> Milestone | None:
     return _border(text) if text else None
 
 
+#: Leaving customs is movement after a clearance, not customs processing ("Leaving customs", 离开海关).
+_LEFT_CUSTOMS: Final = re.compile(
+    r"(leaving|left|departed from)\s+(the\s+)?customs|离开.{0,4}海关", re.IGNORECASE
+)
+
+
 @lru_cache(maxsize=4096)
 def _border(text: str) -> Milestone | None:
+    if _LEFT_CUSTOMS.search(text):
+        return None
     for pattern, milestone in BORDER_RULES:
         if pattern.search(text):
             return milestone

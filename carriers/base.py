@@ -70,7 +70,8 @@ def adapter_to_json(adapter: CarrierAdapter) -> dict[str, Any]:
 
 
 def parse_result_to_json(result: ParseResult) -> dict[str, Any]:
-    """The contract's ``parse`` output: shipments with their events (oldest first) and carrier errors."""
+    """The contract's ``parse`` output: shipments with their events (oldest first) and carrier errors,
+    plus ``warnings`` (pointer, message) for events dropped as unreadable, when there are any."""
     return {
         "carrier": result.carrier,
         "shipments": [
@@ -81,6 +82,12 @@ def parse_result_to_json(result: ParseResult) -> dict[str, Any]:
             {"code": error.code, "tracking_number": error.tracking_number, "message": error.message}
             for error in result.errors
         ],
+        # additive to the contract, and only when something was dropped (older outputs unchanged)
+        **(
+            {"warnings": [{"pointer": w.pointer, "message": w.message} for w in result.warnings]}
+            if result.warnings
+            else {}
+        ),
     }
 
 

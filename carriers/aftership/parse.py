@@ -25,7 +25,7 @@ from typing import Any, Final
 from carriers._common import PlaceIndex, status_error
 from carriers._fields import JsonFields
 from carriers._route import Route, Scan, as_milestone, departure_index, events_of, settle_reported, steps
-from carriers._time import ResolvedTime, country_zone, is_utc_stamp, parse_timestamp, resolve_time
+from carriers._time import ResolvedTime, is_utc_stamp, location_zone, parse_timestamp, resolve_time
 from carriers.aftership import codes
 from carriers.base import load_json
 from trace_verify.domain.documents import (
@@ -130,7 +130,7 @@ def _time(raw: Mapping[str, Any], at: str, location: Location, zone: str | None)
         raise _rejected(f"{at}/checkpoint_time", "not an ISO 8601 time") from None
     if local.tzinfo is not None:
         return resolve_time(utc=local) if is_utc_stamp(stamp) else resolve_time(local)
-    return resolve_time(local, place_zone=zone or country_zone(location.country, local))
+    return resolve_time(local, place_zone=zone or location_zone(location, local))
 
 
 def _location(raw: Mapping[str, Any], at: str, places: PlaceIndex) -> tuple[Location, str | None]:

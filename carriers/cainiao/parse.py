@@ -24,10 +24,20 @@ from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime, timezone
 from typing import Any, Final
 
+from carriers import _placetext as placetext
+from carriers import _wording as wording
 from carriers._common import PlaceIndex
 from carriers._fields import JsonFields
-from carriers._route import Route, Scan, as_milestone, chronological, domestic_border, events_of
-from carriers._time import ResolvedTime, country_zone, parse_gmt_offset, parse_timestamp, resolve_time
+from carriers._route import (
+    Route,
+    Scan,
+    as_milestone,
+    chronological,
+    domestic_border,
+    events_of,
+    settle_reported,
+)
+from carriers._time import ResolvedTime, location_zone, parse_gmt_offset, parse_timestamp, resolve_time
 from carriers.base import load_json
 from carriers.cainiao import codes
 from trace_verify.domain.documents import CarrierMessage, ParsedShipment, ParseResult
@@ -107,6 +117,10 @@ def _scan(
     country = route[0] if side == "origin" else route[1] if side == "destination" else None
     description = _str(raw, "desc", at) or _str(raw, "standerdDesc", at) or ""
     location = _location(description, _str(raw, "standerdDesc", at), country, places)
+    if milestone == "unknown":  # a code Cainiao's table lacks: the carrier's own border wording decides
+        worded = wording.border_milestone(description)
+        if worded is not None:
+            milestone = settle_reported(worded, location.country, Route(route[0], route[1], ()))
     operator = last_mile if codes.is_last_mile(action) else CAINIAO
     return Scan.timed(
         index, _time(raw, at, location), location, milestone, action, description, operator=operator
@@ -135,9 +149,7 @@ def _time(raw: Mapping[str, Any], at: str, location: Location) -> ResolvedTime:
         raise _rejected(f"{at}/timeStr", "not a 'YYYY-MM-DD HH:MM:SS' time") from None
     if offset is not None and local.tzinfo is None:
         return resolve_time(local.replace(tzinfo=offset))
-    return resolve_time(
-        local, place_zone=country_zone(location.country, local) if local.tzinfo is None else None
-    )
+    return resolve_time(local, place_zone=location_zone(location, local) if local.tzinfo is None else None)
 
 
 def _offset(text: str | None) -> timezone | None:
@@ -149,13 +161,18 @@ def _offset(text: str | None) -> timezone | None:
 
 
 def _location(desc: str, standard: str | None, country: str | None, places: PlaceIndex) -> Location:
-    """The side's country; the city when the text starts with a known ``[place]``."""
+    """The side's country; the city when the text starts with a known ``[place]`` (read with the
+    countries the text names, or as an airport: ``[仁川机场]``); with no side country, the one country
+    the text names (:mod:`carriers._placetext`)."""
     for text in (standard or "", desc):
         bracket = _LEADING_BRACKET.match(text)
-        place = places.resolve(bracket["name"].strip(), country) if bracket else None
-        if bracket and place is not None:
-            return Location(city=bracket["name"].strip(), country=country or place.country)
-    return Location(country=country)
+        named = placetext.place_named(bracket["name"], text, places, country) if bracket else None
+        if bracket and named is not None and named.place is not None:
+            name = bracket["name"].strip()
+            if named.is_facility:
+                return Location(city=named.facility_city, country=country or named.country, facility=name)
+            return Location(city=name, country=country or named.country)
+    return Location(country=country or placetext.country_of_text(desc))
 
 
 def _last_mile_operator(raw: Mapping[str, Any], at: str) -> str | None:

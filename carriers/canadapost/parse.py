@@ -26,7 +26,7 @@ from typing import Final
 from lxml import etree
 
 from carriers._common import PlaceIndex
-from carriers._time import country_zone, resolve_time
+from carriers._time import location_zone, resolve_time
 from carriers._xml import parse_xml
 from carriers._xmltree import child_index, children_named, local_name, namespace_of, stripped_text
 from carriers.canadapost import codes
@@ -138,7 +138,7 @@ def _event(occurrence: etree._Element, pin: str, places: PlaceIndex) -> Event:
     if label in ZONE_OFFSETS:
         resolved = resolve_time(local.replace(tzinfo=timezone(timedelta(minutes=ZONE_OFFSETS[label]))))
     else:
-        zone = place.tz if place is not None else country_zone(location.country, local)
+        zone = place.tz if place is not None else location_zone(location, local)
         resolved = resolve_time(local, place_zone=zone)
     code = codes.normalize(identifier) if identifier else None
     handover = None

@@ -27,7 +27,7 @@ from typing import Any, Final
 from carriers._common import PlaceIndex, PlaceMemo, status_error
 from carriers._fields import JsonFields
 from carriers._route import Kind, Scan, chronological, to_events
-from carriers._time import country_zone, is_utc_stamp, parse_timestamp, resolve_time
+from carriers._time import is_utc_stamp, location_zone, parse_timestamp, resolve_time
 from carriers.base import load_json
 from carriers.dhl import codes
 from trace_verify.domain.documents import (
@@ -143,7 +143,7 @@ def _scan(
         raise _rejected(f"{at}/timestamp", "not an ISO 8601 timestamp") from None
     location, zone = _event_place(raw, at, places, shipment)
     if zone is None and local.tzinfo is None:
-        zone = country_zone(location.country, local)
+        zone = location_zone(location, local)
     resolved = resolve_time(utc=local) if is_utc_stamp(stamp) else resolve_time(local, place_zone=zone)
     status_code = _str(raw, "statusCode", at)
     description, status, remark = (_str(raw, k, at) for k in ("description", "status", "remark"))

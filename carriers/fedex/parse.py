@@ -30,10 +30,10 @@ from carriers._address import AddressReader, clean
 from carriers._common import PlaceIndex
 from carriers._fields import JsonFields
 from carriers._route import Scan, to_events
-from carriers._time import ResolvedTime, country_zone, is_utc_stamp, parse_timestamp, resolve_time
+from carriers._time import ResolvedTime, is_utc_stamp, location_zone, parse_timestamp, resolve_time
 from carriers.base import load_json
 from carriers.fedex import codes
-from trace_verify.domain.documents import CarrierMessage, ParsedShipment, ParseResult
+from trace_verify.domain.documents import CarrierMessage, ParsedShipment, ParseResult, ParseWarning
 from trace_verify.domain.model import Location
 from trace_verify.domain.places import Place
 
@@ -94,13 +94,21 @@ def _output(raw: Mapping[str, Any], places: PlaceIndex) -> ParseResult:
                 found.append((parsed, parsed.events[-1].occurred_at if parsed.events else None))
         if found:
             shipments.append(_latest(found))
-    alerts = _list(raw, "alerts", "/output") if raw.get("alerts") is not None else []
+    warnings: list[ParseWarning] = []
+    if isinstance(raw.get("alerts"), str):
+        # The sample on FedEx's own portal sends ``alerts`` as a string where the schema says array:
+        # it is kept as words, never a reason to refuse the tracking results beside it.
+        text = raw["alerts"].strip()
+        warnings.append(ParseWarning("/output/alerts", "alerts is a string, not an array; read as text"))
+        alerts: list[Any] = [{"message": text}] if text else []
+    else:
+        alerts = _list(raw, "alerts", "/output") if raw.get("alerts") is not None else []
     if not shipments and not errors:
         errors += [
             _message(_object(a, f"/output/alerts/{k}"), f"/output/alerts/{k}", None)
             for k, a in enumerate(alerts)
         ]
-    return ParseResult(CARRIER, shipments=tuple(shipments), errors=tuple(errors))
+    return ParseResult(CARRIER, shipments=tuple(shipments), errors=tuple(errors), warnings=tuple(warnings))
 
 
 def _latest(found: list[tuple[ParsedShipment, Any]]) -> ParsedShipment:
@@ -168,7 +176,7 @@ def _time(raw: Mapping[str, Any], at: str, location: Location, place: Place | No
         return resolve_time(utc=moment)
     if moment.tzinfo is not None:
         return resolve_time(moment)
-    zone = place.tz if place is not None else country_zone(location.country, moment)
+    zone = place.tz if place is not None else location_zone(location, moment)
     return resolve_time(moment, place_zone=zone)
 
 

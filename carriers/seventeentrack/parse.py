@@ -25,14 +25,16 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any, Final
 
+from carriers import _placetext as placetext
+from carriers import _wording as wording
 from carriers._common import PlaceIndex
 from carriers._fields import JsonFields
 from carriers._route import Route, Scan, as_milestone, events_of, settle_reported, steps
-from carriers._time import ResolvedTime, country_zone, is_utc_stamp, parse_timestamp, resolve_time
+from carriers._time import ResolvedTime, is_utc_stamp, location_zone, parse_timestamp, resolve_time
 from carriers.base import load_json
 from carriers.seventeentrack import codes
 from trace_verify.domain.documents import CarrierMessage, ParsedShipment, ParseResult
-from trace_verify.domain.model import Handover, Location
+from trace_verify.domain.model import Handover, Location, Milestone
 
 CARRIER: Final = "17track"
 FORMAT: Final = "17TRACK v2.2 JSON"
@@ -150,11 +152,18 @@ def _scan(raw: Mapping[str, Any], at: str, index: int, provider: str | None, pla
         index,
         _time(raw, at, location, zone),
         location,
-        codes.milestone(sub_status, stage),
+        _worded(codes.milestone(sub_status, stage), description),
         sub_status or stage,
         description,
         operator=provider,
     )
+
+
+def _worded(milestone: Milestone, description: str) -> Milestone:
+    """A generic milestone (``InTransit_Other``, none) refined by the carrier's own border wording."""
+    if milestone not in ("in_transit", "unknown"):
+        return milestone
+    return wording.border_milestone(description) or milestone
 
 
 def _time(raw: Mapping[str, Any], at: str, location: Location, zone: str | None) -> ResolvedTime:
@@ -171,7 +180,7 @@ def _time(raw: Mapping[str, Any], at: str, location: Location, zone: str | None)
             return resolve_time(utc=local)
     except ValueError:
         raise _rejected(f"{at}/time_iso", "not an ISO 8601 time") from None
-    zone = zone or (country_zone(location.country, local) if local.tzinfo is None else None)
+    zone = zone or (location_zone(location, local) if local.tzinfo is None else None)
     return resolve_time(local, place_zone=zone)
 
 
@@ -187,23 +196,31 @@ def _raw_time(raw: Mapping[str, Any], at: str) -> datetime:
 
 
 def _location(raw: Mapping[str, Any], at: str, places: PlaceIndex) -> tuple[Location, str | None]:
-    """``address`` {country, state, city, postal_code}; the free-text ``location`` when there is none."""
+    """``address`` {country, state, city, postal_code}; the free-text ``location`` as the city when the
+    address gives none (a country alone is common: ``{"country": "CN"}`` with ``location`` "杭州市"), read
+    with :mod:`carriers._placetext`; the country the description names when nothing else gives one."""
     address = _object(raw.get("address") or {}, f"{at}/address")
     country = places.country_code(_str(address, "country", f"{at}/address"))
     city = _str(address, "city", f"{at}/address")
     region = _str(address, "state", f"{at}/address")
     postal = _str(address, "postal_code", f"{at}/address")
     facility = None
-    if city is None and country is None:
+    place = None
+    if city is None:  # the free-text ``location`` is the city when ``address`` names none (issue 11 §3)
         text = _str(raw, "location", at)
-        place = places.resolve(text) if text else None
-        if place is not None:
-            city, country = text, place.country
+        named = placetext.place_named(text, text, places, country) if text else None
+        if named is not None and named.place is not None:
+            city, place = (named.facility_city if named.is_facility else text), named.place
+            facility = text if named.is_facility else None
+            country = country or named.country
         else:
             facility = text or None
-    place = places.resolve(city, country, region) if city else None
+    if place is None and city:
+        place = places.resolve(city, country, region)
     if country is None and place is not None:
         country = place.country
+    if country is None:  # "快件已完成德国出口申报": the one country the description names
+        country = placetext.country_of_text(_str(raw, "description", at) or "")
     return Location(city=city, region=region, postal_code=postal, country=country, facility=facility), (
         place.tz if place else None
     )

@@ -32,7 +32,7 @@ from carriers._address import AddressReader, clean
 from carriers._common import PlaceIndex
 from carriers._fields import JsonFields
 from carriers._route import Scan, chronological, to_events
-from carriers._time import ResolvedTime, country_zone, parse_gmt_offset, resolve_time
+from carriers._time import ResolvedTime, location_zone, parse_gmt_offset, resolve_time
 from carriers.base import load_json
 from carriers.ups import codes
 from trace_verify.domain.documents import (
@@ -196,7 +196,7 @@ def _time(raw: Mapping[str, Any], at: str, location: Location, place: Place | No
     assert local is not None
     if offset is not None:
         return resolve_time(local.replace(tzinfo=offset))
-    zone = place.tz if place is not None else country_zone(location.country, local)
+    zone = place.tz if place is not None else location_zone(location, local)
     return resolve_time(local, place_zone=zone)
 
 

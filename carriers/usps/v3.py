@@ -24,7 +24,7 @@ from typing import Any, Final
 from carriers._common import PlaceIndex, status_error
 from carriers._fields import JsonFields
 from carriers._route import Scan, to_events
-from carriers._time import country_zone, parse_gmt_offset, parse_timestamp, resolve_time
+from carriers._time import location_zone, parse_gmt_offset, parse_timestamp, resolve_time
 from carriers.base import load_json
 from carriers.usps import codes
 from carriers.usps.places import resolve_usps_place
@@ -112,7 +112,7 @@ def _scan(raw: Mapping[str, Any], index: int, at: str, places: PlaceIndex) -> Sc
     if utc is not None or (local is not None and local.tzinfo is not None):
         resolved = resolve_time(local, utc=utc)
     elif local is not None:
-        zone = place.zone or country_zone(place.location.country, local)
+        zone = place.zone or location_zone(place.location, local)
         resolved = resolve_time(local, place_zone=zone)
     else:
         raise _rejected(at, "event has neither eventTimestamp nor GMTTimestamp")

@@ -25,7 +25,7 @@ from lxml import etree
 
 from carriers._common import PlaceIndex
 from carriers._route import Scan, to_events
-from carriers._time import country_zone, parse_clock, resolve_time
+from carriers._time import location_zone, parse_clock, resolve_time
 from carriers._xml import parse_xml
 from carriers.usps import codes
 from carriers.usps.places import resolve_usps_place
@@ -35,6 +35,7 @@ from trace_verify.domain.documents import (
     DocumentRejected,
     ParsedShipment,
     ParseResult,
+    ParseWarning,
 )
 
 CARRIER: Final = "usps"
@@ -72,7 +73,8 @@ def parse_webtools(data: bytes, places: PlaceIndex) -> ParseResult:
         raise _rejected(f"root element is {str(root.tag)[:40]!r}, not TrackResponse")
     shipments: list[ParsedShipment] = []
     errors: list[CarrierMessage] = []
-    for info in root.iterchildren("TrackInfo"):
+    warnings: list[ParseWarning] = []
+    for k, info in enumerate(root.iterchildren("TrackInfo")):
         number = (info.get("ID") or "").strip() or None
         error = info.find("Error")
         if error is not None:
@@ -80,8 +82,8 @@ def parse_webtools(data: bytes, places: PlaceIndex) -> ParseResult:
         elif number is None:
             raise _rejected("TrackInfo without an ID")
         else:
-            shipments.append(_shipment(number, info, places))
-    return ParseResult(CARRIER, shipments=tuple(shipments), errors=tuple(errors))
+            shipments.append(_shipment(number, info, places, f"/TrackResponse/TrackInfo[{k + 1}]", warnings))
+    return ParseResult(CARRIER, shipments=tuple(shipments), errors=tuple(errors), warnings=tuple(warnings))
 
 
 def _error(error: etree._Element, number: str | None) -> CarrierMessage:
@@ -95,7 +97,9 @@ def _error(error: etree._Element, number: str | None) -> CarrierMessage:
     return CarrierMessage(code, number, (description or f"USPS error {code_text}")[:MAX_MESSAGE])
 
 
-def _shipment(number: str, info: etree._Element, places: PlaceIndex) -> ParsedShipment:
+def _shipment(
+    number: str, info: etree._Element, places: PlaceIndex, at: str, warnings: list[ParseWarning]
+) -> ParsedShipment:
     origin = _country(info.findtext("OriginCountryCode"), places)
     if origin is None and (info.findtext("OriginZip") or info.findtext("MailTypeCode") == "DM"):
         origin = "US"
@@ -103,8 +107,22 @@ def _shipment(number: str, info: etree._Element, places: PlaceIndex) -> ParsedSh
     if destination is None and info.findtext("MailTypeCode") == "DM":
         destination = "US"
     elements = [*info.iterchildren("TrackSummary"), *info.iterchildren("TrackDetail")]
-    scans = [_scan(i, element, places) for i, element in enumerate(elements)]
+    scans: list[Scan] = []
+    for i, element in enumerate(elements):
+        if len(element) and not _field(_texts(element), "EventDate"):
+            # A "timeless" event (Shopify's USPS client meets them in production): the rest is readable.
+            pointer = f"{at}/{element.tag}[{_position(element)}]/EventDate"
+            warnings.append(ParseWarning(pointer, f"event {i} has no EventDate; it was left out"))
+            continue
+        scans.append(_scan(i, element, places))
+    if elements and not scans:
+        raise _rejected("no event has an EventDate")
     return ParsedShipment(number, to_events(CARRIER, number, scans, origin, destination))
+
+
+def _position(element: etree._Element) -> int:
+    """1-based position of ``element`` among its parent's children of the same tag (an XPath index)."""
+    return 1 + sum(1 for _ in element.itersiblings(str(element.tag), preceding=True))
 
 
 def _scan(index: int, element: etree._Element, places: PlaceIndex) -> Scan:
@@ -116,7 +134,7 @@ def _scan(index: int, element: etree._Element, places: PlaceIndex) -> Scan:
         _field(fields, "EventCity"), _field(fields, "EventState"), _field(fields, "EventZIPCode"),
         _field(fields, "EventCountry"), places,
     )  # fmt: skip
-    zone = place.zone or country_zone(place.location.country, wall)
+    zone = place.zone or location_zone(place.location, wall)
     resolved = resolve_time(wall, place_zone=zone)
     code, text = _field(fields, "EventCode"), _field(fields, "Event")
     return Scan(

@@ -38,12 +38,23 @@ class CarrierMessage:
 
 
 @value_object
+class ParseWarning:
+    """Something of a document that was dropped while the rest was read (issue 11 §5): one bad event
+    does not sink a document. ``pointer`` names the part dropped (a JSON pointer, or an XML path)."""
+
+    pointer: str
+    message: str
+
+
+@value_object
 class ParseResult:
-    """Everything one document said: shipments with their events, and the carrier's errors."""
+    """Everything one document said: shipments with their events, the carrier's errors, and what was
+    dropped as unreadable (``warnings``; a document is refused only when nothing trustworthy is left)."""
 
     carrier: str
     shipments: tuple[ParsedShipment, ...] = ()
     errors: tuple[CarrierMessage, ...] = ()
+    warnings: tuple[ParseWarning, ...] = ()
 
 
 class DocumentRejected(Exception):
