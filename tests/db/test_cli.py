@@ -77,7 +77,7 @@ def test_keys_create_refuses_a_wrong_tenant(data_dir: Path, args: tuple[str, ...
 def test_demo_loads_once_and_prints_the_documented_keys(data_dir: Path) -> None:
     first = run_cli("demo", "--no-serve")
     assert first.status == 0, first.stderr
-    assert "3 merchants, 5 orders, 5 keys added" in first.stderr
+    assert "3 merchants, 8 orders, 5 keys added" in first.stderr
     for key in DEMO_KEYS:
         assert key.secret in first.stderr
     second = run_cli("demo", "--no-serve")

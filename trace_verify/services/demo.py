@@ -1,7 +1,8 @@
 """The demo data set: merchants, orders and keys with fixed, documented values (README, "Roles and keys").
 
-Loaded through the same services as the API (same validation), as the platform; loading twice changes
-nothing. The keys are public: a database holding them must never face the internet.
+Loaded through the same services as the API (same validation), as the platform — except
+``merchant-orders/``, submitted as their merchant would (rules.md §8: the merchant's word); loading
+twice changes nothing. The keys are public: a database holding them must never face the internet.
 """
 
 from __future__ import annotations
@@ -88,6 +89,7 @@ def load_demo(db: Database, documents: DocumentReader, directory: Path, now: dat
         # One second apart, in file order, as if stored one after the other ("after" matters: §6a).
         stored_at = now - timedelta(seconds=len(files) - position)
         added_orders += _created(partial(orders.create, _LOADER, body, stored_at))
+    added_orders += _load_merchant_orders(orders, directory / "merchant-orders", now)
     keys = KeyService(db)
     added_keys = 0
     for key in DEMO_KEYS:
@@ -105,6 +107,17 @@ def load_demo(db: Database, documents: DocumentReader, directory: Path, now: dat
         )
         added_keys += 1
     return DemoSummary(added_merchants, added_orders, added_keys)
+
+
+def _load_merchant_orders(orders: OrderService, directory: Path, now: datetime) -> int:
+    """Orders the merchant itself submitted (its own key: ``merchant`` evidence, rules.md §8)."""
+    added = 0
+    for file in sorted(directory.glob("*.json")) if directory.is_dir() else ():
+        body = json.loads(file.read_text("utf-8"))
+        merchant_id = body["order"]["merchant_id"]
+        merchant = Principal(f"demo-merchant-{merchant_id}", Role.MERCHANT, merchant_id=merchant_id)
+        added += _created(partial(orders.create, merchant, body, now))
+    return added
 
 
 def _created(create: Callable[[], object]) -> int:
