@@ -346,6 +346,11 @@ def test_a_blocker_resting_only_on_the_consumers_evidence_moves_no_money() -> No
     assert verdict["complaint"]["decision"] == "manual_review"
     fetched = StoredSources(events=sources.events, shipments=("merchant",), credentials={0: "carrier_api"})
     assert judge(bundle, fetched)["complaint"]["decision"] == "upheld", "the carrier's own answer counts"
+    from trace_verify.domain.provenance import consumer_only_blockers
+
+    verdict = SERVICE.verify_bundle(bundle, NOW, sources=sources)
+    assert consumer_only_blockers(verdict, sources) == ("CONSUMER_WAYBILL_UNLINKED",)
+    assert consumer_only_blockers(verdict, fetched) == ()
 
 
 # -- general trade --------------------------------------------------------------------------------------
@@ -364,3 +369,18 @@ def test_a_general_trade_record_counts_when_the_platform_submitted_it_or_staff_c
         sources = StoredSources(events=events, customs=customs, confirmed_customs=confirmed)  # type: ignore[arg-type]
         ctx = Context(bundle, now, DEFAULT_POLICY, default_reference(), sources=sources)
         assert self_reported_facts(ctx, sources) == expected
+
+
+# -- what a stored complaint's decision consumes ---------------------------------------------------------
+
+
+def test_the_facts_for_a_stored_decision_come_from_the_sourced_verdict() -> None:
+    from trace_verify.domain.provenance import consumer_only_blockers, self_reported_refs
+
+    typed = [*TYPED_OSAKA, ev("2026-03-04T05:02:00Z", "delivered", "Hangzhou", "CN")]
+    bundle, sources = sourced(bundle_json(complaint=DIRECT_COMPLAINT), typed, [])
+    verdict = SERVICE.verify_bundle(bundle, NOW, sources=sources)
+    assert self_reported_refs(verdict) == (TimelineRef(0), TimelineRef(1), TimelineRef(2), TimelineRef(3))
+    assert self_reported_refs(SERVICE.verify_bundle(bundle, NOW)) == ()
+    bundle, sources = sourced(bundle_json(complaint=DIRECT_COMPLAINT), TYPED_OSAKA[:1], CARRIER_SHENZHEN)
+    assert consumer_only_blockers(SERVICE.verify_bundle(bundle, NOW, sources=sources), sources) == ()

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 from trace_verify.domain.model import CUSTOMS_MILESTONES, Event, value_object
 from trace_verify.domain.sources import CARRIER_SOURCES, SOURCES, VOUCHED_SOURCES, Source, StoredSources
-from trace_verify.domain.verdict import EvidenceRef, Finding, PointerRef, SourceRef, TimelineRef
+from trace_verify.domain.verdict import EvidenceRef, Finding, PointerRef, SourceRef, TimelineRef, Verdict
 
 if TYPE_CHECKING:
     from trace_verify.domain.context import Context
@@ -279,17 +279,38 @@ def _evidenced_by_vouched_events(ctx: Context, sources: StoredSources) -> bool:
 
 def rests_only_on_consumer(ctx: Context, sources: StoredSources, finding: Finding) -> bool:
     """True when every piece of evidence ``finding`` cites is the consumer's own (rules.md §8.3)."""
+    return _only_consumer(ctx.events, sources, finding)
+
+
+def _only_consumer(timeline: tuple[Event, ...], sources: StoredSources, finding: Finding) -> bool:
     if not finding.evidence:
         return False
-    return all(_consumer_ref(ctx, sources, ref) for ref in finding.evidence)
+    return all(_consumer_ref(timeline, sources, ref) for ref in finding.evidence)
 
 
-def _consumer_ref(ctx: Context, sources: StoredSources, ref: EvidenceRef) -> bool:
+def _consumer_ref(timeline: tuple[Event, ...], sources: StoredSources, ref: EvidenceRef) -> bool:
     if isinstance(ref, TimelineRef):
-        return sources.of_event(ctx.events[ref.index]) == "consumer"
+        return sources.of_event(timeline[ref.index]) == "consumer"
     if isinstance(ref, PointerRef) and ref.pointer.startswith("/complaint/credentials/"):
         return sources.of_credential(int(ref.pointer.split("/")[3])) == "consumer"
     return False
+
+
+# -- the facts a stored complaint's decision consumes (domain.stored_decision) ---------------------
+
+
+def self_reported_refs(verdict: Verdict) -> tuple[EvidenceRef, ...]:
+    """What ``PATH_SELF_REPORTED`` cites in a verdict judged with sources (empty: nothing self-reported)."""
+    return next((f.evidence for f in verdict.findings if f.code == "PATH_SELF_REPORTED"), ())
+
+
+def consumer_only_blockers(verdict: Verdict, sources: StoredSources) -> tuple[str, ...]:
+    """Blocker codes every finding of which rests only on the consumer's own evidence (§8.3)."""
+    by_code: dict[str, list[bool]] = {}
+    for f in verdict.findings:
+        if f.severity == "blocker":
+            by_code.setdefault(f.code, []).append(_only_consumer(verdict.timeline, sources, f))
+    return tuple(sorted(code for code, flags in by_code.items() if all(flags)))
 
 
 def certificate_unverified(sources: StoredSources) -> bool:
