@@ -15,6 +15,7 @@ import pytest
 from carriers._common import default_places
 from carriers._placetext import countries_named, place_named
 from carriers.kuaidi100 import ADAPTER as KUAIDI100
+from carriers.registry import REGISTRY
 from trace_verify.domain.places import default_gazetteer
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "carriers"
@@ -163,3 +164,56 @@ def test_every_border_phrase_on_a_whole_document(phrase: str, bracket: str, mile
     worded = [e for e in shipment.events if e.description == bracket + phrase]
     assert [e.milestone for e in worded] == [milestone]
     assert worded[0].location.country == ("JP" if bracket == ORIGIN else "CN")
+
+
+# --- 17TRACK and Cainiao: the same words through other aggregators -------------------------------------
+
+
+def _seventeen(description: str, location: str | None, address: dict[str, str | None]) -> tuple[str, object]:
+    """The Frankfurt 17TRACK document with its first foreign event rewritten; (milestone, location)."""
+    doc = json.loads(
+        (FIXTURES / "17track" / "gettrackinfo-dpost-frankfurt-hangzhou-delivered.json").read_text()
+    )
+    events = doc["data"]["accepted"][0]["track_info"]["tracking"]["providers"][0]["events"]
+    events[0].update(description=description, location=location, address=address)  # newest first
+    [shipment] = REGISTRY.read("17track", json.dumps(doc, ensure_ascii=False).encode()).shipments
+    departed = [e for e in shipment.events if e.description == description]
+    return departed[0].milestone, departed[0].location.to_json()
+
+
+def test_17track_location_is_the_city_when_the_address_gives_only_a_country() -> None:
+    assert _seventeen("航班起飞", "法兰克福", {"country": "DE"}) == (
+        "departed_origin",
+        {"city": "法兰克福", "country": "DE"},
+    )
+
+
+def test_17track_reads_the_country_from_the_description_when_nothing_else_gives_one() -> None:
+    assert _seventeen("快件已离开德国", None, {}) == ("departed_origin", {"country": "DE"})
+
+
+def test_17track_korean_postal_wording_passed_through() -> None:
+    milestone, location = _seventeen("항공기 출발(예정,한국시간)", "INCHEON", {"country": "KR"})
+    assert milestone == "departed_origin"
+    assert location == {"city": "INCHEON", "country": "KR"}
+
+
+def test_17track_a_specific_code_is_not_overridden_by_words() -> None:
+    """Only generic codes (InTransit_Other, none) are refined: the carrier's own code prevails."""
+    doc = json.loads(
+        (FIXTURES / "17track" / "gettrackinfo-dpost-frankfurt-hangzhou-delivered.json").read_text()
+    )
+    first = doc["data"]["accepted"][0]["track_info"]["tracking"]["providers"][0]["events"][-1]
+    first["description"] = "快件已完成德国出口申报"  # on the pick-up event, coded InTransit_PickedUp
+    [shipment] = REGISTRY.read("17track", json.dumps(doc, ensure_ascii=False).encode()).shipments
+    assert shipment.events[0].milestone == "picked_up"
+
+
+def test_declared_origin_never_fills_an_events_country() -> None:
+    """A bracket the gazetteer does not know and a text naming no country give no country, whatever the
+    merchant declared: an event keeps only what its document says."""
+    doc = json.loads((FIXTURES / "kuaidi100" / "query-ems-sydney-hangzhou-delivered.json").read_text())
+    oldest = doc["data"][-1]
+    oldest["context"] = "【某某分拨点】快件已收寄"
+    [shipment] = KUAIDI100.parse(json.dumps(doc, ensure_ascii=False).encode()).shipments
+    assert shipment.events[0].location.to_json() == {"facility": "某某分拨点"}
