@@ -27,6 +27,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Final, Protocol
 
+from carriers._common import PlaceMemo
 from trace_verify.domain.places import Place
 
 #: A country named after these words is where the parcel goes, not where the event is.
@@ -122,6 +123,15 @@ def place_named(name: str, text: str, places: Places, country: str | None = None
     name = name.strip()
     if not name:
         return None
+    key = (name, country, countries_named(text) if country is None else ())
+    return _MEMO.get(places, key, lambda: _place_named(name, text, places, country))
+
+
+#: Answers memoised per gazetteer (carriers name the same few places on every event of every document).
+_MEMO: Final[PlaceMemo[Named | None]] = PlaceMemo()
+
+
+def _place_named(name: str, text: str, places: Places, country: str | None) -> Named | None:
     for candidate in _candidates(name):
         found = _resolve(candidate, text, places, country)
         if found is not None:

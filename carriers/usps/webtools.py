@@ -109,7 +109,7 @@ def _shipment(
     elements = [*info.iterchildren("TrackSummary"), *info.iterchildren("TrackDetail")]
     scans: list[Scan] = []
     for i, element in enumerate(elements):
-        if len(element) and not _field(_texts(element), "EventDate"):
+        if len(element) and not (element.findtext("EventDate") or "").strip():
             # A "timeless" event (Shopify's USPS client meets them in production): the rest is readable.
             pointer = f"{at}/{element.tag}[{_position(element)}]/EventDate"
             warnings.append(ParseWarning(pointer, f"event {i} has no EventDate; it was left out"))
