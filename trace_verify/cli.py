@@ -23,7 +23,6 @@ from trace_verify.startup import Shell
 
 if TYPE_CHECKING:
     from trace_verify.services.history import StoredHistory
-    from trace_verify.services.verification import VerificationService
 
 EXIT_OK, EXIT_SOME_FAILED, EXIT_BAD_INPUT, EXIT_INTERNAL = 0, 1, 2, 70
 
@@ -99,11 +98,12 @@ def _lines(path: str, limit: int) -> Iterator[bytes | ServiceError]:
 
 
 def cmd_verify(args: argparse.Namespace, settings: Settings) -> int:
-    history = _stored_history(settings) if args.db or settings.database_url else None
-    service = startup.verification(settings, startup.document_ports(), Shell.CLI, history)
     now = Clock().at(args.now)
+    with_history = bool(args.db or settings.database_url)
     if args.jsonl:
-        return _verify_jsonl(service, args.jsonl, now, service.max_bundle_bytes)
+        return _verify_jsonl(settings, with_history, args.jsonl, now, args.workers)
+    history = _stored_history(settings) if with_history else None
+    service = startup.verification(settings, startup.document_ports(), Shell.CLI, history)
     if not args.file:
         raise InvalidInput("USAGE", "give a bundle FILE, '-' for standard input, or --jsonl IN")
     verdict = service.verify_bytes(_read_input(args.file, service.max_bundle_bytes), now)
@@ -118,14 +118,33 @@ def _stored_history(settings: Settings) -> StoredHistory:
     return StoredHistory(startup.open_database(settings))
 
 
-def _verify_jsonl(service: VerificationService, path: str, now: datetime, limit: int) -> int:
+def _verify_jsonl(
+    settings: Settings, with_history: bool, path: str, now: datetime, workers: int | None
+) -> int:
+    """Stream verdicts in input order, verifying on ``workers`` processes (default: every CPU)."""
+    from trace_verify.services.parallel import ParallelVerifier
+
+    if with_history:
+        _stored_history(settings)  # refuse an unmigrated database before any line is read
+    engine = ParallelVerifier(startup.VerifierRecipe(settings, with_history), workers)
     failed = False
     out = sys.stdout.buffer
-    for outcome in service.verify_lines(_lines(path, limit), now):
+    limit = startup.bundle_limit(settings, Shell.CLI)
+    for outcome in engine.verify_lines(_lines(path, limit), now):
         failed = failed or not outcome.ok
         out.write(outcome.data + b"\n")
     out.flush()
     return EXIT_SOME_FAILED if failed else EXIT_OK
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be a positive whole number, not {text[:20]!r}")
+    return value
 
 
 def cmd_carriers(args: argparse.Namespace, settings: Settings) -> int:
@@ -284,6 +303,12 @@ def build_parser() -> argparse.ArgumentParser:
     verify.add_argument("--jsonl", metavar="IN", help="one bundle per line; one verdict per line out")
     verify.add_argument("--now", metavar="TIMESTAMP", help="fix the clock (RFC 3339 with offset)")
     verify.add_argument("--db", action="store_true", help="use the service's database (registry, history)")
+    verify.add_argument(
+        "--workers",
+        type=_positive,
+        metavar="N",
+        help="processes verifying --jsonl lines (default: one per CPU; 1 keeps one process)",
+    )
 
     carriers = sub.add_parser("carriers", help="list the carrier adapters")
     carriers.add_argument("--json", action="store_true", help="JSON instead of a table")

@@ -167,3 +167,26 @@ def start(
     database = database or open_database(settings)
     ports = ports or carrier_ports(settings)
     return System(settings, database, ports, build_services(settings, database, ports, shell, clock))
+
+
+# -- the verify engine's worker processes (issue 15) -------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class VerifierRecipe:
+    """How a verify-engine worker process builds its verifier (``verify --jsonl``): picklable.
+
+    ``with_history`` opens the configured database in the worker (one engine per process).
+    """
+
+    settings: Settings
+    with_history: bool = False
+
+    def build(self) -> VerificationService:
+        """The command line's verifier, built once in each worker process."""
+        history = None
+        if self.with_history:
+            from trace_verify.services.history import StoredHistory
+
+            history = StoredHistory(open_database(self.settings, migrated=False))
+        return verification(self.settings, document_ports(), Shell.CLI, history)

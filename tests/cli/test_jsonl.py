@@ -56,3 +56,20 @@ def test_unreadable_input_exits_2(tmp_path: Path) -> None:
     result = run_cli("verify", "--jsonl", str(tmp_path / "missing.jsonl"))
     assert result.status == 2
     assert result.stderr.startswith("error: INPUT_UNREADABLE: ")
+
+
+def test_workers_give_the_same_lines_as_one_process(tmp_path: Path) -> None:
+    good = json.dumps(bundle("direct-met")).encode()
+    fraud = json.dumps(bundle("mainland-fraud")).encode()
+    path = _write(tmp_path, [good, b"{oops", fraud] * 30)
+    one = run_cli("verify", "--jsonl", str(path), "--now", NOW, "--workers", "1")
+    two = run_cli("verify", "--jsonl", str(path), "--now", NOW, "--workers", "2")
+    assert one.status == two.status == 1
+    assert two.stdout == one.stdout
+    assert [json.loads(line).get("line") for line in two.stdout.splitlines()][:3] == [None, 2, None]
+
+
+def test_workers_must_be_positive(tmp_path: Path) -> None:
+    result = run_cli("verify", "--jsonl", "-", "--workers", "0")
+    assert result.status == 2
+    assert result.stderr.splitlines()[-1].startswith("error: USAGE: ")

@@ -95,6 +95,18 @@ class VerificationService:
             raise TooLarge("BODY_TOO_LARGE", f"bundle larger than {self.max_bundle_bytes} bytes")
         return self.verify_json(strict_loads(raw), now)
 
+    def verify_line(self, number: int, raw: bytes, now: datetime) -> JsonlOutcome | None:
+        """The outcome of line ``number``: its verdict, or its error in the contract's shape.
+
+        A blank line answers None (skipped, but still counted by the caller).
+        """
+        if not raw.strip():
+            return None
+        try:
+            return JsonlOutcome(number, dumps_bytes(self.verify_bytes(raw, now)), True)
+        except ServiceError as exc:
+            return JsonlOutcome(number, dumps_bytes({"line": number, **exc.to_json()}), False)
+
     def verify_lines(self, lines: Iterable[bytes | ServiceError], now: datetime) -> Iterator[JsonlOutcome]:
         """Verify one bundle per line, in order; a bad line yields an error line and the run goes on.
 
@@ -102,12 +114,9 @@ class VerificationService:
         are skipped but still counted, so line numbers match the input file.
         """
         for number, raw in enumerate(lines, start=1):
-            try:
-                if isinstance(raw, ServiceError):
-                    raise raw
-                if not raw.strip():
-                    continue
-                data = dumps_bytes(self.verify_bytes(raw, now))
-                yield JsonlOutcome(number, data, True)
-            except ServiceError as exc:
-                yield JsonlOutcome(number, dumps_bytes({"line": number, **exc.to_json()}), False)
+            if isinstance(raw, ServiceError):
+                yield JsonlOutcome(number, dumps_bytes({"line": number, **raw.to_json()}), False)
+                continue
+            outcome = self.verify_line(number, raw, now)
+            if outcome is not None:
+                yield outcome

@@ -1,0 +1,198 @@
+"""The multi-process verify engine: one bundle a line in, one verdict a line out, on every core.
+
+Used by ``verify --jsonl`` and by bulk validation jobs. The verifier is pure Python, so threads would
+queue behind the GIL; a process pool does the work. The pool is fed in bounded chunks: at most
+``window`` chunks of at most ``chunk_lines`` lines (and about ``chunk_bytes`` bytes) are in flight,
+so memory stays constant however long the input is. Results come back in input order, and a bad line
+still answers in its place (``{"line": n, "error": {…}}``).
+
+Each worker process builds its own line verifier once, from a picklable :class:`Recipe` (the start-up
+provides them: ``startup.VerifierRecipe``, ``startup.BulkRecipe``), so nothing unpicklable (database
+engines, carrier clients) crosses a process boundary.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import threading
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from datetime import datetime
+from typing import Protocol
+
+from trace_verify.contract.jsonio import dumps_bytes
+from trace_verify.errors import ServiceError
+from trace_verify.services.verification import JsonlOutcome
+
+#: Lines per task: large enough that pickling and scheduling cost little per bundle.
+CHUNK_LINES = 128
+#: Bytes per task (a chunk closes early when its lines add up to this).
+CHUNK_BYTES = 4 * 1024 * 1024
+
+
+class LineVerifier(Protocol):
+    """What a worker process runs on each line (the verifier, or a bulk job's row judge)."""
+
+    def verify_line(self, number: int, raw: bytes, now: datetime) -> JsonlOutcome | None:
+        """The answer for line ``number`` (None for a line that answers nothing, e.g. blank)."""
+        ...
+
+
+class Recipe(Protocol):
+    """A picklable description of a :class:`LineVerifier`, built once in each worker process."""
+
+    def build(self) -> LineVerifier:
+        """The line verifier this recipe describes."""
+        ...
+
+
+# One verifier per worker process, built by the pool's initializer.
+_worker_service: LineVerifier | None = None
+
+#: A task: the (line number, raw line or a ready answer) pairs of one chunk.
+_Item = tuple[int, bytes | JsonlOutcome]
+
+
+def _init_worker(recipe: Recipe) -> None:
+    global _worker_service
+    _worker_service = recipe.build()
+
+
+def _verify_chunk(items: list[_Item], now: datetime) -> list[JsonlOutcome]:
+    service = _worker_service
+    assert service is not None, "worker not initialised"
+    out: list[JsonlOutcome] = []
+    for number, raw in items:
+        outcome = raw if isinstance(raw, JsonlOutcome) else service.verify_line(number, raw, now)
+        if outcome is not None:
+            out.append(outcome)
+    return out
+
+
+def default_workers() -> int:
+    """The CPUs this process may run on (the affinity mask, not the machine's total)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def _error_outcome(number: int, error: ServiceError) -> JsonlOutcome:
+    return JsonlOutcome(number, dumps_bytes({"line": number, **error.to_json()}), False)
+
+
+def _chunks(
+    items: Iterable[tuple[int, bytes | ServiceError]], chunk_lines: int, chunk_bytes: int
+) -> Iterator[list[_Item]]:
+    """Numbered lines grouped into chunks; an error item is answered here, in its place."""
+    chunk: list[_Item] = []
+    size = 0
+    for number, raw in items:
+        if isinstance(raw, ServiceError):
+            chunk.append((number, _error_outcome(number, raw)))
+        else:
+            chunk.append((number, raw))
+            size += len(raw)
+        if len(chunk) >= chunk_lines or size >= chunk_bytes:
+            yield chunk
+            chunk, size = [], 0
+    if chunk:
+        yield chunk
+
+
+def _context() -> multiprocessing.context.BaseContext:
+    """``fork`` from a single-threaded process (fast start, modules already loaded); else
+    ``forkserver``, since forking a process that runs threads (a web server) can copy held locks."""
+    methods = multiprocessing.get_all_start_methods()
+    if "fork" in methods and threading.active_count() == 1:
+        return multiprocessing.get_context("fork")
+    if "forkserver" in methods:
+        return multiprocessing.get_context("forkserver")
+    return multiprocessing.get_context("spawn")  # pragma: no cover - not POSIX
+
+
+class ParallelVerifier:
+    """Verifies lines of bundles on ``workers`` processes, in order, in bounded memory.
+
+    With ``workers == 1`` the lines are verified in this process (no pool is started).
+    """
+
+    def __init__(
+        self,
+        recipe: Recipe,
+        workers: int | None = None,
+        *,
+        chunk_lines: int = CHUNK_LINES,
+        chunk_bytes: int = CHUNK_BYTES,
+    ) -> None:
+        self.recipe = recipe
+        self.workers = max(1, workers or default_workers())
+        self.chunk_lines = chunk_lines
+        self.chunk_bytes = chunk_bytes
+        #: chunks in flight: enough to keep every worker busy while one result is written.
+        self.window = 2 * self.workers
+
+    def verify_lines(
+        self,
+        lines: Iterable[bytes | ServiceError],
+        now: datetime,
+        on_chunk: Callable[[int], None] | None = None,
+    ) -> Iterator[JsonlOutcome]:
+        """One outcome per non-blank line, in input order (blank lines are counted, not answered).
+
+        ``on_chunk(lines_read)`` is called as each chunk completes, for progress reports.
+        """
+        return self.verify_numbered(enumerate(lines, start=1), now, on_chunk)
+
+    def verify_numbered(
+        self,
+        items: Iterable[tuple[int, bytes | ServiceError]],
+        now: datetime,
+        on_chunk: Callable[[int], None] | None = None,
+    ) -> Iterator[JsonlOutcome]:
+        """As :meth:`verify_lines`, for items already numbered (CSV rows grouped into one bundle)."""
+        if self.workers == 1:
+            yield from self._in_process(items, now, on_chunk)
+            return
+        with ProcessPoolExecutor(
+            self.workers, mp_context=_context(), initializer=_init_worker, initargs=(self.recipe,)
+        ) as pool:
+            pending: deque[tuple[int, Future[list[JsonlOutcome]]]] = deque()
+            for chunk in _chunks(items, self.chunk_lines, self.chunk_bytes):
+                pending.append((chunk[-1][0], pool.submit(_verify_chunk, chunk, now)))
+                if len(pending) >= self.window:
+                    yield from self._collect(pending.popleft(), on_chunk)
+            while pending:
+                yield from self._collect(pending.popleft(), on_chunk)
+
+    @staticmethod
+    def _collect(
+        entry: tuple[int, Future[list[JsonlOutcome]]], on_chunk: Callable[[int], None] | None
+    ) -> list[JsonlOutcome]:
+        last_line, future = entry
+        outcomes = future.result()
+        if on_chunk is not None:
+            on_chunk(last_line)
+        return outcomes
+
+    def _in_process(
+        self,
+        items: Iterable[tuple[int, bytes | ServiceError]],
+        now: datetime,
+        on_chunk: Callable[[int], None] | None,
+    ) -> Iterator[JsonlOutcome]:
+        service = self.recipe.build()
+        try:
+            for chunk in _chunks(items, self.chunk_lines, self.chunk_bytes):
+                for number, raw in chunk:
+                    outcome = raw if isinstance(raw, JsonlOutcome) else service.verify_line(number, raw, now)
+                    if outcome is not None:
+                        yield outcome
+                if on_chunk is not None:
+                    on_chunk(chunk[-1][0])
+        finally:
+            close = getattr(service, "close", None)
+            if close is not None:  # a verifier holding a database engine lets its connections go
+                close()
