@@ -13,6 +13,11 @@ Everything else receives a :class:`Settings`. Variables (all optional):
 ``TRACE_VERIFY_RATE_PER_MINUTE`` requests per API key per minute and process (120)
 ``TRACE_VERIFY_RATE_BURST``    requests a key may make at once before the rate applies (60)
 ``TRACE_VERIFY_REFRESH_BUDGET`` seconds a re-verification waits for all its carrier calls (10)
+``TRACE_VERIFY_BULK_DIR``      where bulk validation uploads and results are kept (``<data dir>/validations``;
+                               shared storage when several machines serve the API)
+``TRACE_VERIFY_BULK_MAX_BYTES`` largest bulk upload in bytes (4 GiB)
+``TRACE_VERIFY_BULK_MAX_ROWS``  most rows (lines) of a bulk upload (1,000,000)
+``TRACE_VERIFY_WORKERS``       processes a bulk job verifies on (default: one per CPU)
 ``TRACE_VERIFY_CARRIER_<ID>_<NAME>`` a carrier's live-client and webhook settings, e.g.
                                ``TRACE_VERIFY_CARRIER_DHL_API_KEY``, ``…_DHL_EXPRESS_BASE_URL``,
                                ``…_AFTERSHIP_WEBHOOK_SECRET`` (names: see :data:`CARRIER_NAMES`)
@@ -64,6 +69,16 @@ class Settings:
     refresh_budget_seconds: float = 10.0
     #: adapter id → {"base_url": …, "api_key": …, "webhook_secret": …}
     carriers: dict[str, dict[str, str]] = field(default_factory=dict)
+    # -- bulk validations and jobs (issue 15) --
+    bulk_dir: Path | None = None
+    bulk_max_bytes: int = 4 * 1024 * MIB
+    bulk_max_rows: int = 1_000_000
+    #: processes a bulk job verifies on; None: one per CPU
+    job_workers: int | None = None
+
+    def validations_dir(self) -> Path:
+        """Where bulk uploads and results live."""
+        return self.bulk_dir or self.data_dir / "validations"
 
     def webhook_secrets(self) -> dict[str, str]:
         """adapter id → the secret its pushes are signed with."""
@@ -102,4 +117,8 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         rate_burst=int(env.get("TRACE_VERIFY_RATE_BURST", "60")),
         refresh_budget_seconds=float(env.get("TRACE_VERIFY_REFRESH_BUDGET", "10")),
         carriers=_carriers(env),
+        bulk_dir=Path(env["TRACE_VERIFY_BULK_DIR"]) if env.get("TRACE_VERIFY_BULK_DIR") else None,
+        bulk_max_bytes=int(env.get("TRACE_VERIFY_BULK_MAX_BYTES", str(4 * 1024 * MIB))),
+        bulk_max_rows=int(env.get("TRACE_VERIFY_BULK_MAX_ROWS", "1000000")),
+        job_workers=int(env["TRACE_VERIFY_WORKERS"]) if env.get("TRACE_VERIFY_WORKERS") else None,
     )

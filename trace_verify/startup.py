@@ -22,10 +22,12 @@ from trace_verify.services.ports import CarrierPorts
 
 if TYPE_CHECKING:
     from trace_verify.db.session import Database
+    from trace_verify.services.bulk_rows import BulkRowJudge
     from trace_verify.services.keys import KeyService
     from trace_verify.services.merchants import MerchantService
     from trace_verify.services.orders import OrderService
     from trace_verify.services.ratelimit import RateLimiter
+    from trace_verify.services.validations import ValidationService
     from trace_verify.services.verdicts import VerdictService
     from trace_verify.services.verification import HistorySource, VerificationService
     from trace_verify.services.webhooks import WebhookService
@@ -55,6 +57,7 @@ class Services:
     webhooks: WebhookService
     limiter: RateLimiter
     clock: Clock
+    validations: ValidationService
 
 
 def carrier_ports(settings: Settings) -> CarrierPorts:
@@ -139,6 +142,7 @@ def build_services(
         webhooks=WebhookService(database, ports),
         limiter=RateLimiter(settings.rate_per_minute, settings.rate_burst),
         clock=clock or Clock(),
+        validations=validations(settings, database),
     )
 
 
@@ -190,3 +194,38 @@ class VerifierRecipe:
 
             history = StoredHistory(open_database(self.settings, migrated=False))
         return verification(self.settings, document_ports(), Shell.CLI, history)
+
+
+@dataclass(frozen=True, slots=True)
+class BulkRecipe:
+    """How a worker process builds a bulk job's row judge: picklable, its own database engine."""
+
+    settings: Settings
+    #: the database holding the stored evidence (its full URL: each process opens its own engine)
+    database_url: str
+    merchant_id: str | None
+
+    def build(self) -> BulkRowJudge:
+        """The judge of one job's rows (stored evidence only; carriers are never called)."""
+        from trace_verify.db.session import Database
+        from trace_verify.services.bulk_rows import BulkRowJudge
+        from trace_verify.services.history import StoredHistory
+
+        database = Database(self.database_url)
+        verifier = verification(self.settings, document_ports(), Shell.CLI, StoredHistory(database))
+        return BulkRowJudge(verifier, database, self.merchant_id)
+
+
+def bulk_recipe(settings: Settings, database_url: str, merchant_id: str | None) -> BulkRecipe:
+    """The recipe of a job's worker processes (given to :class:`ValidationService`)."""
+    return BulkRecipe(settings, database_url, merchant_id)
+
+
+def validations(settings: Settings, database: Database) -> ValidationService:
+    """Bulk validations, run by the embedded runner: this process, every core (no queue to set up)."""
+    from trace_verify.services.job_runner import EmbeddedRunner
+    from trace_verify.services.validations import ValidationService
+
+    service = ValidationService(database, settings, bulk_recipe)
+    service.queue = EmbeddedRunner(service, settings.job_workers)
+    return service

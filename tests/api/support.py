@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+import tempfile
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -48,9 +49,21 @@ def make_app(
     rate_per_minute: int = 100_000,
     rate_burst: int = 100_000,
     budget: float = 5.0,
+    bulk_dir: Path | None = None,
+    job_workers: int | None = 1,
 ) -> Flask:
-    """The app on ``database`` with the real registry and webhook checks."""
-    settings = Settings(demo_dir=BUNDLES, rate_per_minute=rate_per_minute, rate_burst=rate_burst)
+    """The app on ``database`` with the real registry and webhook checks.
+
+    Bulk uploads go to ``bulk_dir`` (a fresh temporary directory unless given), verified on
+    ``job_workers`` processes.
+    """
+    settings = Settings(
+        demo_dir=BUNDLES,
+        rate_per_minute=rate_per_minute,
+        rate_burst=rate_burst,
+        bulk_dir=bulk_dir or Path(tempfile.mkdtemp(prefix="trace-verify-validations-")),
+        job_workers=job_workers,
+    )
     ports = CarrierPorts(
         REGISTRY,
         known=frozenset(a.id for a in REGISTRY.all()),

@@ -9,6 +9,7 @@ once per module on a fresh migrated SQLite database (tenants A and B with an ord
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -75,6 +76,12 @@ def _served_document() -> dict[str, Any]:
     document = make_app(Database("sqlite://")).test_client().get("/api/v1/openapi.json").get_json()
     assert isinstance(document, dict)
     return document
+
+
+@schemathesis.serializer("application/x-ndjson")
+def _ndjson(_ctx: Any, value: Any) -> bytes:
+    """Bulk uploads (``POST /validations``): a generated string is sent as it is, JSON otherwise."""
+    return value.encode("utf-8", "surrogatepass") if isinstance(value, str) else json.dumps(value).encode()
 
 
 schema = schemathesis.openapi.from_dict(_served_document())

@@ -241,3 +241,45 @@ class WebhookPush(Base):
     received_at: Mapped[datetime]
     last_received_at: Mapped[datetime]
     deliveries: Mapped[int]
+
+
+# -- bulk validations (issue 15) -------------------------------------------------------------------
+
+
+class JobState(enum.StrEnum):
+    """Where a bulk validation job is."""
+
+    QUEUED = "queued"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+
+
+class ValidationJob(Base):
+    """A bulk pre-validation: the upload and results live as files (``input_path``, ``results_path``),
+    the progress here, so any web instance can answer for a job any worker runs."""
+
+    __tablename__ = "validation_jobs"
+
+    id: Mapped[str] = mapped_column(sa.String(40), primary_key=True)
+    #: The merchant whose job it is (a merchant key's tenant); None for a platform key's job.
+    merchant_id: Mapped[str | None] = mapped_column(sa.String(64), index=True)
+    key_id: Mapped[str] = mapped_column(sa.String(32))
+    format: Mapped[str] = mapped_column(sa.String(8))
+    state: Mapped[JobState] = mapped_column(portable_enum(JobState, "job_state"), index=True)
+    size: Mapped[int] = mapped_column(sa.BigInteger)
+    rows: Mapped[int]
+    rows_read: Mapped[int]
+    done: Mapped[int]
+    failed: Mapped[int]
+    #: The clock rows are verified against (``?now=`` at submission, else the submission time).
+    verify_at: Mapped[datetime]
+    created_at: Mapped[datetime]
+    started_at: Mapped[datetime | None]
+    finished_at: Mapped[datetime | None]
+    #: Renewed while a runner works on the job; a running job whose heartbeat is older than the lease
+    #: was abandoned (its process died) and may be claimed again.
+    heartbeat_at: Mapped[datetime | None]
+    claimed_by: Mapped[str | None] = mapped_column(sa.String(100))
+    attempts: Mapped[int]
+    error: Mapped[str | None] = mapped_column(sa.String(500))

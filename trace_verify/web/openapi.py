@@ -76,6 +76,7 @@ PARAMETER_TEXT = {
     "order_id": "The order's id",
     "index": "The shipment's index in the order (its pointer /shipments/{index})",
     "carrier": "Carrier adapter id (trace-verify carriers)",
+    "job_id": "The validation job's id",
 }
 
 

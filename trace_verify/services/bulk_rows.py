@@ -1,0 +1,161 @@
+"""One results row of a bulk validation: the verdict, path and finding codes of one bundle.
+
+Runs inside the verify engine's worker processes (:class:`BulkRecipe` is the picklable recipe). Rows
+are judged on what they carry plus the stored events of their tracking numbers; carriers are never
+called. A merchant's job judges that merchant's orders only: a row of another merchant answers
+``FORBIDDEN`` in place, as ``POST /verify`` does.
+
+A results row (JSON; the CSV form has the same columns, see :data:`RESULT_COLUMNS`)::
+
+    {"line": 2, "order_id": "…", "verdict": "insufficient_evidence", "path": null,
+     "codes": ["NOT_DELIVERED"], "missing": {"direct_international": ["custody_abroad", …], …}}
+    {"line": 5, "order_id": "…", "error": {"code": "INVALID_JSON", "message": "…", "field": null}}
+
+``missing`` is set for a pre-dispatch order only (nothing scanned yet), else null.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, Final
+
+from trace_verify.contract.jsonio import dumps_bytes, strict_loads
+from trace_verify.domain.readiness import missing_by_path
+from trace_verify.errors import Forbidden, ServiceError, TooLarge
+from trace_verify.services.verification import JsonlOutcome
+
+if TYPE_CHECKING:
+    from trace_verify.db.session import Database
+    from trace_verify.services.verification import VerificationService
+
+#: The columns of a results row, in order (CSV results have this header).
+RESULT_COLUMNS: Final = (
+    "line",
+    "order_id",
+    "verdict",
+    "path",
+    "codes",
+    "missing",
+    "error_code",
+    "error_field",
+    "error_message",
+)
+
+
+class BulkRowJudge:
+    """Judges one bundle line into one results row."""
+
+    def __init__(
+        self, service: VerificationService, database: Database | None, merchant_id: str | None
+    ) -> None:
+        self.service = service
+        self.database = database
+        self.merchant_id = merchant_id
+
+    def close(self) -> None:
+        """Let the database connections go (the engine runs the job in this process)."""
+        if self.database is not None:
+            self.database.dispose()
+
+    def verify_line(self, number: int, raw: bytes, now: datetime) -> JsonlOutcome | None:
+        """The results row of line ``number`` (None for a blank line)."""
+        if not raw.strip():
+            return None
+        order_id: str | None = None
+        try:
+            if len(raw) > self.service.max_bundle_bytes:
+                raise TooLarge("BODY_TOO_LARGE", "bundle too large")
+            obj = strict_loads(raw)
+            order_id = _order_id(obj)
+            self._add_stored_evidence(obj, order_id)
+            bundle = self.service.read(obj)
+            self._check_tenant(bundle.order.id, bundle.order.merchant_id)
+            verdict = self.service.verify_bundle(bundle, now)
+        except ServiceError as exc:
+            return JsonlOutcome(
+                number, dumps_bytes({"line": number, "order_id": order_id, **exc.to_json()}), False
+            )
+        row = {
+            "line": number,
+            "order_id": verdict.order_id,
+            "verdict": verdict.verdict,
+            "path": verdict.path,
+            "codes": [finding.code for finding in verdict.findings],
+            "missing": missing_by_path(bundle, verdict),
+        }
+        return JsonlOutcome(number, dumps_bytes(row), True)
+
+    def _check_tenant(self, order_id: str, merchant_id: str) -> None:
+        if self.merchant_id is None:
+            return
+        refused = Forbidden("FORBIDDEN", "a merchant key validates orders of its own merchant only")
+        if merchant_id != self.merchant_id:
+            raise refused
+        if self.database is not None:
+            from trace_verify.db.models import Order
+
+            with self.database.transaction() as session:
+                stored = session.get(Order, order_id)
+                if stored is not None and stored.merchant_id != self.merchant_id:
+                    raise refused
+
+    def _add_stored_evidence(self, obj: Any, order_id: str | None) -> None:
+        """Give each shipment that carries no events and no documents the stored ones of its number.
+
+        The stored shipment of the same order is preferred, else the first one stored; a merchant's
+        job reads only that merchant's shipments. Carriers are never called.
+        """
+        shipments = obj.get("shipments") if isinstance(obj, dict) else None
+        if self.database is None or not isinstance(shipments, list):
+            return
+        bare = [
+            s
+            for s in shipments
+            if isinstance(s, dict)
+            and not s.get("events")
+            and not s.get("documents")
+            and isinstance(s.get("carrier"), str)
+            and isinstance(s.get("tracking_number"), str)
+        ]
+        if not bare:
+            return
+        from trace_verify.db.repositories import shipment_bundle_json, shipments_tracking
+
+        with self.database.transaction() as session:
+            for shipment in bare:
+                stored_ones = shipments_tracking(session, shipment["carrier"], shipment["tracking_number"])
+                found = [
+                    stored
+                    for stored in stored_ones
+                    if self.merchant_id is None or stored.order.merchant_id == self.merchant_id
+                ]
+                if not found:
+                    continue
+                best = next((f for f in found if f.order_id == order_id), found[0])
+                evidence = shipment_bundle_json(best)
+                for name in ("events", "documents"):
+                    if name in evidence:
+                        shipment[name] = evidence[name]
+
+
+def _order_id(obj: Any) -> str | None:
+    order = obj.get("order") if isinstance(obj, dict) else None
+    found = order.get("id") if isinstance(order, dict) else None
+    return found[:64] if isinstance(found, str) else None
+
+
+def result_to_csv_row(row: dict[str, Any]) -> list[str]:
+    """A results row (JSON) as the cells of :data:`RESULT_COLUMNS`."""
+    error = row.get("error") or {}
+    missing = row.get("missing")
+    return [
+        str(row.get("line", "")),
+        row.get("order_id") or "",
+        row.get("verdict") or "",
+        row.get("path") or "",
+        " ".join(row.get("codes") or ()),
+        "; ".join(f"{path}: {' '.join(items)}" for path, items in missing.items()) if missing else "",
+        error.get("code") or "",
+        error.get("field") or "",
+        error.get("message") or "",
+    ]
