@@ -289,3 +289,26 @@ def test_stored_events_of_another_merchant_are_never_used(world: World, manual: 
     _run(manual, job["id"])
     (row,) = [json.loads(line) for line in _results(world, job["id"], role="platform").data.splitlines()]
     assert "NOT_DELIVERED" not in row["codes"], row
+
+
+def test_roles_and_tenants(world: World, manual: ValidationService) -> None:
+    """The `POST /verify` row of the roles table: platform and staff ✔, a merchant its own, consumer –."""
+    body = _lines(_bundle("ORD-A-R"))
+    submitted = {role: _submit(world, body, role=role) for role in ("platform", "staff", "merchant")}
+    assert {role: r.status_code for role, r in submitted.items()} == {
+        "platform": 202,
+        "staff": 202,
+        "merchant": 202,
+    }
+    refused = _submit(world, _lines(_bundle("ORD-A-R")), role="consumer")
+    assert refused.status_code == 403 and refused.get_json()["error"]["code"] == "FORBIDDEN"
+    own = submitted["merchant"].get_json()["id"]
+    _run(manual, own)
+    expected = {"platform": 200, "staff": 200, "merchant": 200, "merchant_b": 404, "consumer": 403}
+    for path in (f"/api/v1/validations/{own}", f"/api/v1/validations/{own}/results"):
+        got = {role: world.client.get(path, headers=auth(role)).status_code for role in expected}
+        assert got == expected, path
+    # the platform's and staff's jobs are no merchant's: a merchant key cannot see them
+    platform_job = submitted["platform"].get_json()["id"]
+    theirs = world.client.get(f"/api/v1/validations/{platform_job}", headers=auth("merchant"))
+    assert theirs.status_code == 404
