@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import base64
 import copy
+import json
 from collections.abc import Iterator
 from typing import Any
 
@@ -231,3 +232,28 @@ def test_a_platform_submitted_order_is_not_self_reported(world: World) -> None:
     assert "PATH_SELF_REPORTED" not in _codes(stored)
     sources = next(f for f in stored["findings"] if f["code"] == "EVIDENCE_SOURCES")
     assert sources["evidence"] == [{"source": "platform", "events": len(stored["timeline"])}]
+
+
+def test_bulk_pre_validation_judges_the_bundle_as_given(world: World) -> None:
+    """Bulk pre-validation is unchanged by sources (rules.md §8): the merchant vouches for what it sends."""
+    from tests.api.support import auth
+
+    body = order_body("ORD-BULK-SRC", MERCHANT_A, "C-SRC", "4829105746")
+    assert call(world.client, "POST", "/api/v1/orders", "merchant", body).status_code == 201
+    bundle = {**body, "merchant": {"id": MERCHANT_A}}
+    service = world.app.extensions["trace_verify.services"].validations
+    service.queue = None  # the test runs the job itself
+    submitted = world.client.post(
+        f"/api/v1/validations?now={NOW}",
+        data=(json.dumps(bundle) + "\n").encode(),
+        headers={**auth("merchant"), "Content-Type": "application/x-ndjson"},
+    )
+    assert submitted.status_code == 202, submitted.get_json()
+    job_id = submitted.get_json()["id"]
+    assert service.run(job_id, "test-runner", 1)
+    answered = world.client.get(f"/api/v1/validations/{job_id}/results", headers=auth("merchant"))
+    rows = [json.loads(line) for line in answered.data.splitlines()]
+    assert rows[0]["verdict"] == "met", rows[0]
+    assert not {"EVIDENCE_SOURCES", "PATH_SELF_REPORTED", "SUBMITTED_EVENT_CONTRADICTED"} & set(
+        rows[0]["codes"]
+    )
