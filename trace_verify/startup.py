@@ -201,14 +201,18 @@ class BulkRecipe:
     """How a worker process builds a bulk job's row judge: picklable, its own database engine."""
 
     settings: Settings
-    #: the database holding the stored evidence (its full URL: each process opens its own engine)
-    database_url: str
+    #: the database holding the stored evidence (its full URL: each process opens its own engine);
+    #: None judges the rows on what they carry (``trace-verify validate`` without ``--db``)
+    database_url: str | None
     merchant_id: str | None
 
     def build(self) -> BulkRowJudge:
         """The judge of one job's rows (stored evidence only; carriers are never called)."""
-        from trace_verify.db.session import Database
         from trace_verify.services.bulk_rows import BulkRowJudge
+
+        if self.database_url is None:
+            return BulkRowJudge(verification(self.settings, document_ports(), Shell.CLI), None, None)
+        from trace_verify.db.session import Database
         from trace_verify.services.history import StoredHistory
 
         database = Database(self.database_url)
