@@ -4,12 +4,15 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 PORT   ?= 8000
 HOST   ?= 127.0.0.1
-EXTRAS ?= postgres,test,lint
+EXTRAS ?= postgres,redis,test,lint
 STAMP  := $(VENV)/.installed
 # PostgreSQL for the persistence and API suites (a throw-away database is created on it per run);
 # when nothing answers there, those tests are skipped with the reason (and fail under CI=true).
 TEST_POSTGRES_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/postgres
 export TEST_POSTGRES_URL
+# Redis for the job-queue and multi-instance tests (databases 10-15; skipped when absent, failed under CI=true)
+TEST_REDIS_URL ?= redis://127.0.0.1:6379/10
+export TEST_REDIS_URL
 
 .PHONY: run test test-fast lint bench bench-verify bench-parse karrio-envs install clean
 

@@ -23,6 +23,7 @@ EXAMPLE_NOW = datetime(2026, 3, 5, 12, 0, tzinfo=UTC)
 def _no_database_url(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """Tests never use DATABASE_URL (it switches verify to --db); services come from TEST_* variables."""
     monkeypatch.delenv("DATABASE_URL", raising=False)
+    monkeypatch.delenv("REDIS_URL", raising=False)  # jobs run embedded unless a test sets TEST_REDIS_URL
     yield
 
 

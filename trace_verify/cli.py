@@ -190,6 +190,14 @@ def cmd_validate(args: argparse.Namespace, settings: Settings) -> int:
     return EXIT_SOME_FAILED if failed else EXIT_OK
 
 
+def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
+    """Run queued jobs from Redis until stopped (``--burst``: until the queue is empty)."""
+    from trace_verify.worker import work
+
+    work(settings, burst=args.burst)
+    return EXIT_OK
+
+
 def cmd_carriers(args: argparse.Namespace, settings: Settings) -> int:
     from carriers import REGISTRY, adapter_to_json
 
@@ -323,6 +331,7 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
 COMMANDS: dict[str, Callable[[argparse.Namespace, Settings], int]] = {
     "verify": cmd_verify,
     "validate": cmd_validate,
+    "worker": cmd_worker,
     "carriers": cmd_carriers,
     "parse": cmd_parse,
     "number": cmd_number,
@@ -367,6 +376,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--db", action="store_true", help="judge rows without events on the stored evidence"
     )
     validate.add_argument("--workers", type=_positive, metavar="N", help="processes (default: one per CPU)")
+
+    worker = sub.add_parser("worker", help="run queued jobs from Redis (REDIS_URL); start any number")
+    worker.add_argument("--burst", action="store_true", help="stop when the queue is empty")
 
     carriers = sub.add_parser("carriers", help="list the carrier adapters")
     carriers.add_argument("--json", action="store_true", help="JSON instead of a table")

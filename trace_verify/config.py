@@ -18,6 +18,8 @@ Everything else receives a :class:`Settings`. Variables (all optional):
 ``TRACE_VERIFY_BULK_MAX_BYTES`` largest bulk upload in bytes (4 GiB)
 ``TRACE_VERIFY_BULK_MAX_ROWS``  most rows (lines) of a bulk upload (1,000,000)
 ``TRACE_VERIFY_WORKERS``       processes a bulk job verifies on (default: one per CPU)
+``REDIS_URL``                  Redis for the job queue (``trace-verify worker`` runs the jobs); unset →
+                               jobs run inside the service (embedded runner)
 ``TRACE_VERIFY_CARRIER_<ID>_<NAME>`` a carrier's live-client and webhook settings, e.g.
                                ``TRACE_VERIFY_CARRIER_DHL_API_KEY``, ``…_DHL_EXPRESS_BASE_URL``,
                                ``…_AFTERSHIP_WEBHOOK_SECRET`` (names: see :data:`CARRIER_NAMES`)
@@ -75,6 +77,8 @@ class Settings:
     bulk_max_rows: int = 1_000_000
     #: processes a bulk job verifies on; None: one per CPU
     job_workers: int | None = None
+    #: Redis (``redis://host:port/db``): the job queue; None runs jobs inside the service
+    redis_url: str | None = None
 
     def validations_dir(self) -> Path:
         """Where bulk uploads and results live."""
@@ -121,4 +125,5 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         bulk_max_bytes=int(env.get("TRACE_VERIFY_BULK_MAX_BYTES", str(4 * 1024 * MIB))),
         bulk_max_rows=int(env.get("TRACE_VERIFY_BULK_MAX_ROWS", "1000000")),
         job_workers=int(env["TRACE_VERIFY_WORKERS"]) if env.get("TRACE_VERIFY_WORKERS") else None,
+        redis_url=env.get("REDIS_URL") or None,
     )

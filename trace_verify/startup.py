@@ -226,10 +226,16 @@ def bulk_recipe(settings: Settings, database_url: str, merchant_id: str | None) 
 
 
 def validations(settings: Settings, database: Database) -> ValidationService:
-    """Bulk validations, run by the embedded runner: this process, every core (no queue to set up)."""
+    """Bulk validations: run by ``trace-verify worker`` processes through Redis when ``REDIS_URL`` is
+    set, else by the embedded runner (this process, every core; nothing to set up)."""
     from trace_verify.services.job_runner import EmbeddedRunner
     from trace_verify.services.validations import ValidationService
 
     service = ValidationService(database, settings, bulk_recipe)
-    service.queue = EmbeddedRunner(service, settings.job_workers)
+    if settings.redis_url:
+        from trace_verify.services.queue import RedisQueue
+
+        service.queue = RedisQueue.from_url(settings.redis_url)  # workers run the jobs
+    else:
+        service.queue = EmbeddedRunner(service, settings.job_workers)
     return service

@@ -16,6 +16,7 @@ import threading
 from datetime import UTC, datetime
 from typing import Final
 
+from trace_verify.services.queue import JobKind
 from trace_verify.services.validations import ValidationService
 
 log = logging.getLogger(__name__)
@@ -41,8 +42,8 @@ class EmbeddedRunner:
         self._pid = 0
         self._lock = threading.Lock()
 
-    def enqueue(self, job_id: str) -> None:
-        """Wake the runner (the job is already queued in the database)."""
+    def enqueue(self, kind: JobKind, key: str) -> None:
+        """Wake the runner (a validation job is already queued in the database)."""
         self.start()
         self._wake.set()
 

@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import IO, Any, Final, Protocol
+from typing import IO, Any, Final
 
 import sqlalchemy as sa
 
@@ -35,6 +35,7 @@ from trace_verify.services.access import Principal, Resource, not_found
 from trace_verify.services.bulk_input import MEDIA_TYPES, csv_items, jsonl_items, read_csv_header
 from trace_verify.services.bulk_rows import RESULT_COLUMNS, result_to_csv_row
 from trace_verify.services.parallel import ParallelVerifier, Recipe
+from trace_verify.services.queue import JobKind, JobQueue
 
 #: Builds the picklable recipe of a job's worker processes: (settings, database URL, merchant id).
 RecipeFactory = Callable[[Settings, str, "str | None"], Recipe]
@@ -45,14 +46,6 @@ UPLOAD_CHUNK: Final = 1024 * 1024
 LEASE: Final = timedelta(minutes=5)
 #: How often a running job's progress is written (seconds).
 PROGRESS_EVERY: Final = 0.5
-
-
-class JobQueue(Protocol):
-    """Where a queued job is handed to be run (the embedded runner, or a Redis queue for workers)."""
-
-    def enqueue(self, job_id: str) -> None:
-        """Have the job run soon; running it twice is harmless (the claim refuses the second)."""
-        ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,7 +103,7 @@ class ValidationService:
         with self.db.transaction() as session:
             session.add(job)
         if self.queue is not None:
-            self.queue.enqueue(job_id)
+            self.queue.enqueue(JobKind.VALIDATION, job_id)
         return job_view(job, now)
 
     def _receive(self, stream: IO[bytes], fmt: str, job_id: str) -> Upload:
@@ -199,6 +192,17 @@ class ValidationService:
                 .limit(1)
             )
         return found
+
+    def claimable(self, now: datetime, limit: int = 1000) -> list[str]:
+        """Jobs waiting to run or abandoned by a dead runner, oldest first (a worker re-enqueues them)."""
+        with self.db.transaction() as session:
+            found = session.scalars(
+                sa.select(ValidationJob.id)
+                .where(_claimable(now))
+                .order_by(ValidationJob.created_at, ValidationJob.id)
+                .limit(limit)
+            )
+            return list(found)
 
     def claim(self, job_id: str, runner: str, now: datetime) -> bool:
         """Take the job for ``runner``: True for exactly one of any number of concurrent claimants."""
