@@ -14,7 +14,7 @@ export TEST_POSTGRES_URL
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/10
 export TEST_REDIS_URL
 
-.PHONY: run test test-fast lint bench bench-verify bench-parse karrio-envs install clean
+.PHONY: run test test-fast lint bench bench-verify bench-parse bench-assess karrio-envs install clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -40,7 +40,11 @@ lint: $(STAMP)
 	$(BIN)/lint-imports
 
 ## Full benchmarks; each prints machine, commit, date, figures and PASS/MISS per target
-bench: bench-verify bench-parse
+bench: bench-verify bench-parse bench-assess
+
+## Tracking-number assessment: µs per assess() call against its 10 µs target
+bench-assess: $(STAMP)
+	$(BIN)/python bench/assess.py
 
 bench-verify: $(STAMP)
 	$(BIN)/python bench/verify.py

@@ -27,3 +27,17 @@ def test_verify_benchmark_runs_and_reports_every_target() -> None:
     verdicts = re.findall(r"\b(PASS|MISS)\b", out)
     assert len(verdicts) == 3, out  # (a) speed, (b) speed, (b) memory
     assert re.search(r"verify\s+\d+\.\d", out)
+
+
+def test_numbers_benchmark_runs_and_reports() -> None:
+    """The measurement tests/domain/test_numbers.py once asserted on wall-clock time lives here."""
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "numbers.py"), "--smoke"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=ROOT,
+    )
+    assert result.returncode == 0, result.stderr
+    assert re.search(r"assess\(\)\s+\d+\.\d+ µs/call", result.stdout), result.stdout
+    assert "commit  :" in result.stdout

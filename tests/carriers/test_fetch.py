@@ -151,13 +151,11 @@ def test_retry_after_beyond_the_cap_gives_up_at_once(sim: Sim) -> None:
     app, base = sim
     _queue(app, "rate-limit=3600")
     clock = FakeClock()
-    started = time.monotonic()
     with pytest.raises(CarrierRateLimited) as caught:
         _client(_policy(), clock).get(_dhl(base), params={"trackingNumber": DHL_NUMBER})
     assert caught.value.retry_after == 3600
-    assert clock.sleeps == []
+    assert clock.sleeps == []  # gave up at once: no wait, no second request
     assert len(app.requests) == 1
-    assert time.monotonic() - started < 1.0
 
 
 def test_retry_after_max_cannot_exceed_ten_seconds() -> None:
@@ -290,10 +288,10 @@ def test_the_breaker_opens_after_n_failures_and_recovers_after_the_cooldown(
     for _ in range(3):
         with pytest.raises(CarrierUnavailable):
             client.get(_dhl(base), params={"trackingNumber": DHL_NUMBER})
-    started = time.perf_counter()
+    waited = clock.t
     with pytest.raises(CircuitOpen) as caught:
         client.get(_dhl(base), params={"trackingNumber": DHL_NUMBER})
-    assert time.perf_counter() - started < 0.01
+    assert clock.t == waited  # refused at once: no sleep, no retry
     assert caught.value.code == "CARRIER_CIRCUIT_OPEN"
     assert len(app.requests) == 3  # nothing sent while open
     clock.t += 30

@@ -10,7 +10,6 @@ import json
 import re
 import subprocess
 import sys
-import time
 
 import pytest
 from hypothesis import given, settings
@@ -250,21 +249,6 @@ def test_assess_reports_what_decided() -> None:
 
 def test_assess_accepts_any_iterable_of_operators() -> None:
     assert assess("YT8962646785389", "kuaidi100", iter(["yto"])).status == "valid"
-
-
-def test_assess_is_fast() -> None:
-    """The verifier calls assess() per shipment; a typical call must stay far below 10 µs."""
-    numbers = ["1Z879E930346834440", "RB123456785GB", "986578788855", "3318810025"]
-    carriers = ["ups", "royalmail", "fedex", "dhl-express"]
-    for number, carrier in zip(numbers, carriers, strict=True):
-        assess(number, carrier)  # warm the caches
-    rounds = 2000
-    start = time.perf_counter()
-    for _ in range(rounds):
-        for number, carrier in zip(numbers, carriers, strict=True):
-            assess(number, carrier)
-    per_call = (time.perf_counter() - start) / (rounds * len(numbers))
-    assert per_call < 20e-6  # generous for slow CI machines; typically a few µs
 
 
 def test_runtime_never_imports_the_oracle() -> None:

@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.support import assert_valid_verdict
+from trace_verify.domain.model import MILESTONES
 from trace_verify.errors import ServiceError
 from trace_verify.services.verification import VerificationService
 
@@ -36,24 +37,6 @@ DESTINATIONS = [
     {"country": "CN", "city": "Shanghai"},
     {"country": "HK", "city": "Hong Kong"},
     {"country": "US", "city": "New York"},
-]
-MILESTONES = [
-    "label_created",
-    "picked_up",
-    "in_transit",
-    "export_cleared",
-    "departed_origin",
-    "arrived_destination_country",
-    "customs_processing",
-    "customs_held",
-    "import_cleared",
-    "out_for_delivery",
-    "delivery_attempted",
-    "available_for_pickup",
-    "delivered",
-    "returned",
-    "exception",
-    "unknown",
 ]
 NUMBERS = [
     "4829105735",

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import time
 import tracemalloc
 
 from flask import Flask
@@ -45,15 +44,12 @@ def _chunked_environ(stream: io.IOBase) -> dict[str, object]:
 def test_fifty_megabyte_body_is_refused_before_reading(client: FlaskClient) -> None:
     body = b"[" + b" " * (50 * MIB) + b"]"
     tracemalloc.start()
-    started = time.perf_counter()
     response = client.post("/api/v1/verify", data=body, content_type="application/json")
-    elapsed = time.perf_counter() - started
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     assert response.status_code == 413
     assert response.get_json()["error"]["code"] == "BODY_TOO_LARGE"
-    assert elapsed < 1.0
-    assert peak < 8 * MIB
+    assert peak < 8 * MIB  # the 50 MB were never read into memory
 
 
 def test_chunked_body_over_the_limit_is_refused_not_truncated(app: Flask) -> None:

@@ -32,6 +32,7 @@ from trace_verify.domain.bundle import (
     Party,
     RawDocument,
     Shipment,
+    SubmittedBundle,
     TraceCodeRecord,
 )
 from trace_verify.domain.countries import is_assigned
@@ -42,8 +43,9 @@ from trace_verify.errors import InvalidInput, pointer_of
 Json = Mapping[str, Any]
 
 
-def read_bundle(obj: Any) -> Bundle:
-    """Validate a decoded JSON value and build the typed bundle; raises :class:`InvalidInput`."""
+def read_bundle(obj: Any) -> SubmittedBundle:
+    """Validate a decoded JSON value and build the typed bundle as submitted (raw documents unread);
+    raises :class:`InvalidInput`."""
     try:
         validator("bundle").validate(obj)
     except jsonschema_rs.ValidationError as exc:
@@ -95,16 +97,28 @@ class _BundleBuilder:
         self.obj = obj
         self.currency = "XXX"
 
-    def build(self) -> Bundle:
+    def build(self) -> SubmittedBundle:
         order = self.order(self.obj["order"])
         complaint = self.obj.get("complaint")
-        return Bundle(
+        bundle = Bundle(
             order=order,
             merchant=self.merchant(self.obj.get("merchant")),
             shipments=tuple(self.shipment(i, s) for i, s in enumerate(self.obj["shipments"])),
             customs=tuple(self.customs(i, c) for i, c in enumerate(self.obj.get("customs") or ())),
             trace_codes=tuple(self.trace_code(i, c) for i, c in enumerate(self.obj.get("trace_codes") or ())),
             complaint=self.complaint(complaint) if complaint is not None else None,
+        )
+        credentials = complaint.get("credentials") or () if complaint is not None else ()
+        return SubmittedBundle(
+            bundle,
+            shipment_documents=tuple(
+                raw_documents(s.get("documents") or (), f"/shipments/{i}/documents")
+                for i, s in enumerate(self.obj["shipments"])
+            ),
+            credential_documents=tuple(
+                raw_documents(c.get("documents") or (), f"/complaint/credentials/{i}/documents")
+                for i, c in enumerate(credentials)
+            ),
         )
 
     # -- scalar checks ---------------------------------------------------------------------------
@@ -221,7 +235,6 @@ class _BundleBuilder:
             if handover is None
             else Handover(tracking_number=handover["tracking_number"], carrier=handover.get("carrier")),
             events=self.events(obj.get("events") or (), f"{where}/events"),
-            documents=raw_documents(obj.get("documents") or (), f"{where}/documents"),
         )
 
     def events(self, items: Sequence[Json], where: str) -> tuple[Event, ...]:
@@ -305,7 +318,6 @@ class _BundleBuilder:
             tracking_number=obj.get("tracking_number"),
             note=obj.get("note"),
             events=self.events(obj.get("events") or (), f"{where}/events"),
-            documents=raw_documents(obj.get("documents") or (), f"{where}/documents"),
         )
 
 

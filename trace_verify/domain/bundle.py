@@ -1,5 +1,10 @@
 """A verification request, typed: the order, its shipments, customs records, codes and complaint.
 
+Two types mark the domain's boundary: a :class:`SubmittedBundle` is the bundle as submitted, raw
+carrier documents inside; a :class:`Bundle` is what the verifier judges, events only (the documents
+read through the ``DocumentReader`` port by ``documents_read.read_documents``). The verifier takes a
+``Bundle``, so an unread document cannot reach it.
+
 Built by ``trace_verify.contract.reader`` from JSON that already passed the schema, so the types here
 hold facts, not hopes: times are aware, money is ``Decimal``, countries are assigned ISO codes. Each
 record keeps its index so that findings can point back into the bundle (``/shipments/0/documents/1``).
@@ -134,7 +139,7 @@ class Shipment:
     dispatch: Dispatch | None
     handover_from: Handover | None
     events: tuple[Event, ...]
-    documents: tuple[RawDocument, ...] = ()
+    #: What reading the shipment's documents found wrong (see :class:`SubmittedBundle`).
     problems: tuple[DocumentProblem, ...] = ()
     carrier_errors: tuple[CarrierMessage, ...] = ()
 
@@ -150,9 +155,7 @@ class Shipment:
         errors: tuple[CarrierMessage, ...],
     ) -> Shipment:
         """This shipment with the events and problems its documents yielded."""
-        return replace(
-            self, events=self.events + events, documents=(), problems=problems, carrier_errors=errors
-        )
+        return replace(self, events=self.events + events, problems=problems, carrier_errors=errors)
 
 
 @value_object
@@ -204,7 +207,6 @@ class Credential:
     tracking_number: str | None
     note: str | None
     events: tuple[Event, ...]
-    documents: tuple[RawDocument, ...] = ()
     problems: tuple[DocumentProblem, ...] = ()
 
     @property
@@ -235,7 +237,7 @@ class Complaint:
 
 @value_object
 class Bundle:
-    """Everything known about one order."""
+    """Everything known about one order, as the verifier judges it: events, no unread document."""
 
     order: Order
     merchant: Merchant | None
@@ -244,9 +246,28 @@ class Bundle:
     trace_codes: tuple[TraceCodeRecord, ...] = ()
     complaint: Complaint | None = None
 
+
+@value_object
+class SubmittedBundle:
+    """A bundle as submitted: its facts and events (``bundle``) and the raw documents not yet read.
+
+    ``shipment_documents[i]`` are shipment *i*'s documents, ``credential_documents[i]`` the complaint's
+    credential *i*'s (both as long as their lists, empty tuples where none was sent).
+    """
+
+    bundle: Bundle
+    shipment_documents: tuple[tuple[RawDocument, ...], ...] = ()
+    credential_documents: tuple[tuple[RawDocument, ...], ...] = ()
+
     @property
-    def has_unread_documents(self) -> bool:
-        """True until the raw documents were turned into events (see ``documents.read_documents``)."""
-        if any(s.documents for s in self.shipments):
-            return True
-        return self.complaint is not None and any(c.documents for c in self.complaint.credentials)
+    def has_documents(self) -> bool:
+        """True when any shipment or credential carries a raw document."""
+        return any(self.shipment_documents) or any(self.credential_documents)
+
+    def documents_of_shipment(self, index: int) -> tuple[RawDocument, ...]:
+        """Shipment ``index``'s raw documents (none when it sent none)."""
+        return self.shipment_documents[index] if index < len(self.shipment_documents) else ()
+
+    def documents_of_credential(self, index: int) -> tuple[RawDocument, ...]:
+        """Credential ``index``'s raw documents (none when it sent none)."""
+        return self.credential_documents[index] if index < len(self.credential_documents) else ()

@@ -22,6 +22,7 @@ from trace_verify.domain.timeline import Timeline, build_timeline
 
 if TYPE_CHECKING:
     from trace_verify.domain.provenance import Contradiction
+    from trace_verify.domain.rules.origin import PathAssessment
 
 
 class ZoneLike(Protocol):
@@ -80,6 +81,10 @@ Match = Literal["same", "different", "unknown"]
 class Context:
     """One verification's shared, lazily computed facts."""
 
+    #: The path facts of every chain (``rules.origin.assess``), computed by the verifier before any
+    #: rule runs.
+    paths: PathAssessment
+
     def __init__(
         self,
         bundle: Bundle,
@@ -101,8 +106,6 @@ class Context:
         self.timeline: Timeline = build_timeline(bundle.shipments)
         self.events: tuple[Event, ...] = self.timeline.events
         self._places: dict[tuple[str | None, ...], Place | None] = {}
-        #: Results rules share (e.g. the path assessment), computed by the first rule that needs them.
-        self.memo: dict[str, object] = {}
         #: Who vouches for each piece of stored evidence (rules.md §8); None offline and for /verify.
         self.sources = sources
         #: Merchant events the carrier's own record contradicts (rules.md §8.2), and every event no

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Final, Literal, Protocol
 
 from trace_verify.domain.model import Event, value_object
+from trace_verify.domain.numbers import normalize_number
 
 CarrierErrorCode = Literal["not_found", "unauthorized", "rate_limited", "carrier_error"]
 CARRIER_ERROR_CODES: Final[tuple[CarrierErrorCode, ...]] = (
@@ -75,3 +76,38 @@ class DocumentReader(Protocol):
     def read(self, carrier: str, data: bytes) -> ParseResult:
         """Parse ``data`` as ``carrier``'s format; raise :class:`DocumentRejected` when it cannot."""
         ...
+
+
+@value_object
+class Membership:
+    """What one read document holds for one shipment: the single rule for the verdict and for storage."""
+
+    #: Events of the document's shipments whose number is the shipment's (after normalisation).
+    events: tuple[Event, ...]
+    #: The carrier's error answers about this number (or about no number in particular).
+    errors: tuple[CarrierMessage, ...]
+    #: The numbers the document tracks instead (at most three, sorted) when none is the shipment's.
+    others: tuple[str, ...] = ()
+
+
+def membership(result: ParseResult, tracking_number: str | None) -> Membership:
+    """Which of ``result``'s events belong to the shipment tracked as ``tracking_number``.
+
+    A document about another parcel is no evidence for this one and must not become it: its events
+    belong to no shipment, whether the shipment is judged or stored (README, "A raw document must
+    track the shipment's own number"). ``tracking_number`` None (a credential without a number)
+    takes every event.
+    """
+    wanted = normalize_number(tracking_number) if tracking_number else None
+    matching = [
+        s for s in result.shipments if wanted is None or normalize_number(s.tracking_number) == wanted
+    ]
+    errors = tuple(
+        e
+        for e in result.errors
+        if wanted is None or e.tracking_number is None or normalize_number(e.tracking_number) == wanted
+    )
+    others: tuple[str, ...] = ()
+    if result.shipments and not matching:
+        others = tuple(sorted({s.tracking_number[:40] for s in result.shipments})[:3])
+    return Membership(tuple(e for s in matching for e in s.events), errors, others)

@@ -9,22 +9,33 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from trace_verify.domain.bundle import Bundle, Credential, DocumentProblem, RawDocument, Shipment
-from trace_verify.domain.documents import CarrierMessage, DocumentReader, DocumentRejected
+from trace_verify.domain.bundle import (
+    Bundle,
+    Credential,
+    DocumentProblem,
+    RawDocument,
+    Shipment,
+    SubmittedBundle,
+)
+from trace_verify.domain.documents import CarrierMessage, DocumentReader, DocumentRejected, membership
 from trace_verify.domain.model import Event
-from trace_verify.domain.numbers import normalize_number
 
 
-def read_documents(bundle: Bundle, reader: DocumentReader) -> Bundle:
-    """The bundle with every document replaced by the events (and problems) it yields."""
-    if not bundle.has_unread_documents:
+def read_documents(submitted: SubmittedBundle, reader: DocumentReader) -> Bundle:
+    """The bundle to judge: every document replaced by the events (and problems) it yields."""
+    bundle = submitted.bundle
+    if not submitted.has_documents:
         return bundle
-    shipments = tuple(_read_shipment(s, reader) for s in bundle.shipments)
+    shipments = tuple(
+        _read_shipment(s, submitted.documents_of_shipment(s.index), reader) for s in bundle.shipments
+    )
     complaint = bundle.complaint
     if complaint is not None:
-        complaint = replace(
-            complaint, credentials=tuple(_read_credential(c, reader) for c in complaint.credentials)
+        credentials = tuple(
+            _read_credential(c, submitted.documents_of_credential(c.index), reader)
+            for c in complaint.credentials
         )
+        complaint = replace(complaint, credentials=credentials)
     return replace(bundle, shipments=shipments, complaint=complaint)
 
 
@@ -34,7 +45,6 @@ def _read(
     events: list[Event] = []
     problems: list[DocumentProblem] = []
     errors: list[CarrierMessage] = []
-    wanted = normalize_number(number) if number else None
     for doc in documents:
         if doc.data is None:
             problems.append(
@@ -55,48 +65,39 @@ def _read(
                 )
             )
             continue
-        matching = [
-            shipment
-            for shipment in result.shipments
-            if wanted is None or normalize_number(shipment.tracking_number) == wanted
-        ]
-        if result.shipments and not matching:
+        belongs = membership(result, number)
+        if belongs.others:
             # A document about another parcel is no evidence for this one (and must not become it).
-            others = ", ".join(sorted({s.tracking_number[:40] for s in result.shipments})[:3])
             problems.append(
                 DocumentProblem(
                     doc.pointer,
                     "unreadable",
                     "DOCUMENT_UNREADABLE",
-                    f"The {doc.carrier} document tracks {others}, not {number}.",
+                    f"The {doc.carrier} document tracks {', '.join(belongs.others)}, not {number}.",
                 )
             )
-        for shipment in matching:
-            events.extend(shipment.events)
-        for error in result.errors:
-            if (
-                wanted is None
-                or error.tracking_number is None
-                or normalize_number(error.tracking_number) == wanted
-            ):
-                errors.append(error)
-                problems.append(
-                    DocumentProblem(
-                        doc.pointer, "carrier_error", error.code, f"{doc.carrier}: {error.message}"
-                    )
-                )
+        events.extend(belongs.events)
+        for error in belongs.errors:
+            errors.append(error)
+            problems.append(
+                DocumentProblem(doc.pointer, "carrier_error", error.code, f"{doc.carrier}: {error.message}")
+            )
     return tuple(events), tuple(problems), tuple(errors)
 
 
-def _read_shipment(shipment: Shipment, reader: DocumentReader) -> Shipment:
-    if not shipment.documents:
+def _read_shipment(
+    shipment: Shipment, documents: tuple[RawDocument, ...], reader: DocumentReader
+) -> Shipment:
+    if not documents:
         return shipment
-    events, problems, errors = _read(shipment.documents, shipment.tracking_number, reader)
+    events, problems, errors = _read(documents, shipment.tracking_number, reader)
     return shipment.with_documents_read(events, problems, errors)
 
 
-def _read_credential(credential: Credential, reader: DocumentReader) -> Credential:
-    if not credential.documents:
+def _read_credential(
+    credential: Credential, documents: tuple[RawDocument, ...], reader: DocumentReader
+) -> Credential:
+    if not documents:
         return credential
-    events, problems, _ = _read(credential.documents, credential.tracking_number, reader)
-    return replace(credential, events=credential.events + events, documents=(), problems=problems)
+    events, problems, _ = _read(documents, credential.tracking_number, reader)
+    return replace(credential, events=credential.events + events, problems=problems)

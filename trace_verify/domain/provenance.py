@@ -167,9 +167,9 @@ def path_facts(ctx: Context) -> tuple[EvidenceRef, ...]:
     evidenced.
     """
     from trace_verify.domain.context import GENERAL_TRADE_MODES
-    from trace_verify.domain.rules.origin import assess, crossing_events
+    from trace_verify.domain.rules.origin import crossing_events
 
-    result = assess(ctx)
+    result = ctx.paths
     refs: list[EvidenceRef] = []
     if result.path == "general_trade":
         for record in ctx.bundle.customs:
@@ -269,7 +269,8 @@ def _evidenced_by_vouched_events(ctx: Context, sources: StoredSources) -> bool:
         vouched = _Context(
             ctx.bundle, ctx.now, ctx.policy, ctx.ref, ctx.history, excluded=ctx.excluded | weak
         )
-    if not assess(vouched).evidenced:
+        vouched.paths = assess(vouched)  # the path facts of the vouched events alone
+    if not vouched.paths.evidenced:
         return False
     return all(_vouched(vouched, sources, ref) for ref in path_facts(vouched))
 

@@ -47,15 +47,15 @@ def verify(
 ) -> Verdict:
     """Decide whether the order was truly Overseas Direct Supply, and the complaint if any.
 
-    ``bundle`` must have its documents read already (``documents_read.read_documents``); ``now`` is
-    the clock windows and plausible years are computed against (timezone-aware); ``history`` is
-    the stored history of the bundle's tracking numbers (the service passes it; offline: None);
-    ``sources`` says who vouches for each piece of *stored* evidence (rules.md §8; the service passes
-    it for stored orders and complaints only: offline and ``POST /verify`` verdicts are unchanged).
+    ``bundle`` is the judged bundle, events only (a ``SubmittedBundle``'s documents are read by
+    ``documents_read.read_documents`` first); ``now`` is the clock windows and plausible years are
+    computed against (timezone-aware); ``history`` is the stored history of the bundle's tracking
+    numbers (the service passes it; offline: None); ``sources`` says who vouches for each piece of
+    *stored* evidence (rules.md §8; the service passes it for stored orders and complaints only:
+    offline and ``POST /verify`` verdicts are unchanged).
     """
-    if bundle.has_unread_documents:
-        raise ValueError("read the bundle's documents before verifying it")
     ctx = Context(bundle, now, policy, reference or default_reference(), history, sources=sources)
+    ctx.paths = assess(ctx)
     findings = _unique(f for rule in rules for f in rule(ctx))
     value = _verdict_value(ctx, findings)
     if value != "met":
@@ -63,7 +63,7 @@ def verify(
     elif sources is not None:
         findings.extend(path_self_reported(ctx, sources))
     findings.sort(key=_order_key)
-    result = assess(ctx)
+    result = ctx.paths
     return Verdict(
         order_id=bundle.order.id,
         verdict=value,
@@ -91,7 +91,7 @@ def _unique(findings: Iterable[Finding]) -> list[Finding]:
 def _verdict_value(ctx: Context, findings: list[Finding]) -> VerdictValue:
     if any(f.severity == "blocker" for f in findings):
         return "not_met"
-    return "met" if assess(ctx).evidenced else "insufficient_evidence"
+    return "met" if ctx.paths.evidenced else "insufficient_evidence"
 
 
 def _evidence_key(ref: EvidenceRef) -> tuple[object, ...]:

@@ -1,7 +1,9 @@
 """Storing carrier evidence: documents kept byte for byte, their events merged into the shipment's.
 
 A document that cannot be read is still stored (it is evidence that failed; the verdict will say
-``DOCUMENT_UNREADABLE``); only its events are missing from the shipment's event list.
+``DOCUMENT_UNREADABLE``); only its events are missing from the shipment's event list. Which events
+belong to the shipment is ``domain.documents.membership``, the rule the verdict reads documents by:
+a document about another parcel is stored, but none of its events join this shipment.
 """
 
 from __future__ import annotations
@@ -12,22 +14,7 @@ from sqlalchemy.orm import Session
 
 from trace_verify.db.models import CarrierDocument, EvidenceSource, Origin, Shipment
 from trace_verify.db.repositories import add_document, merge_events
-from trace_verify.domain.documents import DocumentReader, DocumentRejected, ParseResult
-from trace_verify.domain.model import Event
-from trace_verify.domain.numbers import normalize_number
-
-
-def events_for(result: ParseResult, tracking_number: str) -> list[Event]:
-    """The events a parsed document holds for ``tracking_number`` (all of them when it holds one shipment)."""
-    wanted = normalize_number(tracking_number)
-    if len(result.shipments) == 1:
-        return list(result.shipments[0].events)
-    return [
-        event
-        for shipment in result.shipments
-        if normalize_number(shipment.tracking_number) == wanted
-        for event in shipment.events
-    ]
+from trace_verify.domain.documents import DocumentReader, DocumentRejected, membership
 
 
 def store_document(
@@ -55,7 +42,7 @@ def store_document(
     merge_events(
         session,
         shipment,
-        events_for(result, shipment.tracking_number),
+        list(membership(result, shipment.tracking_number).events),
         event_origin,
         now,
         document.id,

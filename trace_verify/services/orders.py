@@ -14,7 +14,7 @@ from trace_verify.contract.reader import raw_documents
 from trace_verify.db.models import EvidenceSource, Merchant, Order, Origin, Role, Shipment, VerdictRecord
 from trace_verify.db.repositories import add_customs, add_shipment, insert_order, load_order, merge_events
 from trace_verify.db.session import Database
-from trace_verify.domain.bundle import Bundle
+from trace_verify.domain.bundle import SubmittedBundle
 from trace_verify.domain.documents import DocumentReader
 from trace_verify.errors import Conflict, Unprocessable
 from trace_verify.services.access import Principal, Resource, forbidden, not_found
@@ -46,13 +46,15 @@ class OrderService:
         session: Session,
         order: Order,
         obj: dict[str, Any],
-        bundle: Bundle,
+        bundle: SubmittedBundle,
         index: int,
         now: datetime,
         source: EvidenceSource,
     ) -> Shipment:
         shipment = add_shipment(session, order, {**obj, "documents": []}, now, source=source)
-        merge_events(session, shipment, bundle.shipments[index].events, Origin.SUBMITTED, now, source=source)
+        merge_events(
+            session, shipment, bundle.bundle.shipments[index].events, Origin.SUBMITTED, now, source=source
+        )
         for raw in raw_documents(obj.get("documents") or (), ""):
             content = raw.data if raw.data is not None else b""
             store_document(
@@ -75,7 +77,7 @@ class OrderService:
         """Store an order; a merchant key may only create its own (another merchant id: 403)."""
         who.access(Resource.ORDERS, write=True)
         bundle = read_order(obj)
-        order = bundle.order
+        order = bundle.bundle.order
         if who.role is Role.MERCHANT and order.merchant_id != who.merchant_id:
             raise forbidden("a merchant key creates orders of its own merchant only")
         with self.db.transaction() as session:

@@ -17,7 +17,7 @@ import jsonschema_rs
 
 from trace_verify.contract.reader import read_bundle, schema_error
 from trace_verify.contract.schemas import flat_schema
-from trace_verify.domain.bundle import Bundle
+from trace_verify.domain.bundle import SubmittedBundle
 from trace_verify.domain.countries import is_assigned
 from trace_verify.domain.numbers import normalize_number
 from trace_verify.errors import InvalidInput, ServiceError, pointer_of
@@ -119,7 +119,7 @@ def _only(obj: Any, allowed: tuple[str, ...]) -> Mapping[str, Any]:
     return obj
 
 
-def read_order(obj: Any) -> Bundle:
+def read_order(obj: Any) -> SubmittedBundle:
     """A valid order body, read as a bundle (merchant and complaint are not part of it)."""
     _only(obj, ORDER_FIELDS)
     bundle = read_bundle(obj)
@@ -134,7 +134,7 @@ def _rebased(error: ServiceError, prefix: str) -> ServiceError:
     return error.at(pointer)
 
 
-def read_part(order_data: Mapping[str, Any], part: str, obj: Any) -> Bundle:
+def read_part(order_data: Mapping[str, Any], part: str, obj: Any) -> SubmittedBundle:
     """Validate ``obj`` as one shipment (``part="shipments"``) or customs record of the stored order.
 
     The object is checked inside a bundle of the stored order, so the rules are the reader's own;
@@ -152,7 +152,7 @@ def read_part(order_data: Mapping[str, Any], part: str, obj: Any) -> Bundle:
     return bundle
 
 
-def check_widths(bundle: Bundle, relative_to: str = "") -> None:
+def check_widths(submitted: SubmittedBundle, relative_to: str = "") -> None:
     """Refuse values wider than their column (``INVALID_BUNDLE``), with the pointer of the value."""
 
     def fail(pointer: str, limit: int) -> InvalidInput:
@@ -160,6 +160,7 @@ def check_widths(bundle: Bundle, relative_to: str = "") -> None:
             pointer = pointer[len(relative_to) :]
         return InvalidInput("INVALID_BUNDLE", f"longer than {limit} characters", pointer)
 
+    bundle = submitted.bundle
     order = bundle.order
     for name, value in (
         ("id", order.id),
@@ -179,7 +180,7 @@ def check_widths(bundle: Bundle, relative_to: str = "") -> None:
             len(handover.tracking_number) > MAX_NUMBER or len(handover.carrier or "") > MAX_CARRIER
         ):
             raise fail(f"{shipment.pointer}/handover_from", MAX_NUMBER)
-        for document in shipment.documents:
+        for document in submitted.documents_of_shipment(shipment.index):
             if len(document.carrier) > MAX_CARRIER:
                 raise fail(f"{document.pointer}/carrier", MAX_CARRIER)
     for record in bundle.customs:

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from trace_verify.db.models import EvidenceSource, Origin, WebhookPush
 from trace_verify.db.repositories import add_document, merge_events, sha256_hex, shipments_tracking
 from trace_verify.db.session import Database
-from trace_verify.domain.documents import DocumentRejected, ParseResult
+from trace_verify.domain.documents import DocumentRejected, ParseResult, membership
 from trace_verify.errors import InvalidInput, Unauthorized
 from trace_verify.services.access import not_found
 from trace_verify.services.ports import CarrierPorts
@@ -62,29 +62,33 @@ class WebhookService:
         with self.db.transaction() as session:
             row, duplicate = _stored_push(session, push, now)
             matched = added = 0
-            for parsed in result.shipments:
-                for shipment in shipments_tracking(session, push.carrier, parsed.tracking_number):
-                    # Only a push whose signature verified gets here: the carrier's own word.
-                    document = add_document(
-                        session,
-                        shipment,
-                        push.carrier,
-                        push.body,
-                        Origin.PUSH,
-                        now,
-                        row.id,
-                        source=EvidenceSource.CARRIER_PUSH,
-                    )
-                    added += merge_events(
-                        session,
-                        shipment,
-                        parsed.events,
-                        Origin.PUSH,
-                        now,
-                        document.id,
-                        source=EvidenceSource.CARRIER_PUSH,
-                    )
-                    matched += 1
+            stored = {
+                shipment.id: shipment
+                for parsed in result.shipments
+                for shipment in shipments_tracking(session, push.carrier, parsed.tracking_number)
+            }
+            for shipment in stored.values():
+                # Only a push whose signature verified gets here: the carrier's own word.
+                document = add_document(
+                    session,
+                    shipment,
+                    push.carrier,
+                    push.body,
+                    Origin.PUSH,
+                    now,
+                    row.id,
+                    source=EvidenceSource.CARRIER_PUSH,
+                )
+                added += merge_events(
+                    session,
+                    shipment,
+                    list(membership(result, shipment.tracking_number).events),
+                    Origin.PUSH,
+                    now,
+                    document.id,
+                    source=EvidenceSource.CARRIER_PUSH,
+                )
+                matched += 1
             return {
                 "push_id": row.id,
                 "duplicate": duplicate,

@@ -1,6 +1,7 @@
 """Where each chain starts and whether it is traceable: the facts every path rule stands on.
 
-``assess(ctx)`` answers, once per verification, for each chain: the first custody event and where it
+``assess(ctx)`` answers, once per verification and before any rule runs (the verifier keeps it as
+``ctx.paths``), for each chain: the first custody event and where it
 was (abroad, a recognised bonded zone, a zone our data lacks, Mainland China, unknown), whether the
 dispatch place and delivery at the destination are shown, and — for goods entering Mainland China —
 whether the crossing is shown. Which path is evidenced is derived from these facts.
@@ -190,10 +191,8 @@ def evidenced_path(ctx: Context, chains: tuple[ChainFacts, ...], general_trade: 
 
 
 def assess(ctx: Context) -> PathAssessment:
-    """The path assessment of this verification, computed once."""
-    cached = ctx.memo.get("paths")
-    if isinstance(cached, PathAssessment):
-        return cached
+    """The path assessment of this verification; the verifier computes it once, before the rules run,
+    and gives it to them as ``ctx.paths``."""
     from trace_verify.domain.rules.codes import general_trade_shown
 
     chains = tuple(chain_facts(ctx, chain) for chain in ctx.chains)
@@ -203,5 +202,4 @@ def assess(ctx: Context) -> PathAssessment:
     else:
         abroad = bool(chains) and all(f.traceable for f in chains)
         result = PathAssessment(chains, general, None, abroad)
-    ctx.memo["paths"] = result
     return result

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from trace_verify.domain.context import Context
 from trace_verify.domain.findings import PATH_FINDINGS, finding
 from trace_verify.domain.model import Event
-from trace_verify.domain.rules.origin import ChainFacts, assess
+from trace_verify.domain.rules.origin import ChainFacts
 from trace_verify.domain.verdict import EvidenceRef, Finding, PointerRef, TimelineRef
 
 
@@ -23,7 +23,7 @@ def _carrier_name(event: Event) -> str:
 
 def path_evidenced(ctx: Context) -> Iterator[Finding]:
     """PATH_* (info): the path actually evidenced, or PATH_TRACEABLE_ABROAD."""
-    result = assess(ctx)
+    result = ctx.paths
     if result.traceable_abroad:
         refs = [
             TimelineRef(f.delivered_at_destination)
@@ -77,7 +77,7 @@ def _story(ctx: Context, facts: ChainFacts) -> str:
 
 def origin_in_mainland(ctx: Context) -> Iterator[Finding]:
     """ORIGIN_IN_MAINLAND and DOMESTIC_ONLY_TRACE (blockers)."""
-    result = assess(ctx)
+    result = ctx.paths
     if not ctx.destination_in_mainland or result.general_trade_shown:
         return
     starts = [f for f in result.chains if f.origin == "mainland" and f.first_custody is not None]
@@ -104,7 +104,7 @@ def dispatch_before_order(ctx: Context) -> Iterator[Finding]:
     """DISPATCH_BEFORE_ORDER (blocker): the first custody event precedes the order (direct/bonded)."""
     if ctx.claimed_path == "general_trade" or not ctx.destination_in_mainland:
         return
-    for facts in assess(ctx).chains:
+    for facts in ctx.paths.chains:
         if facts.first_custody is None:
             continue
         event = ctx.events[facts.first_custody]
@@ -123,7 +123,7 @@ def chain_gaps(ctx: Context) -> Iterator[Finding]:
     A chain still in transit is judged only by its start: the first custody event without a country
     leaves it incomplete whether or not it was delivered (rules.md §1, traceable chain).
     """
-    result = assess(ctx)
+    result = ctx.paths
     if ctx.claimed_path == "general_trade" and result.general_trade_shown:
         return
     for facts in result.chains:
@@ -155,7 +155,7 @@ def _gap(ctx: Context, facts: ChainFacts) -> str | None:
 
 def not_delivered(ctx: Context) -> Iterator[Finding]:
     """NOT_DELIVERED (info), once for the order, citing each undelivered chain."""
-    result = assess(ctx)
+    result = ctx.paths
     if result.path == "general_trade":
         return
     waiting = [f for f in result.chains if not f.is_delivered]
@@ -180,7 +180,7 @@ def no_import_clearance(ctx: Context) -> Iterator[Finding]:
     """NO_IMPORT_CLEARANCE (warning): goods from abroad into Mainland China with no customs event."""
     if not ctx.destination_in_mainland:
         return
-    for facts in assess(ctx).chains:
+    for facts in ctx.paths.chains:
         if facts.origin == "abroad" and facts.is_delivered and not facts.customs_shown:
             yield finding(
                 "NO_IMPORT_CLEARANCE",
