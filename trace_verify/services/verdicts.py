@@ -24,9 +24,9 @@ from trace_verify.db.repositories import (
 )
 from trace_verify.db.session import Database
 from trace_verify.domain.bundle import Bundle, DocumentProblem
-from trace_verify.domain.documents import DocumentRejected
+from trace_verify.domain.documents import DocumentRejected, membership
 from trace_verify.services.access import Principal, Resource, forbidden, not_found
-from trace_verify.services.evidence import events_for, store_document
+from trace_verify.services.evidence import store_document
 from trace_verify.services.pages import PageRequest, page
 from trace_verify.services.ports import CarrierPorts
 from trace_verify.services.refresh import Fetched, Wanted, refresh
@@ -149,7 +149,7 @@ def _news_or_failure(ports: CarrierPorts, order: Order, item: Fetched) -> Fetche
         result = ports.documents.read(item.carrier, item.content)
     except DocumentRejected:
         return Fetched(item.index, item.carrier, None, "its answer could not be read")
-    if events_for(result, shipment.tracking_number):
+    if membership(result, shipment.tracking_number).events:
         return item
     codes = ", ".join(dict.fromkeys(e.code for e in result.errors)) or "no events"
     return Fetched(item.index, item.carrier, None, f"it answered {codes}")
