@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import json
 import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
@@ -238,7 +239,7 @@ def cmd_number(args: argparse.Namespace, settings: Settings) -> int:
     if list(args.numbers) == ["-"]:
         numbers = (line.strip() for line in sys.stdin if line.strip())
     for number in numbers:
-        print(identify(number).to_json())
+        print(json.dumps(identify(number).to_dict(), ensure_ascii=False, separators=(",", ":")))
     return EXIT_OK
 
 

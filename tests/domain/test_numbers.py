@@ -16,6 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from tracking_numbers import get_definition  # type: ignore[import-untyped]
 
+from tests.support import run_cli
 from trace_verify.domain.numbers import assess, identify, normalize_number, s10_country
 from trace_verify.domain.numbers.checksums import s10_check_digit
 from trace_verify.domain.numbers.definitions import MAX_NUMBER_LENGTH, all_definitions
@@ -136,8 +137,9 @@ def test_s10_country() -> None:
 
 
 def test_identify_json_is_the_contract_line() -> None:
-    line = identify("rb123456785gb").to_json()
-    assert "\n" not in line
+    result = run_cli("number", "rb123456785gb")
+    line = result.stdout.rstrip("\n")
+    assert result.status == 0 and "\n" not in line
     assert json.loads(line) == {
         "number": "RB123456785GB",
         "candidates": [{"courier": "s10", "carrier": "royalmail", "service": "S10", "origin_country": "GB"}],
@@ -180,7 +182,7 @@ def test_identify_declines_unassigned_s10_suffix_as_the_data_does() -> None:
 def test_identify_rejects(number: str) -> None:
     result = identify(number)
     assert not result.valid
-    assert json.loads(result.to_json())["candidates"] == []
+    assert result.to_dict()["candidates"] == []
 
 
 # --- assess --------------------------------------------------------------------------------------

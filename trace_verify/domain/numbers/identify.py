@@ -8,7 +8,6 @@ digit come first (stronger evidence), then format-only ones, each group in data 
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 
 from trace_verify.domain.numbers.carrier_map import ADAPTER_FOR_COURIER, ADAPTER_FOR_S10_COUNTRY
@@ -48,15 +47,12 @@ class Identification:
         return bool(self.candidates)
 
     def to_dict(self) -> dict[str, object]:
+        """The contract's identification object (the command line prints it as one JSON line)."""
         return {
             "number": self.number,
             "candidates": [c.to_dict() for c in self.candidates],
             "valid": self.valid,
         }
-
-    def to_json(self) -> str:
-        """One JSON line as ``trace-verify number`` prints it."""
-        return json.dumps(self.to_dict(), ensure_ascii=False, separators=(",", ":"))
 
 
 def _candidate(definition: Definition, country: str | None) -> Candidate:
