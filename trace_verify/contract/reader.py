@@ -16,6 +16,7 @@ from typing import Any, cast
 
 import jsonschema_rs
 
+from trace_verify.contract.currencies import is_currency, minor_units
 from trace_verify.contract.schemas import rfc3339_or_none, validator
 from trace_verify.domain.bundle import (
     Address,
@@ -37,7 +38,7 @@ from trace_verify.domain.bundle import (
 )
 from trace_verify.domain.countries import is_assigned
 from trace_verify.domain.model import Event, Handover, Location
-from trace_verify.domain.money import ZERO, fits_minor_unit, is_currency
+from trace_verify.domain.money import ZERO, fits_minor_unit
 from trace_verify.errors import InvalidInput, pointer_of
 
 Json = Mapping[str, Any]
@@ -148,7 +149,7 @@ class _BundleBuilder:
         if value is None:
             return ZERO
         amount = Decimal(value)
-        if not fits_minor_unit(amount, self.currency):
+        if not fits_minor_unit(amount, minor_units()[self.currency]):
             raise InvalidInput("INVALID_BUNDLE", f"more decimals than {self.currency} allows", where)
         return amount
 
@@ -186,6 +187,7 @@ class _BundleBuilder:
             destination=cast(Address, self.address(obj["destination"], "/order/destination")),
             amount_paid=self.money(obj["amount_paid"], "/order/amount_paid"),
             currency=currency,
+            minor_unit=minor_units()[currency],
             buyer_delivery_cost=self.money(obj.get("buyer_delivery_cost"), "/order/buyer_delivery_cost"),
             return_shipping_cost=self.money(obj.get("return_shipping_cost"), "/order/return_shipping_cost"),
             other_costs=tuple(

@@ -78,7 +78,7 @@ def compensation_to_json(comp: Compensation | None) -> dict[str, Any] | None:
     return {
         "currency": comp.currency,
         "lines": [
-            {"kind": line.kind, "amount": format_money(line.amount, comp.currency)} for line in comp.lines
+            {"kind": line.kind, "amount": format_money(line.amount, comp.minor_unit)} for line in comp.lines
         ],
-        "total": format_money(comp.total, comp.currency),
+        "total": format_money(comp.total, comp.minor_unit),
     }

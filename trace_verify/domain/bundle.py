@@ -78,6 +78,8 @@ class Order:
     destination: Address
     amount_paid: Decimal
     currency: str
+    #: The currency's number of decimals (ISO 4217), recorded by the reader.
+    minor_unit: int
     buyer_delivery_cost: Decimal
     return_shipping_cost: Decimal
     other_costs: tuple[OtherCost, ...]

@@ -14,9 +14,10 @@ from trace_verify.domain.verdict import Compensation, CompensationLine
 
 
 def _compensation(order: Order, lines: list[CompensationLine]) -> Compensation:
-    rounded = tuple(CompensationLine(line.kind, round_money(line.amount, order.currency)) for line in lines)
+    unit = order.minor_unit
+    rounded = tuple(CompensationLine(line.kind, round_money(line.amount, unit)) for line in lines)
     total = sum((line.amount for line in rounded), ZERO)
-    return Compensation(order.currency, rounded, round_money(total, order.currency))
+    return Compensation(order.currency, rounded, round_money(total, unit), unit)
 
 
 def ods_compensation(order: Order, policy: Policy) -> Compensation:

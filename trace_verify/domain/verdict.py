@@ -85,6 +85,8 @@ class Compensation:
     currency: str
     lines: tuple[CompensationLine, ...]
     total: Decimal
+    #: The currency's number of decimals (from the order).
+    minor_unit: int
 
 
 @value_object
