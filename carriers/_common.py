@@ -13,7 +13,8 @@ from typing import Final, Generic, Protocol, TypeVar
 
 from carriers.base import MAX_DOCUMENT_BYTES
 from trace_verify.domain.documents import CarrierErrorCode, DocumentRejected, ParseResult
-from trace_verify.domain.places import Gazetteer, Place, default_gazetteer
+from trace_verify.domain.places import Gazetteer, Place
+from trace_verify.refdata import default_gazetteer
 
 
 class PlaceIndex(Protocol):

@@ -16,7 +16,7 @@ from carriers._common import default_places
 from carriers._placetext import countries_named, place_named
 from carriers.kuaidi100 import ADAPTER as KUAIDI100
 from carriers.registry import REGISTRY
-from trace_verify.domain.places import default_gazetteer
+from trace_verify.refdata import default_gazetteer
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "carriers"
 

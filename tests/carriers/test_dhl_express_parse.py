@@ -18,7 +18,7 @@ from carriers.dhl_express import ADAPTER, codes
 from carriers.dhl_express.service_area import resolve_service_area
 from tests.carriers.parse_checks import assert_rejected
 from trace_verify.domain.documents import DocumentRejected, ParseResult
-from trace_verify.domain.places import default_gazetteer
+from trace_verify.refdata import default_gazetteer
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "carriers" / "dhl-express"
 PACKAGE = Path(__file__).resolve().parents[2] / "carriers" / "dhl_express"

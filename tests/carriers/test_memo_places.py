@@ -6,7 +6,7 @@ import pytest
 
 from carriers import _common
 from carriers._common import MemoPlaces, PlaceMemo, default_places
-from trace_verify.domain.places import default_gazetteer
+from trace_verify.refdata import default_gazetteer
 
 NAMES = [
     "CN",

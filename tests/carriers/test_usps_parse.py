@@ -20,7 +20,7 @@ from carriers.usps import ADAPTER, codes
 from carriers.usps.places import resolve_usps_place
 from tests.carriers.parse_checks import assert_rejected
 from trace_verify.domain.documents import DocumentRejected, ParseResult
-from trace_verify.domain.places import default_gazetteer
+from trace_verify.refdata import default_gazetteer
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "carriers" / "usps"
 PACKAGE = Path(__file__).resolve().parents[2] / "carriers" / "usps"

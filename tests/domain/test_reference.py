@@ -4,15 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from trace_verify.domain.places import default_gazetteer
-from trace_verify.domain.reference import (
-    PATHS,
-    BondedZone,
-    BondedZones,
-    bonded_zones,
-    customs_districts,
-    supervision_modes,
-)
+from trace_verify.domain.reference import PATHS, BondedZone, BondedZones
+from trace_verify.refdata import bonded_zones, customs_districts, default_gazetteer, supervision_modes
 
 # domain.md §2.2: every directly subordinate office and sub-office code listed there.
 DOMAIN_OFFICES = [

@@ -8,14 +8,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from functools import cache, cached_property
+from functools import cached_property
 from typing import TYPE_CHECKING, Literal, Protocol
 
 from trace_verify.domain.bundle import Bundle, Path, Shipment
 from trace_verify.domain.chains import Chain, build_chains
 from trace_verify.domain.history import TrackingHistory
 from trace_verify.domain.model import MAINLAND, Event, Location
-from trace_verify.domain.places import Gazetteer, Place, default_gazetteer
+from trace_verify.domain.places import Gazetteer, Place
 from trace_verify.domain.policy import Policy
 from trace_verify.domain.sources import StoredSources
 from trace_verify.domain.timeline import Timeline, build_timeline
@@ -55,22 +55,13 @@ class Modes(Protocol):
 
 @dataclass(frozen=True, slots=True)
 class Reference:
-    """Reference data the rules consult (loaded once, shared by every verification)."""
+    """Reference data the rules consult: the domain's reference port (``trace_verify.refdata`` loads
+    the shipped tables once per process; tests may give their own)."""
 
     gazetteer: Gazetteer
     zones: Zones
     districts: Districts
     modes: Modes
-
-
-@cache
-def default_reference() -> Reference:
-    """The shipped reference data, loaded once per process."""
-    from trace_verify.domain import reference as data
-
-    return Reference(
-        default_gazetteer(), data.bonded_zones(), data.customs_districts(), data.supervision_modes()
-    )
 
 
 BONDED_MODES = frozenset({"1210", "1239"})

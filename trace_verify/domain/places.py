@@ -45,7 +45,6 @@ Resolution rules (what the verifier relies on):
 from __future__ import annotations
 
 import csv
-import gzip
 import json
 import math
 import re
@@ -53,8 +52,6 @@ import unicodedata
 from array import array
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import lru_cache
-from importlib import resources
 
 INDEX_FILE = "places.idx.gz"
 ALIASES_FILE = "place_aliases.csv"
@@ -181,12 +178,6 @@ class Gazetteer:
         #: Supplementary names (folded name → place key), consulted when the index has no candidate.
         self._aliases = {norm(name): key for name, key in (aliases or {}).items()}
         self._airport_words: dict[str, Place] | None = None
-
-    @classmethod
-    def from_path(cls, path: str) -> Gazetteer:
-        """A gazetteer from an index file (the shipped one is :func:`default_gazetteer`)."""
-        with open(path, "rb") as fh:
-            return cls(gzip.decompress(fh.read()))
 
     # -- public API -------------------------------------------------------------------------------
 
@@ -493,15 +484,7 @@ def distance_km(a: Place, b: Place) -> float | None:
     return 2 * 6371.0088 * math.asin(math.sqrt(h))
 
 
-@lru_cache(maxsize=1)
-def default_gazetteer() -> Gazetteer:
-    """The shipped gazetteer, loaded once per process from package data."""
-    folder = resources.files("trace_verify").joinpath("data")
-    data = folder.joinpath(INDEX_FILE).read_bytes()
-    return Gazetteer(gzip.decompress(data), _read_aliases(folder.joinpath(ALIASES_FILE).read_text("utf-8")))
-
-
-def _read_aliases(text: str) -> dict[str, str]:
+def read_aliases(text: str) -> dict[str, str]:
     """``name,key,source`` rows of ``place_aliases.csv`` (``#`` lines are comments)."""
     rows = [line for line in text.splitlines() if line.strip() and not line.startswith("#")]
     return {name: key for name, key, *_ in csv.reader(rows[1:])}

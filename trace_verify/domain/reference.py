@@ -2,8 +2,9 @@
 
 Each table is a dated CSV in ``trace_verify/data/`` with its sources in ``SOURCES.md`` and a
 ``confidence`` column copied from the research (V verified, S secondary source, U unconfirmed).
-The tables are loaded on first use and cached per process; every lookup is a dict access or one
-regex search, because the verifier calls them for every bundle.
+The files are read outside the domain (``trace_verify/refdata.py``, once per process); here the rows
+become typed tables. Every lookup is a dict access or one regex search, because the verifier calls
+them for every bundle.
 """
 
 from __future__ import annotations
@@ -11,10 +12,8 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from functools import lru_cache
-from importlib import resources
 
 from trace_verify.domain.places import fold
 
@@ -25,8 +24,8 @@ PATHS = frozenset({"direct_international", "bonded_zone", "general_trade", "expo
 _MIN_ALIAS = 4  # folded characters; shorter names would match inside unrelated text
 
 
-def _rows(name: str) -> list[dict[str, str]]:
-    text = resources.files("trace_verify").joinpath("data", name).read_text(encoding="utf-8")
+def rows_of(text: str) -> list[dict[str, str]]:
+    """The rows of one of the tables' CSV text (header first)."""
     return list(csv.DictReader(io.StringIO(text)))
 
 
@@ -128,10 +127,9 @@ def _zone(row: dict[str, str]) -> BondedZone:
     )
 
 
-@lru_cache(maxsize=1)
-def bonded_zones() -> BondedZones:
-    """The shipped bonded-zone table (``bonded_zones.csv``)."""
-    return BondedZones([_zone(r) for r in _rows(BONDED_ZONES_FILE)])
+def bonded_zones_from(rows: Iterable[dict[str, str]]) -> BondedZones:
+    """The bonded-zone table from the rows of ``bonded_zones.csv``."""
+    return BondedZones([_zone(r) for r in rows])
 
 
 # -- customs districts ------------------------------------------------------------------------------
@@ -180,10 +178,8 @@ class CustomsDistricts:
         return len(self._districts)
 
 
-@lru_cache(maxsize=1)
-def customs_districts() -> CustomsDistricts:
-    """The shipped customs district table (``customs_districts.csv``)."""
-    rows = _rows(CUSTOMS_DISTRICTS_FILE)
+def customs_districts_from(rows: Iterable[dict[str, str]]) -> CustomsDistricts:
+    """The customs district table from the rows of ``customs_districts.csv``."""
     return CustomsDistricts(
         [
             CustomsDistrict(
@@ -240,12 +236,8 @@ class SupervisionModes:
         return iter(self._modes.values())
 
 
-@lru_cache(maxsize=1)
-def supervision_modes() -> SupervisionModes:
-    """The shipped supervision-mode table (``supervision_modes.csv``)."""
+def supervision_modes_from(rows: Iterable[dict[str, str]]) -> SupervisionModes:
+    """The supervision-mode table from the rows of ``supervision_modes.csv``."""
     return SupervisionModes(
-        [
-            SupervisionMode(r["code"], r["name_zh"], r["name_en"], r["path"], r["confidence"])
-            for r in _rows(SUPERVISION_MODES_FILE)
-        ]
+        [SupervisionMode(r["code"], r["name_zh"], r["name_en"], r["path"], r["confidence"]) for r in rows]
     )

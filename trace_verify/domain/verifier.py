@@ -11,7 +11,7 @@ from datetime import datetime
 
 from trace_verify.domain.bundle import Bundle
 from trace_verify.domain.complaints import decide
-from trace_verify.domain.context import Context, Reference, default_reference
+from trace_verify.domain.context import Context, Reference
 from trace_verify.domain.findings import PATH_FINDINGS
 from trace_verify.domain.history import TrackingHistory
 from trace_verify.domain.policy import DEFAULT_POLICY, Policy
@@ -40,7 +40,7 @@ def verify(
     now: datetime,
     *,
     policy: Policy = DEFAULT_POLICY,
-    reference: Reference | None = None,
+    reference: Reference,
     history: TrackingHistory | None = None,
     rules: tuple[Rule, ...] = ALL_RULES,
     sources: StoredSources | None = None,
@@ -54,7 +54,7 @@ def verify(
     *stored* evidence (rules.md §8; the service passes it for stored orders and complaints only:
     offline and ``POST /verify`` verdicts are unchanged).
     """
-    ctx = Context(bundle, now, policy, reference or default_reference(), history, sources=sources)
+    ctx = Context(bundle, now, policy, reference, history, sources=sources)
     ctx.paths = assess(ctx)
     findings = _unique(f for rule in rules for f in rule(ctx))
     value = _verdict_value(ctx, findings)

@@ -15,7 +15,7 @@ from trace_verify.contract.jsonio import dumps_bytes, strict_loads
 from trace_verify.contract.reader import read_bundle
 from trace_verify.contract.writer import verdict_to_json
 from trace_verify.domain.bundle import Bundle
-from trace_verify.domain.context import Reference, default_reference
+from trace_verify.domain.context import Reference
 from trace_verify.domain.documents import DocumentReader
 from trace_verify.domain.documents_read import read_documents
 from trace_verify.domain.history import TrackingHistory
@@ -24,6 +24,7 @@ from trace_verify.domain.sources import StoredSources
 from trace_verify.domain.verdict import Verdict
 from trace_verify.domain.verifier import verify
 from trace_verify.errors import ServiceError, TooLarge
+from trace_verify.refdata import default_reference
 
 
 @dataclass(frozen=True, slots=True)
