@@ -15,11 +15,12 @@ from carriers import REGISTRY
 from tests.support import BUNDLES, assert_valid_verdict, load_json
 from trace_verify.contract.writer import verdict_to_json
 from trace_verify.domain.bundle import Bundle
-from trace_verify.domain.context import Context, default_reference
+from trace_verify.domain.context import Context
 from trace_verify.domain.policy import DEFAULT_POLICY
 from trace_verify.domain.provenance import path_facts, self_reported_facts
 from trace_verify.domain.sources import Source, StoredSources, stronger
 from trace_verify.domain.verdict import PointerRef, TimelineRef
+from trace_verify.refdata import default_reference
 from trace_verify.services.verification import VerificationService
 
 Json = dict[str, Any]

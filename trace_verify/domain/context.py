@@ -72,10 +72,6 @@ Match = Literal["same", "different", "unknown"]
 class Context:
     """One verification's shared, lazily computed facts."""
 
-    #: The path facts of every chain (``rules.origin.assess``), computed by the verifier before any
-    #: rule runs.
-    paths: PathAssessment
-
     def __init__(
         self,
         bundle: Bundle,
@@ -115,6 +111,14 @@ class Context:
             )
 
     # -- events ----------------------------------------------------------------------------------
+
+    @cached_property
+    def paths(self) -> PathAssessment:
+        """The path facts of every chain (``rules.origin.assess``), typed; the verifier has them
+        computed before any rule runs."""
+        from trace_verify.domain.rules.origin import assess
+
+        return assess(self)
 
     @cached_property
     def chains(self) -> tuple[Chain, ...]:

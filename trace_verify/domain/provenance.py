@@ -255,7 +255,6 @@ def _vouched(ctx: Context, sources: StoredSources, ref: EvidenceRef) -> bool:
 def _evidenced_by_vouched_events(ctx: Context, sources: StoredSources) -> bool:
     """The same order judged on its vouched events only still evidences a path, on vouched facts."""
     from trace_verify.domain.context import Context as _Context
-    from trace_verify.domain.rules.origin import assess
 
     weak = frozenset(
         i
@@ -269,7 +268,6 @@ def _evidenced_by_vouched_events(ctx: Context, sources: StoredSources) -> bool:
         vouched = _Context(
             ctx.bundle, ctx.now, ctx.policy, ctx.ref, ctx.history, excluded=ctx.excluded | weak
         )
-        vouched.paths = assess(vouched)  # the path facts of the vouched events alone
     if not vouched.paths.evidenced:
         return False
     return all(_vouched(vouched, sources, ref) for ref in path_facts(vouched))

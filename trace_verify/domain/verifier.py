@@ -17,7 +17,6 @@ from trace_verify.domain.history import TrackingHistory
 from trace_verify.domain.policy import DEFAULT_POLICY, Policy
 from trace_verify.domain.provenance import path_self_reported
 from trace_verify.domain.rules import ALL_RULES, Rule
-from trace_verify.domain.rules.origin import assess
 from trace_verify.domain.sources import SOURCE_RANK, StoredSources
 from trace_verify.domain.verdict import (
     SEVERITY_RANK,
@@ -55,7 +54,7 @@ def verify(
     offline and ``POST /verify`` verdicts are unchanged).
     """
     ctx = Context(bundle, now, policy, reference, history, sources=sources)
-    ctx.paths = assess(ctx)
+    paths = ctx.paths  # the path facts, computed once before the rules run
     findings = _unique(f for rule in rules for f in rule(ctx))
     value = _verdict_value(ctx, findings)
     if value != "met":
@@ -63,7 +62,7 @@ def verify(
     elif sources is not None:
         findings.extend(path_self_reported(ctx, sources))
     findings.sort(key=_order_key)
-    result = ctx.paths
+    result = paths
     return Verdict(
         order_id=bundle.order.id,
         verdict=value,

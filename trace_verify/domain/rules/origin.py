@@ -1,7 +1,7 @@
 """Where each chain starts and whether it is traceable: the facts every path rule stands on.
 
 ``assess(ctx)`` answers, once per verification and before any rule runs (the verifier keeps it as
-``ctx.paths``), for each chain: the first custody event and where it
+``ctx.paths``, a typed cached value), for each chain: the first custody event and where it
 was (abroad, a recognised bonded zone, a zone our data lacks, Mainland China, unknown), whether the
 dispatch place and delivery at the destination are shown, and — for goods entering Mainland China —
 whether the crossing is shown. Which path is evidenced is derived from these facts.
