@@ -32,7 +32,7 @@ def test_verify_benchmark_runs_and_reports_every_target() -> None:
 def test_numbers_benchmark_runs_and_reports() -> None:
     """The measurement tests/domain/test_numbers.py once asserted on wall-clock time lives here."""
     result = subprocess.run(
-        [sys.executable, str(ROOT / "bench" / "numbers.py"), "--smoke"],
+        [sys.executable, str(ROOT / "bench" / "assess.py"), "--smoke"],
         capture_output=True,
         text=True,
         timeout=120,
