@@ -4,6 +4,8 @@ that started in Shenzhen, and the events a merchant types to claim an Osaka pick
 from __future__ import annotations
 
 import json
+import shutil
+from pathlib import Path
 from typing import Any
 
 from carriers._fetch import CarrierGuards, FetchPolicy
@@ -21,6 +23,16 @@ def dhl_client(base: str) -> DhlClient:
     """DHL's live client against the simulator at ``base``."""
     policy = FetchPolicy(carrier="dhl", rate_per_second=50.0, burst=50, total_deadline=3, backoff_jitter=0)
     return DhlClient(base, "sim-key", policy, guards=CarrierGuards.for_policy(policy, SYSTEM_CLOCK))
+
+
+def simulator_root(root: Path) -> Path:
+    """``root`` laid out for the simulator: DHL answers the real Osaka → Hangzhou record for
+    :data:`OSAKA_NUMBER` and :func:`shenzhen_record` for :data:`SHENZHEN_NUMBER`."""
+    dhl = root / "carriers" / "dhl"
+    dhl.mkdir(parents=True, exist_ok=True)
+    shutil.copy(FIXTURES / "carriers/dhl/express-osaka-hangzhou-delivered.json", dhl / "osaka.json")
+    (dhl / "shenzhen.json").write_text(json.dumps(shenzhen_record()), "utf-8")
+    return root
 
 
 def shenzhen_record() -> dict[str, Any]:

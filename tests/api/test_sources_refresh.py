@@ -4,8 +4,6 @@ Shenzhen instead (the issue's story, told on the stored order's verdict)."""
 
 from __future__ import annotations
 
-import json
-import shutil
 from collections.abc import Iterator
 from typing import Any
 
@@ -16,23 +14,18 @@ from tests.api.sources_support import (
     OSAKA_NUMBER,
     SHENZHEN_NUMBER,
     dhl_client,
-    shenzhen_record,
+    simulator_root,
     typed_osaka_events,
 )
 from tests.api.support import MERCHANT_A, NOW, World, build_world, call, make_app, order_body
-from tests.support import FIXTURES, assert_valid_verdict
+from tests.support import assert_valid_verdict
 from trace_verify.db.session import Database
 
 
 @pytest.fixture(scope="module")
 def simulator(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """DHL on loopback answering the real Osaka → Hangzhou record and a Shenzhen → Hangzhou one."""
-    root = tmp_path_factory.mktemp("sources-sim")
-    dhl = root / "carriers" / "dhl"
-    dhl.mkdir(parents=True)
-    shutil.copy(FIXTURES / "carriers/dhl/express-osaka-hangzhou-delivered.json", dhl / "osaka.json")
-    (dhl / "shenzhen.json").write_text(json.dumps(shenzhen_record()), "utf-8")
-    with running(build_app(root)) as base:
+    with running(build_app(simulator_root(tmp_path_factory.mktemp("sources-sim")))) as base:
         yield base
 
 
