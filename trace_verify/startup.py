@@ -128,7 +128,7 @@ def build_services(
     from trace_verify.services.keys import KeyService
     from trace_verify.services.merchants import MerchantService
     from trace_verify.services.orders import OrderService
-    from trace_verify.services.ratelimit import RateLimiter
+    from trace_verify.services.ratelimit import RateLimiter, storage_uri
     from trace_verify.services.verdicts import VerdictService
     from trace_verify.services.webhooks import WebhookService
 
@@ -140,7 +140,7 @@ def build_services(
         orders=OrderService(database, ports.documents),
         verdicts=VerdictService(database, verifier, ports),
         webhooks=WebhookService(database, ports),
-        limiter=RateLimiter(settings.rate_per_minute, settings.rate_burst),
+        limiter=RateLimiter(settings.rate_per_minute, settings.rate_burst, storage_uri(settings.redis_url)),
         clock=clock or Clock(),
         validations=validations(settings, database),
     )

@@ -1,37 +1,56 @@
-"""Per-key request rate limits: a token bucket per API key, answered with 429 and ``Retry-After``.
+"""Per-key request rate limits, answered with 429 and ``Retry-After``; shared by every instance.
 
-In memory, per process: with N worker processes a key gets up to N times the rate, which bounds abuse
-without a shared store; the figure is a setting (``TRACE_VERIFY_RATE_PER_MINUTE``).
+The counting is the ``limits`` library's (moving windows, kept in memory or in Redis): with
+``REDIS_URL`` set every web instance counts a key's requests in the same Redis, so two instances
+behind a load balancer give a key its rate once, not twice; without Redis the counts live in the
+process (the embedded default). A key may make ``rate_per_minute`` requests in any minute, and at
+most ``burst`` of them in the time the rate would take to earn them (``60 × burst / rate`` seconds),
+which is what the former token bucket allowed.
 """
 
 from __future__ import annotations
 
 import math
-import threading
 import time
-from collections.abc import Callable
+from typing import Final
+
+from limits import RateLimitItem, RateLimitItemPerMinute, RateLimitItemPerSecond
+from limits.storage import Storage, storage_from_string
+from limits.strategies import MovingWindowRateLimiter
+
+#: The namespace of the counters (a Redis shared with other applications keeps them apart).
+NAMESPACE: Final = "trace_verify:api-key"
 
 
 class RateLimiter:
-    """``rate_per_minute`` requests per key, bursts of up to ``burst``."""
+    """``rate_per_minute`` requests per key, bursts of up to ``burst``, counted in ``storage_uri``."""
 
-    def __init__(self, rate_per_minute: int, burst: int, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(self, rate_per_minute: int, burst: int, storage_uri: str = "memory://") -> None:
         if rate_per_minute < 1 or burst < 1:
             raise ValueError("rate and burst must be positive")
-        self.rate = rate_per_minute / 60.0
-        self.burst = float(burst)
-        self.clock = clock
-        self._buckets: dict[str, tuple[float, float]] = {}
-        self._lock = threading.Lock()
+        storage = storage_from_string(storage_uri)
+        if not isinstance(storage, Storage):  # an asyncio storage URI (async+redis://…)
+            raise ValueError(f"not a synchronous limits storage: {storage_uri.split(':', 1)[0]}")
+        self.storage = storage
+        self.limiter = MovingWindowRateLimiter(self.storage)
+        burst_seconds = max(1, math.ceil(60 * burst / rate_per_minute))
+        self.items: tuple[RateLimitItem, ...] = (
+            RateLimitItemPerSecond(burst, burst_seconds),
+            RateLimitItemPerMinute(rate_per_minute),
+        )
 
     def acquire(self, key: str) -> int | None:
-        """Take one token for ``key``: None when allowed, else the seconds to wait (for Retry-After)."""
-        now = self.clock()
-        with self._lock:
-            tokens, at = self._buckets.get(key, (self.burst, now))
-            tokens = min(self.burst, tokens + (now - at) * self.rate)
-            if tokens >= 1.0:
-                self._buckets[key] = (tokens - 1.0, now)
-                return None
-            self._buckets[key] = (tokens, now)
-            return max(1, math.ceil((1.0 - tokens) / self.rate))
+        """Count one request of ``key``: None when allowed, else the seconds to wait (for Retry-After)."""
+        for item in self.items:  # one round trip per limit (with Redis): the hot path of every request
+            if not self.limiter.hit(item, NAMESPACE, key):
+                return self._wait(item, key)
+        return None
+
+    def _wait(self, item: RateLimitItem, key: str) -> int:
+        stats = self.limiter.get_window_stats(item, NAMESPACE, key)
+        return max(1, math.ceil(stats.reset_time - time.time()))
+
+
+def storage_uri(redis_url: str | None) -> str:
+    """Where the counts live: the configured Redis (shared by every instance), else this process."""
+    return redis_url if redis_url else "memory://"

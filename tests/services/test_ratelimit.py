@@ -1,0 +1,42 @@
+"""Per-key rate limits: the rate and the burst, and one count for every instance sharing Redis."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from tests.redis_support import flushed, redis_url
+from trace_verify.services.ratelimit import RateLimiter, storage_uri
+
+
+@pytest.fixture
+def shared() -> Iterator[str]:
+    yield from flushed(redis_url(12))
+
+
+def test_burst_then_429_with_a_wait_per_key() -> None:
+    limiter = RateLimiter(60, 3)
+    assert [limiter.acquire("k1") for _ in range(3)] == [None, None, None]
+    wait = limiter.acquire("k1")
+    assert wait is not None and 1 <= wait <= 3
+    assert limiter.acquire("k2") is None  # another key has its own count
+
+
+def test_the_per_minute_rate_holds_beyond_the_burst() -> None:
+    limiter = RateLimiter(4, 10)  # 10 at once, but only 4 in any minute
+    assert [limiter.acquire("k") for _ in range(4)] == [None] * 4
+    wait = limiter.acquire("k")
+    assert wait is not None and 1 <= wait <= 60
+
+
+def test_instances_sharing_redis_give_a_key_its_rate_once(shared: str) -> None:
+    first, second = RateLimiter(60, 3, shared), RateLimiter(60, 3, shared)
+    answers = [first.acquire("key"), second.acquire("key"), first.acquire("key"), second.acquire("key")]
+    assert answers[:3] == [None, None, None] and answers[3] is not None
+
+
+def test_in_memory_each_process_counts_alone() -> None:
+    first, second = RateLimiter(60, 1), RateLimiter(60, 1)
+    assert first.acquire("key") is None and second.acquire("key") is None
+    assert storage_uri(None) == "memory://" and storage_uri("redis://h:6379/3") == "redis://h:6379/3"
