@@ -193,8 +193,10 @@ def cmd_validate(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
     """Run queued jobs from Redis until stopped (``--burst``: until the queue is empty)."""
+    from trace_verify.observability import configure_logging
     from trace_verify.worker import work
 
+    configure_logging()
     work(settings, burst=args.burst)
     return EXIT_OK
 

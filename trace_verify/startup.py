@@ -239,3 +239,56 @@ def validations(settings: Settings, database: Database) -> ValidationService:
     else:
         service.queue = EmbeddedRunner(service, settings.job_workers)
     return service
+
+
+# -- operations: readiness and queue depth (issue 15) ------------------------------------------------
+
+
+def readiness(system: System) -> dict[str, str]:
+    """Each dependency's state for ``/readyz``: ``ok``, ``not_configured`` or why it failed."""
+    import sqlalchemy as sa
+
+    from trace_verify.db.migrate import current_revision, head_revision
+
+    checks: dict[str, str] = {}
+    try:
+        with system.database.engine.connect() as connection:
+            connection.execute(sa.text("SELECT 1"))
+        checks["database"] = "ok"
+        current, newest = current_revision(system.database.engine), head_revision()
+        checks["migrations"] = "ok" if current == newest else f"at {current or 'none'}, newest {newest}"
+    except Exception as exc:  # any failure to reach the database means not ready
+        checks["database"] = f"failed: {type(exc).__name__}"
+        checks["migrations"] = "unknown"
+    if system.settings.redis_url:
+        from trace_verify.services.queue import RedisQueue
+
+        queue = system.services.validations.queue
+        reachable = queue.ping() if isinstance(queue, RedisQueue) else False
+        checks["redis"] = "ok" if reachable else "failed: no answer"
+    else:
+        checks["redis"] = "not_configured"
+    return checks
+
+
+def observe_queue(system: System) -> None:
+    """Set the queue-depth gauges: validation jobs waiting and running, and Redis' queue length."""
+    import sqlalchemy as sa
+
+    from trace_verify.db.models import JobState, ValidationJob
+    from trace_verify.observability import QUEUE_DEPTH
+    from trace_verify.services.queue import RedisQueue
+
+    with system.database.transaction() as session:
+        counts = dict(
+            session.execute(
+                sa.select(ValidationJob.state, sa.func.count())
+                .where(ValidationJob.state.in_((JobState.QUEUED, JobState.RUNNING)))
+                .group_by(ValidationJob.state)
+            ).all()
+        )
+    QUEUE_DEPTH.labels("validations_queued").set(counts.get(JobState.QUEUED, 0))
+    QUEUE_DEPTH.labels("validations_running").set(counts.get(JobState.RUNNING, 0))
+    queue = system.services.validations.queue
+    if isinstance(queue, RedisQueue):
+        QUEUE_DEPTH.labels("redis").set(queue.depth())

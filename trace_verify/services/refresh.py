@@ -11,6 +11,7 @@ import logging
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 
+from trace_verify.observability import CARRIER_CALLS
 from trace_verify.services.ports import TrackingClient
 
 log = logging.getLogger(__name__)
@@ -53,8 +54,10 @@ def refresh(clients: dict[str, TrackingClient], wanted: list[Wanted], budget_sec
 
 def _outcome(wanted: Wanted, future: Future[bytes] | None) -> Fetched:
     if future is None:
+        CARRIER_CALLS.labels(wanted.carrier, "timeout").inc()
         return Fetched(wanted.index, wanted.carrier, None, "no answer within the time budget")
     error = future.exception()
+    CARRIER_CALLS.labels(wanted.carrier, "ok" if error is None else getattr(error, "code", "error")).inc()
     if error is not None:
         log.warning(
             "refresh of %s shipment %d failed: %s", wanted.carrier, wanted.index, type(error).__name__

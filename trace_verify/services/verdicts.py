@@ -25,6 +25,7 @@ from trace_verify.db.repositories import (
 from trace_verify.db.session import Database
 from trace_verify.domain.bundle import Bundle, DocumentProblem
 from trace_verify.domain.documents import DocumentRejected, membership
+from trace_verify.observability import VERDICTS
 from trace_verify.services.access import Principal, Resource, forbidden, not_found
 from trace_verify.services.evidence import store_document
 from trace_verify.services.pages import PageRequest, page
@@ -53,7 +54,9 @@ class VerdictService:
                 stored = session.get(Order, bundle.order.id)
                 if stored is not None and stored.merchant_id != who.merchant_id:
                     raise forbidden("a merchant key verifies orders of its own merchant only")
-        return verdict_to_json(self.verification.verify_bundle(bundle, now))
+        verdict = self.verification.verify_bundle(bundle, now)
+        VERDICTS.labels("verify", verdict.verdict).inc()
+        return verdict_to_json(verdict)
 
     def reverify(self, who: Principal, order_id: str, now: datetime) -> dict[str, Any]:
         """Verify a stored order again, refreshing tracking first; the new verdict is stored and returned."""
@@ -76,6 +79,7 @@ class VerdictService:
             verdict = self.verification.verify_bundle(
                 bundle, now, tracking_history(session, bundle), stored_sources(order, bundle)
             )
+            VERDICTS.labels("reverify", verdict.verdict).inc()
             body = verdict_to_json(verdict)
             session.add(
                 VerdictRecord(

@@ -17,7 +17,7 @@ from trace_verify.db.session import Database
 from trace_verify.domain.documents import DocumentReader
 from trace_verify.services.ports import CarrierPorts
 from trace_verify.startup import Shell, System, open_database, start
-from trace_verify.web import api, errors, health, merchants, orders, pages, validations, webhooks
+from trace_verify.web import api, errors, health, merchants, observe, orders, pages, validations, webhooks
 
 
 def create_app(
@@ -55,6 +55,7 @@ def create_app(
     for blueprint in (api.bp, merchants.bp, orders.bp, webhooks.bp, health.bp, pages.bp, validations.bp):
         app.register_blueprint(blueprint)
     errors.register(app)
+    observe.register(app)
     logging.getLogger("trace_verify").setLevel(logging.INFO)
     return app
 

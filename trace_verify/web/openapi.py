@@ -40,6 +40,7 @@ STATUS_TEXT = {
     422: "Unprocessable",
     429: "Too many requests (see Retry-After)",
     500: "Internal error",
+    503: "Not ready: a dependency (database, migrations, Redis) failed; see checks",
 }
 
 

@@ -19,7 +19,10 @@ def build_app(settings: Settings) -> Flask:
 
 
 def serve(settings: Settings, host: str, port: int) -> None:
-    """Serve until interrupted."""
+    """Serve until interrupted (logs as JSON lines on stderr)."""
+    from trace_verify.observability import configure_logging
+
+    configure_logging()
     app = build_app(settings)
     print(
         f"trace_verify listening on http://{host}:{port}/  (API: /api/v1, docs: /api/v1/docs)",
