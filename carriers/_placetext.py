@@ -162,8 +162,22 @@ def _resolve(name: str, text: str, places: Places, country: str | None) -> Place
     return places.resolve(name)
 
 
+#: Three capital letters in a facility ("PVG GATEWAY", "ICN HUB") that are words, not airports.
+_NOT_CODES: Final = frozenset(
+    {"HUB", "DHL", "UPS", "EMS", "TNT", "USA", "INT", "CTR", "SVC", "LTD", "INC", "THE", "AND", "FOR", "NEW",
+     "ISC", "NDC", "SCF", "RDC", "AIR", "SEA", "POST", "OFC", "MAIL"}
+)  # fmt: skip
+_CODE: Final = re.compile(r"(?<![A-Za-z])[A-Z]{3}(?![A-Za-z])")
+
+
 def _airport(name: str, places: Places) -> Place | None:
-    """A facility named after an airport by a word only that airport's name has."""
+    """A facility named after an airport: by its IATA code (exactly one code-like word that is an
+    airport), or by a word only that airport's name has."""
+    codes = {c for c in _CODE.findall(name) if c not in _NOT_CODES}
+    if len(codes) == 1:
+        found = places.resolve(next(iter(codes)))
+        if found is not None and found.key.startswith("IATA-"):
+            return found
     finder = getattr(places, "airport_named", None)
     if finder is None:
         wrapped = getattr(places, "_places", None)  # carriers._common.MemoPlaces

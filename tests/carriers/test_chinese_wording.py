@@ -79,6 +79,11 @@ def test_latin_names_without_a_country_are_never_guessed() -> None:
     assert default_gazetteer().resolve("London") is None
 
 
+@pytest.mark.parametrize("name", ["EMS HUB", "DHL SVC CTR", "ABC DEF GATEWAY"])
+def test_words_in_a_facility_are_not_taken_for_airport_codes(name: str) -> None:
+    assert place_named(name, name, default_places()) is None
+
+
 @pytest.mark.parametrize(
     ("text", "named"),
     [
@@ -103,6 +108,8 @@ def test_countries_named_in_chinese_japanese_korean_and_english(text: str, named
         ("仁川国际机场", "KR", "IATA-ICN"),
         ("HEATHROW WORLDWIDE DC", "GB", "IATA-LHR"),
         ("LHR", "GB", "IATA-LHR"),
+        ("PVG GATEWAY", "CN", "IATA-PVG"),  # an IATA code in a facility
+        ("ICN HUB", "KR", "IATA-ICN"),
     ],
 )
 def test_airports_and_facilities_by_name_and_code(name: str, country: str, key: str) -> None:
