@@ -82,3 +82,24 @@ def test_17track_location_text_with_a_state_gets_the_states_zone() -> None:
 )
 def test_region_zones(country: str, region: str, postal: str | None, zone: str | None) -> None:
     assert region_zone(country, region, postal) == zone
+
+
+def _ups_activity_at(address: dict[str, str]) -> tuple[str, str]:
+    """The UPS Los Angeles document with its oldest activity moved to ``address``, local time only."""
+    doc = json.loads((FIXTURES / "ups" / "ww-saver-losangeles-hangzhou-delivered.json").read_text())
+    oldest = doc["trackResponse"]["shipment"][0]["package"][0]["activity"][-1]
+    for key in ("gmtDate", "gmtTime", "gmtOffset"):
+        oldest.pop(key)
+    oldest.update(date="20260409", time="090100", location={"address": address})
+    [shipment] = REGISTRY.read("ups", json.dumps(doc).encode()).shipments
+    [moved] = [e for e in shipment.events if e.location.city == address["city"]]
+    return moved.occurred_at.isoformat(), moved.time_basis
+
+
+def test_ups_town_missing_from_the_gazetteer_takes_its_states_zone() -> None:
+    address = {"city": "ARGYLE", "stateProvince": "TX", "postalCode": "76226", "countryCode": "US"}
+    assert _ups_activity_at(address) == ("2026-04-09T14:01:00+00:00", "location_timezone")
+    address = {"city": "ARGYLE", "stateProvince": "TX", "countryCode": "US"}  # no ZIP in a split state
+    assert _ups_activity_at(address) == ("2026-04-09T09:01:00+00:00", "assumed_utc")
+    address = {"city": "LAC-SUPERIEUR", "stateProvince": "QC", "postalCode": "J0T 1J0", "countryCode": "CA"}
+    assert _ups_activity_at(address) == ("2026-04-09T13:01:00+00:00", "location_timezone")
