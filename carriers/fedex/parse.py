@@ -76,6 +76,7 @@ def _message(raw: Mapping[str, Any], at: str, number: str | None) -> CarrierMess
 def _output(raw: Mapping[str, Any], places: PlaceIndex) -> ParseResult:
     shipments: list[ParsedShipment] = []
     errors: list[CarrierMessage] = []
+    warnings: list[ParseWarning] = []
     complete = (
         _list(raw, "completeTrackResults", "/output") if raw.get("completeTrackResults") is not None else []
     )
@@ -86,7 +87,7 @@ def _output(raw: Mapping[str, Any], places: PlaceIndex) -> ParseResult:
         found: list[tuple[ParsedShipment, Any]] = []
         for j, result in enumerate(_list(entry, "trackResults", at)):
             parsed, error = _track_result(
-                _object(result, f"{at}/trackResults/{j}"), f"{at}/trackResults/{j}", number, places
+                _object(result, f"{at}/trackResults/{j}"), f"{at}/trackResults/{j}", number, places, warnings
             )
             if error is not None:
                 errors.append(error)
@@ -94,7 +95,6 @@ def _output(raw: Mapping[str, Any], places: PlaceIndex) -> ParseResult:
                 found.append((parsed, parsed.events[-1].occurred_at if parsed.events else None))
         if found:
             shipments.append(_latest(found))
-    warnings: list[ParseWarning] = []
     if isinstance(raw.get("alerts"), str):
         # The sample on FedEx's own portal sends ``alerts`` as a string where the schema says array:
         # it is kept as words, never a reason to refuse the tracking results beside it.
@@ -121,7 +121,7 @@ def _latest(found: list[tuple[ParsedShipment, Any]]) -> ParsedShipment:
 
 
 def _track_result(
-    raw: Mapping[str, Any], at: str, number: str | None, places: PlaceIndex
+    raw: Mapping[str, Any], at: str, number: str | None, places: PlaceIndex, warnings: list[ParseWarning]
 ) -> tuple[ParsedShipment | None, CarrierMessage | None]:
     info = _object(raw.get("trackingNumberInfo") or {}, f"{at}/trackingNumberInfo")
     number = clean(_str(info, "trackingNumber", f"{at}/trackingNumberInfo")) or number
@@ -130,10 +130,17 @@ def _track_result(
     if number is None:
         raise _rejected(f"{at}/trackingNumberInfo", "track result has no tracking number")
     events = _list(raw, "scanEvents", at) if raw.get("scanEvents") is not None else []
-    scans = [
-        _scan(_object(e, f"{at}/scanEvents/{i}"), i, f"{at}/scanEvents/{i}", places)
-        for i, e in enumerate(events)
-    ]
+    scans: list[Scan] = []
+    for i, e in enumerate(events):
+        item = _object(e, f"{at}/scanEvents/{i}")
+        if not _str(item, "date", f"{at}/scanEvents/{i}"):  # one timeless scan does not sink the rest
+            warnings.append(
+                ParseWarning(f"{at}/scanEvents/{i}/date", "scan event has no date; it was left out")
+            )
+            continue
+        scans.append(_scan(item, i, f"{at}/scanEvents/{i}", places))
+    if events and not scans:
+        raise _rejected(f"{at}/scanEvents", "no scan event has a date")
     origin = _party_country(raw, ("shipperInformation", "originLocation"), at, places)
     destination = _party_country(raw, ("recipientInformation", "destinationLocation"), at, places)
     return ParsedShipment(number, to_events(CARRIER, number, scans, origin, destination)), None

@@ -328,6 +328,24 @@ def test_a_found_number_and_an_unknown_one_in_one_document() -> None:
     assert [(e.code, e.tracking_number) for e in result.errors] == [("not_found", "771234567890")]
 
 
+def test_a_scan_without_a_date_is_left_out_with_a_warning() -> None:
+    """Issue 11 §5 (changed from a refusal): the seven dated scans are read, the timeless one is a
+    parse warning naming its pointer; only a result with no dated scan at all is refused."""
+    result = parse("malformed-scan-without-date.json")
+    [shipment] = result.shipments
+    assert len(shipment.events) == 7
+    assert [(w.pointer, w.message) for w in result.warnings] == [
+        (
+            "/output/completeTrackResults/0/trackResults/0/scanEvents/0/date",
+            "scan event has no date; it was left out",
+        )
+    ]
+    doc = json.loads((FIXTURES / "malformed-scan-without-date.json").read_text())
+    for scan in doc["output"]["completeTrackResults"][0]["trackResults"][0]["scanEvents"]:
+        scan.pop("date", None)
+    assert_rejected(lambda: ADAPTER.parse(json.dumps(doc).encode()))
+
+
 @pytest.mark.parametrize(
     "fixture",
     [
@@ -335,7 +353,6 @@ def test_a_found_number_and_an_unknown_one_in_one_document() -> None:
         "malformed-gateway-html.txt",
         "malformed-scanevents-not-array.json",
         "malformed-date-not-iso.json",
-        "malformed-scan-without-date.json",
     ],
 )
 def test_malformed_documents_are_rejected_without_echoing_them(fixture: str) -> None:
