@@ -23,6 +23,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any, Final
 
 from carriers._common import PlaceIndex, status_error
+from carriers._dropped import EventDropped, each_event, keeps_warnings
 from carriers._fields import JsonFields
 from carriers._route import Route, Scan, as_milestone, departure_index, events_of, settle_reported, steps
 from carriers._time import ResolvedTime, is_utc_stamp, location_zone, parse_timestamp, resolve_time
@@ -41,6 +42,7 @@ FORMAT: Final = "AfterShip tracking JSON"
 MAX_MESSAGE: Final = 300
 
 
+@keeps_warnings
 def parse_document(data: bytes, places: PlaceIndex) -> ParseResult:
     """Parse an API answer, an API error or a webhook body; raise DocumentRejected for anything else."""
     doc = _object(load_json(data, FORMAT), "")
@@ -85,10 +87,11 @@ def _tracking(raw: Mapping[str, Any], at: str, places: PlaceIndex) -> ParsedShip
         raise _rejected(f"{at}/tracking_number", "tracking has no number")
     slug = _str(raw, "slug", at)
     items = _list(raw, "checkpoints", at)
-    scans = [
-        _scan(_object(c, f"{at}/checkpoints/{i}"), f"{at}/checkpoints/{i}", i, slug, places)
-        for i, c in enumerate(items)
-    ]
+    scans = each_event(
+        items,
+        lambda i, c: _scan(_object(c, f"{at}/checkpoints/{i}"), f"{at}/checkpoints/{i}", i, slug, places),
+        "checkpoint",
+    )
     scans.sort(key=lambda s: (s.at, s.index))
     route_steps = steps(scans)
     route = Route.of(
@@ -123,7 +126,7 @@ def _scan(raw: Mapping[str, Any], at: str, index: int, slug: str | None, places:
 def _time(raw: Mapping[str, Any], at: str, location: Location, zone: str | None) -> ResolvedTime:
     stamp = _str(raw, "checkpoint_time", at)
     if not stamp:
-        raise _rejected(f"{at}/checkpoint_time", "checkpoint has no time")
+        raise EventDropped(f"{at}/checkpoint_time", "checkpoint has no time")
     try:
         local = parse_timestamp(stamp)
     except ValueError:

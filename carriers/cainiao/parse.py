@@ -27,6 +27,7 @@ from typing import Any, Final
 from carriers import _placetext as placetext
 from carriers import _wording as wording
 from carriers._common import PlaceIndex
+from carriers._dropped import EventDropped, each_event, keeps_warnings
 from carriers._fields import JsonFields
 from carriers._route import (
     Route,
@@ -55,6 +56,7 @@ _LEADING_BRACKET = re.compile(r"^\s*[\[【](?P<name>[^\]】]{1,60})[\]】]")
 _NUMBER = re.compile(r"[A-Za-z0-9]{6,40}")
 
 
+@keeps_warnings
 def parse_document(data: bytes, places: PlaceIndex) -> ParseResult:
     """Parse one ``detail.json`` answer; raise DocumentRejected for anything else."""
     doc = _object(load_json(data, FORMAT), "")
@@ -85,17 +87,18 @@ def _module(raw: Mapping[str, Any], at: str, places: PlaceIndex) -> ParsedShipme
     origin = places.country_code(_str(raw, "originCountry", at))
     destination = places.country_code(_str(raw, "destCountry", at))
     last_mile = _last_mile_operator(raw, at)
-    scans = [
-        _scan(
+    scans = each_event(
+        details,
+        lambda i, d: _scan(
             _object(d, f"{at}/detailList/{i}"),
             f"{at}/detailList/{i}",
             i,
             (origin, destination),
             last_mile,
             places,
-        )
-        for i, d in enumerate(details)
-    ]
+        ),
+        "event",
+    )
     scans = chronological(scans, lambda s: s.at)
     handover, handover_at = _handover(raw, at, number, scans)
     route = Route(origin, destination, ())
@@ -142,7 +145,7 @@ def _time(raw: Mapping[str, Any], at: str, location: Location) -> ResolvedTime:
         utc = datetime.fromtimestamp(millis / 1000, tz=UTC)
         return resolve_time(utc.astimezone(offset) if offset else None, utc=utc)
     if not stamp:
-        raise _rejected(f"{at}/time", "event has no time")
+        raise EventDropped(f"{at}/time", "event has no time")
     try:
         local = parse_timestamp(stamp)
     except ValueError:

@@ -30,6 +30,7 @@ from urllib.parse import parse_qs
 
 from carriers import _common as common
 from carriers import _placetext as placetext
+from carriers._dropped import EventDropped, each_event, keeps_warnings
 from carriers._fields import JsonFields
 from carriers._route import Route, Scan, as_milestone, settle_reported, to_event
 from carriers._time import parse_timestamp, resolve_time
@@ -69,6 +70,7 @@ class PlaceIndex(common.PlaceIndex, Protocol):
     def place(self, key: str) -> Place | None: ...
 
 
+@keeps_warnings
 def parse_document(data: bytes, places: PlaceIndex) -> ParseResult:
     """Parse a query answer, a refusal or a push body; raise DocumentRejected for anything else."""
     doc = _object(load_json(_json_bytes(data), FORMAT), "")
@@ -144,10 +146,13 @@ def _shipment(results: Sequence[tuple[Mapping[str, Any], str]], places: PlaceInd
 def _result_scans(raw: Mapping[str, Any], at: str, number: str, places: PlaceIndex, start: int) -> list[Scan]:
     com = _scalar(raw, "com", at)
     items = _list(raw, "data", at) if raw.get("data") is not None else []
-    scans = [
-        _scan(_object(item, f"{at}/data/{i}"), f"{at}/data/{i}", start + i, number, com, places)
-        for i, item in enumerate(items)
-    ]
+    scans = each_event(
+        items,
+        lambda i, item: _scan(
+            _object(item, f"{at}/data/{i}"), f"{at}/data/{i}", start + i, number, com, places
+        ),
+        "event",
+    )
     state = codes.kind_of_code(_scalar(raw, "state", at))
     if scans and state is not None:
         newest = max(scans, key=lambda s: (s.at, -s.index))
@@ -163,7 +168,7 @@ def _scan(
 ) -> Scan:
     stamp = _scalar(raw, "ftime", at) or _scalar(raw, "time", at)
     if not stamp:
-        raise _rejected(f"{at}/ftime", "event has no time")
+        raise EventDropped(f"{at}/ftime", "event has no time")
     try:
         local = parse_timestamp(stamp)
     except ValueError:

@@ -21,13 +21,14 @@ main provider's latest event.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Any, Final
 
 from carriers import _placetext as placetext
 from carriers import _wording as wording
 from carriers._common import PlaceIndex
+from carriers._dropped import EventDropped, each_event, keeps_warnings
 from carriers._fields import JsonFields
 from carriers._route import Route, Scan, as_milestone, events_of, settle_reported, steps
 from carriers._time import ResolvedTime, is_utc_stamp, location_zone, parse_timestamp, resolve_time
@@ -41,6 +42,7 @@ FORMAT: Final = "17TRACK v2.2 JSON"
 MAX_MESSAGE: Final = 300
 
 
+@keeps_warnings
 def parse_document(data: bytes, places: PlaceIndex) -> ParseResult:
     """Parse an API answer or a webhook push; raise DocumentRejected for anything else."""
     doc = _object(load_json(data, FORMAT), "")
@@ -128,13 +130,17 @@ def _scans(info: Mapping[str, Any], at: str, places: PlaceIndex) -> tuple[list[S
         key = _provider_key(_object(provider.get("provider") or {}, f"{pat}/provider"))
         main = key if p == 0 else main
         items = _list(provider, "events", pat) if provider.get("events") is not None else []
-        for i, item in enumerate(items):
-            scans.append(
-                _scan(_object(item, f"{pat}/events/{i}"), f"{pat}/events/{i}", len(scans), key, places)
-            )
+        scans += each_event(items, _event_reader(pat, len(scans), key, places), "event")
     newest_first = len(scans) > 1 and scans[0].at > scans[-1].at
     scans.sort(key=lambda s: (s.at, -s.index if newest_first else s.index))
     return scans, main
+
+
+def _event_reader(pat: str, start: int, key: str | None, places: PlaceIndex) -> Callable[[int, Any], Scan]:
+    """Reads the ``i``-th event of the provider at ``pat`` (its scans numbered from ``start``)."""
+    return lambda i, item: _scan(
+        _object(item, f"{pat}/events/{i}"), f"{pat}/events/{i}", start + i, key, places
+    )
 
 
 def _provider_key(provider: Mapping[str, Any]) -> str | None:
@@ -187,7 +193,7 @@ def _time(raw: Mapping[str, Any], at: str, location: Location, zone: str | None)
 def _raw_time(raw: Mapping[str, Any], at: str) -> datetime:
     """``time_raw`` {date, time, timezone}: the carrier's own words, when 17TRACK gives no ISO time."""
     if raw.get("time_raw") is None:
-        raise _rejected(f"{at}/time_utc", "event has no time")
+        raise EventDropped(f"{at}/time_utc", "event has no time")
     parts = _object(raw["time_raw"], f"{at}/time_raw")
     date, clock, zone = (_str(parts, k, f"{at}/time_raw") for k in ("date", "time", "timezone"))
     if not date:

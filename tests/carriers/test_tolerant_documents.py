@@ -61,3 +61,57 @@ def test_fedex_string_alert_alone_is_the_carriers_message() -> None:
     result = REGISTRY.read("fedex", json.dumps(doc).encode())
     assert result.shipments == ()
     assert [e.message for e in result.errors] == ["TRACKING.DATA.NOTFOUND -  Tracking data unavailable"]
+
+
+# --- the aggregators: an event without any time is left out, the rest is read --------------------------
+
+
+def _drop_time(carrier: str, path: str) -> tuple[int, int, list[tuple[str, str]]]:
+    """(events whole, events with one event's time removed, warnings) for one aggregator document."""
+    body = (FIXTURES / path).read_text(encoding="utf-8")
+    doc = json.loads(body)
+    if carrier == "kuaidi100":
+        for key in ("time", "ftime"):
+            doc["data"][3].pop(key)
+    elif carrier == "17track":
+        event = doc["data"]["accepted"][0]["track_info"]["tracking"]["providers"][0]["events"][1]
+        for key in ("time_iso", "time_utc", "time_raw"):
+            event.pop(key)
+    elif carrier == "cainiao":
+        for key in ("time", "timeStr"):
+            doc["module"][0]["detailList"][2].pop(key)
+    else:
+        doc["data"]["checkpoints"][1].pop("checkpoint_time")
+    whole = REGISTRY.read(carrier, body.encode())
+    result = REGISTRY.read(carrier, json.dumps(doc, ensure_ascii=False).encode())
+    return (
+        len(whole.shipments[0].events),
+        len(result.shipments[0].events),
+        [(w.pointer, w.message) for w in result.warnings],
+    )
+
+
+@pytest.mark.parametrize(
+    ("carrier", "path", "pointer"),
+    [
+        ("kuaidi100", "kuaidi100/query-ems-sydney-hangzhou-delivered.json", "/data/3/ftime"),
+        (
+            "17track",
+            "17track/gettrackinfo-dpost-frankfurt-hangzhou-delivered.json",
+            "/data/accepted/0/track_info/tracking/providers/0/events/1/time_utc",
+        ),
+        ("cainiao", "cainiao/detail-incheon-hangzhou-yto-delivered.json", "/module/0/detailList/2/time"),
+        (
+            "aftership",
+            "aftership/tracking-2024-10-dhl-tokyo-sf-hangzhou-delivered.json",
+            "/data/checkpoints/1/checkpoint_time",
+        ),
+    ],
+)
+def test_an_aggregator_event_without_time_is_left_out_with_a_warning(
+    carrier: str, path: str, pointer: str
+) -> None:
+    whole, kept, warnings = _drop_time(carrier, path)
+    assert kept == whole - 1
+    assert len(warnings) == 1 and warnings[0][0] == pointer
+    assert warnings[0][1].endswith("; it was left out")
