@@ -105,6 +105,7 @@ class Document:
     fmt: str  # json, xml or form
     events: int  # events our adapter found
     tracking_number: str
+    warnings: int = 0  # parse warnings: events dropped or fields read tolerantly (issue 11 §5)
     ours_us: float = 0.0
     floor_us: float = 0.0
     karrio_us: float | None = None
@@ -179,7 +180,9 @@ def discover(only: Sequence[str] = ()) -> tuple[list[Document], list[str]]:
                 continue
             events = sum(len(s.events) for s in result.shipments)
             number = _tracking_number(result, requested.get(path.name))
-            documents.append(Document(adapter.id, path, raw, sniff(raw), events, number))
+            documents.append(
+                Document(adapter.id, path, raw, sniff(raw), events, number, warnings=len(result.warnings))
+            )
     return documents, rejected
 
 

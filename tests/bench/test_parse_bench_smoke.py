@@ -97,10 +97,13 @@ def test_every_floor_reaches_the_events_our_adapter_reads() -> None:
     """The floor is a floor only if it reaches the event list: the same number of events, per document.
 
     An adapter added without a floor path is still benchmarked (decode-only floor, marked ``*``).
+    A document read tolerantly (parse warnings: an event dropped, a field of the wrong type) is not
+    comparable by count: the floor walks the raw nodes, our adapter keeps only what it could read.
     """
     documents, _ = discover()
     assert {d.adapter for d in documents} >= {"ups", "fedex", "dhl", "canadapost", "usps", "epcis", "sf"}
+    assert any(doc.warnings for doc in documents)  # the tolerant fixtures are benchmarked too
     for doc in documents:
         floor, reaches = floor_reader(doc.adapter, doc.fmt)
-        if reaches:
+        if reaches and not doc.warnings:
             assert floor(doc.raw) == doc.events, doc.key
