@@ -59,8 +59,8 @@ class Places(Protocol):
 @dataclass(frozen=True, slots=True)
 class Named:
     """A place a text names: the name as written, the place the gazetteer found, its country, and the
-    city part of the name when the name is a facility (上海浦东国际机场 → 上海浦东; None for an airport
-    named by a word of its own name, or when the name is the place itself)."""
+    city of a facility: the city part of its name (上海浦东国际机场 → 上海浦东), or the city an airport
+    serves (仁川机场 → Seoul, as the places index links it); None when the name is the place itself."""
 
     name: str
     place: Place | None
@@ -135,12 +135,20 @@ def _place_named(name: str, text: str, places: Places, country: str | None) -> N
     for candidate in _candidates(name):
         found = _resolve(candidate, text, places, country)
         if found is not None:
-            city = None if candidate == name or found.key.startswith("IATA-") else candidate
-            return Named(name, found, found.country, city)
+            if found.key.startswith("IATA-"):
+                return Named(name, found, found.country, _served_city(found, places))
+            return Named(name, found, found.country, None if candidate == name else candidate)
     airport = _airport(name, places)
     if airport is not None and country in (None, airport.country):
-        return Named(name, airport, airport.country)
+        return Named(name, airport, airport.country, _served_city(airport, places))
     return None
+
+
+def _served_city(airport: Place, places: Places) -> str | None:
+    """The name of the city an airport serves (the places index links each airport to one)."""
+    lookup = getattr(places, "place", None)
+    city = lookup(airport.city_key) if lookup is not None else None
+    return city.name if isinstance(city, Place) else None
 
 
 def _candidates(name: str) -> list[str]:

@@ -26,6 +26,7 @@ import re
 from collections.abc import Mapping
 from typing import Any, Final
 
+from carriers import _placetext as placetext
 from carriers._common import PlaceIndex, status_error
 from carriers._fields import JsonFields
 from carriers._route import Route, domestic_border
@@ -193,6 +194,10 @@ def _location(name: str | None, side_country: str, places: PlaceIndex) -> tuple[
     place = places.resolve(base, side_country) or places.resolve(name, side_country)
     facility = name if base != name or place is None else None
     city = base if place is not None else None
+    if place is None:  # "Heathrow Worldwide DC": an airport named by its name (issue 11 §1)
+        airport = placetext.place_named(name, name, places, side_country)
+        if airport is not None and airport.place is not None:
+            city, place = airport.facility_city, airport.place
     return Location(city=city, country=side_country, facility=facility), place
 
 

@@ -49,11 +49,11 @@ def test_london_document_resolves_airports_by_name() -> None:
         (FIXTURES / "kuaidi100" / "query-ems-london-hangzhou-delivered.json").read_bytes()
     )
     events = result.shipments[0].events
-    assert [(e.milestone, e.location.country, e.location.facility) for e in events[:4]] == [
-        ("picked_up", "GB", None),
-        ("export_cleared", "GB", "希思罗机场"),
-        ("departed_origin", "GB", "伦敦希思罗机场"),
-        ("arrived_destination_country", "CN", "上海浦东国际机场"),
+    assert [(e.milestone, e.location.city, e.location.country, e.location.facility) for e in events[:4]] == [
+        ("picked_up", "伦敦", "GB", None),
+        ("export_cleared", "London", "GB", "希思罗机场"),  # the city the airport serves
+        ("departed_origin", "London", "GB", "伦敦希思罗机场"),
+        ("arrived_destination_country", "上海浦东", "CN", "上海浦东国际机场"),
     ]
 
 

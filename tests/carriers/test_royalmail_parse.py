@@ -33,7 +33,8 @@ def raw_rows(name: str) -> list[tuple[str, str | None]]:
 
 GB = {"country": "GB"}
 CHELMSFORD = {"city": "Chelmsford", "country": "GB", "facility": "Chelmsford Mail Centre"}
-HEATHROW = {"country": "GB", "facility": "Heathrow Worldwide DC"}
+# Heathrow is an airport named by its name (issue 11 §1): the city it serves is London.
+HEATHROW = {"city": "London", "country": "GB", "facility": "Heathrow Worldwide DC"}
 SHANGHAI = {"city": "Shanghai", "country": "CN"}
 HANGZHOU = {"city": "Hangzhou", "country": "CN"}
 CN = {"country": "CN"}
