@@ -30,6 +30,10 @@ class PlaceIndex(Protocol):
         """ISO alpha-2 for a carrier's country name or code."""
         ...
 
+    def place(self, key: str) -> Place | None:
+        """The place with a division key (GB/T 2260 ``CN-440300``), for carriers that send one."""
+        ...
+
 
 #: Most answers :class:`MemoPlaces` keeps per table; a hostile stream of names cannot grow it further.
 _COUNTRY_MEMO_LIMIT: Final = 4096

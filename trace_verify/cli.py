@@ -202,9 +202,9 @@ def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_carriers(args: argparse.Namespace, settings: Settings) -> int:
-    from carriers import REGISTRY, adapter_to_json
+    from carriers import REGISTRY, spec_to_json
 
-    rows = [adapter_to_json(a) for a in REGISTRY.all()]
+    rows = [spec_to_json(spec) for spec in REGISTRY.all()]
     if args.json:
         print(dumps(rows, pretty=True))
         return EXIT_OK
@@ -223,7 +223,7 @@ def cmd_parse(args: argparse.Namespace, settings: Settings) -> int:
     from trace_verify.domain.documents import DocumentRejected
 
     if REGISTRY.get(args.carrier) is None:
-        known = ", ".join(a.id for a in REGISTRY.all())
+        known = ", ".join(spec.id for spec in REGISTRY.all())
         raise InvalidInput("UNKNOWN_CARRIER", f"no adapter {args.carrier!r} (known: {known})", "--carrier")
     data = _read_input(args.file, startup.bundle_limit(settings, Shell.CLI))
     try:
@@ -235,13 +235,20 @@ def cmd_parse(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_number(args: argparse.Namespace, settings: Settings) -> int:
+    from carriers import REGISTRY
     from trace_verify.domain.numbers import identify
 
     numbers: Sequence[str] | Iterator[str] = args.numbers
     if list(args.numbers) == ["-"]:
         numbers = (line.strip() for line in sys.stdin if line.strip())
     for number in numbers:
-        print(json.dumps(identify(number).to_dict(), ensure_ascii=False, separators=(",", ":")))
+        print(
+            json.dumps(
+                identify(number, carriers=REGISTRY.numbers).to_dict(),
+                ensure_ascii=False,
+                separators=(",", ":"),
+            )
+        )
     return EXIT_OK
 
 

@@ -15,6 +15,7 @@ from importlib import resources
 from importlib.resources.abc import Traversable
 
 from trace_verify.domain.context import Reference
+from trace_verify.domain.numbers.carrier_map import NO_CARRIERS, CarrierNumbers
 from trace_verify.domain.places import ALIASES_FILE, INDEX_FILE, Gazetteer, read_aliases
 from trace_verify.domain.reference import (
     BONDED_ZONES_FILE,
@@ -70,6 +71,7 @@ def supervision_modes() -> SupervisionModes:
 
 
 @cache
-def default_reference() -> Reference:
-    """The reference port filled with the shipped data, once per process."""
-    return Reference(default_gazetteer(), bonded_zones(), customs_districts(), supervision_modes())
+def default_reference(carriers: CarrierNumbers = NO_CARRIERS) -> Reference:
+    """The reference port filled with the shipped data, once per process, and with ``carriers``' number
+    facts (``carriers.REGISTRY.numbers``; the composition root passes them, the domain spells no id)."""
+    return Reference(default_gazetteer(), bonded_zones(), customs_districts(), supervision_modes(), carriers)

@@ -67,7 +67,7 @@ def carrier_ports(settings: Settings) -> CarrierPorts:
 
     return CarrierPorts(
         REGISTRY,
-        known=frozenset(adapter.id for adapter in REGISTRY.all()),
+        known=frozenset(spec.id for spec in REGISTRY.all()),
         clients=build_clients(settings.carriers),
         push_verifiers=push_verifiers(),
         webhook_secrets=settings.webhook_secrets(),
@@ -102,7 +102,7 @@ def document_ports() -> CarrierPorts:
     """Only the carriers' document reader: what offline verification needs (no live client)."""
     from carriers import REGISTRY
 
-    return CarrierPorts(REGISTRY, known=frozenset(adapter.id for adapter in REGISTRY.all()))
+    return CarrierPorts(REGISTRY, known=frozenset(spec.id for spec in REGISTRY.all()))
 
 
 def verification(

@@ -9,46 +9,52 @@ service-area reader (:mod:`.service_area`) and the carrier-neutral route rules
 
 from __future__ import annotations
 
-from importlib.util import find_spec
+from collections.abc import Mapping
 from typing import Final
 
-from carriers._common import PlaceIndex, default_places, read_xml_or_json
+from carriers._common import PlaceIndex, read_xml_or_json
 from carriers.dhl_express.mydhl import parse_mydhl
 from carriers.dhl_express.xmlpi import parse_xmlpi
+from carriers.spec import CarrierSpec, ClientSpec, Fetcher, Numbers
 from trace_verify.domain.documents import ParseResult
 
 
-class DhlExpressAdapter:
-    """Reads DHL Express MyDHL API JSON and XML-PI tracking responses, with their error bodies."""
+def _read(data: bytes, places: PlaceIndex) -> ParseResult:
+    """Parse one document of either format; raises DocumentRejected for anything else."""
+    return read_xml_or_json(
+        data,
+        places,
+        xml=parse_xmlpi,
+        json=parse_mydhl,
+        neither="neither MyDHL JSON nor DHL XML-PI",
+    )
 
-    id: Final = "dhl-express"
-    name: Final = "DHL Express – MyDHL API and XML-PI tracking"
-    formats: Final = (
+
+def _client(c: Mapping[str, str]) -> Fetcher:
+    """The live client, built from its configuration (``requests`` is imported only now)."""
+    from carriers.dhl_express.client import MyDhlClient
+
+    return MyDhlClient(c["base_url"], c["username"], c["password"])
+
+
+SPEC: Final = CarrierSpec(
+    id="dhl-express",
+    name="DHL Express – MyDHL API and XML-PI tracking",
+    formats=(
         "MyDHL API JSON (GET /shipments/{n}/tracking), problem JSON (404, 401, 429)",
         "XML-PI TrackingResponse / ShipmentTrackingErrorResponse (KnownTrackingRequest)",
-    )
-    live: Final = find_spec(f"{__name__}.client") is not None
-    format_verified: Final = True
-    format_note: Final = (
+    ),
+    read=_read,
+    format_note=(
         "MyDHL: DHL's MyDHL API OpenAPI 3.1.1 and its example body (vendored by karrio); GMTOffset "
         "only when requested. XML-PI: karrio's captured TrackingResponse bodies and track-err-res.xsd; "
         "DHL retired XML-PI in favour of MyDHL, so it is read, not fetched. Checkpoint codes: DHL's Express "
         "status list. Condition code 101 for not-found is unverified (103 is captured)."
-    )
-
-    def __init__(self, places: PlaceIndex | None = None) -> None:
-        """``places`` defaults to the shipped gazetteer, loaded on first parse (not at import)."""
-        self._places = places
-
-    def parse(self, data: bytes) -> ParseResult:
-        """Parse one document of either format; raises DocumentRejected for anything else."""
-        return read_xml_or_json(
-            data,
-            self._places or default_places(),
-            xml=parse_xmlpi,
-            json=parse_mydhl,
-            neither="neither MyDHL JSON nor DHL XML-PI",
-        )
-
-
-ADAPTER: Final = DhlExpressAdapter()
+    ),
+    client=ClientSpec(("base_url", "username", "password"), _client),
+    simulator=f"{__name__}.sim_routes",
+    numbers=Numbers(
+        formats=(("dhl", frozenset({"dhl_express", "dhl_express_piece_id"})),),
+        operator_names=("DHL Express",),
+    ),
+)

@@ -32,4 +32,4 @@ SIMULATOR_ROUTES: tuple[RouteSpec, ...] = (
     ),
 )
 
-SIMULATOR_TOKEN_ENDPOINTS: tuple[TokenSpec, ...] = (TokenSpec("fedex", "/oauth/token", "fedex"),)
+SIMULATOR_TOKEN_ENDPOINTS: tuple[TokenSpec, ...] = (TokenSpec("fedex", "/oauth/token", "plain"),)

@@ -125,10 +125,10 @@ class SimulatorApp:
             )
         token, ttl = self.tokens.issue(), int(self.tokens.ttl)
         issued_ms = str(int(time.time() * 1000))
-        if spec.style == "ups":
+        if spec.style == "strings":
             doc: dict[str, Any] = {"token_type": "Bearer", "issued_at": issued_ms, "client_id": client_id}
             doc |= {"access_token": token, "expires_in": str(ttl), "status": "approved"}
-        elif spec.style == "fedex":
+        elif spec.style == "plain":
             doc = {"access_token": token, "token_type": "bearer", "expires_in": ttl, "scope": "CXS"}
         else:
             doc = {

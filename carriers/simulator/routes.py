@@ -3,8 +3,8 @@
 A :class:`RouteSpec` describes one tracking endpoint of a real carrier API: method, path (a Werkzeug rule,
 ``<number>`` for a path segment), how the caller authenticates, where the tracking number is read, and
 the body the carrier sends when it knows no such number. Adapters add theirs by defining
-``SIMULATOR_ROUTES: tuple[RouteSpec, ...]`` in ``carriers/<id>/sim_routes.py``; the simulator discovers
-them (see README.md). The built-in specs below follow shared/reference/carriers.md §4.1–4.4.
+``SIMULATOR_ROUTES: tuple[RouteSpec, ...]`` in ``carriers/<id>/sim_routes.py``, named by their
+:class:`carriers.spec.CarrierSpec` (``simulator``); the simulator takes them from the registry's specs.
 """
 
 from __future__ import annotations
@@ -13,7 +13,10 @@ from dataclasses import dataclass
 from typing import Literal
 
 AuthScheme = Literal["api_key", "bearer", "basic", "client_headers", "none"]
-TokenStyle = Literal["ups", "fedex", "usps"]
+#: How the token answer is written: ``strings`` (``issued_at`` / ``expires_in`` as strings and
+#: ``status: approved``, UPS), ``plain`` (RFC 6749 with a ``scope``, FedEx), ``numbers`` (integers and
+#: ``status: approved``, USPS).
+TokenStyle = Literal["strings", "plain", "numbers"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,78 +56,3 @@ class TokenSpec:
     carrier: str
     path: str
     style: TokenStyle
-
-
-DHL_UNIFIED = RouteSpec(
-    carrier="dhl",
-    method="GET",
-    path="/track/shipments",
-    auth="api_key",
-    api_key_header="DHL-API-Key",
-    number_from="query:trackingNumber",
-    not_found_status=404,
-    not_found_body=(
-        '{"title":"No result found","status":404,'
-        '"detail":"No shipment with given tracking number found.","instance":"{path}"}'
-    ),
-    unauthorized_body='{"title":"Unauthorized","status":401,"detail":"Invalid API key.","instance":"{path}"}',
-    content_type="application/json",
-)
-
-UPS_TRACK = RouteSpec(
-    carrier="ups",
-    method="GET",
-    path="/api/track/v1/details/<number>",
-    auth="bearer",
-    number_from="path:number",
-    not_found_status=200,
-    not_found_body=(
-        '{"trackResponse":{"shipment":[{"inquiryNumber":"{number}","package":[],'
-        '"warnings":[{"code":"TW0001","message":"Tracking Information Not Found"}]}]}}'
-    ),
-    unauthorized_body=(
-        '{"response":{"errors":[{"code":"250002","message":"Invalid Authentication Information."}]}}'
-    ),
-)
-
-FEDEX_TRACK = RouteSpec(
-    carrier="fedex",
-    method="POST",
-    path="/track/v1/trackingnumbers",
-    auth="bearer",
-    number_from="json:/trackingInfo/0/trackingNumberInfo/trackingNumber",
-    not_found_status=200,
-    not_found_body=(
-        '{"transactionId":"sim","output":{"completeTrackResults":[{"trackingNumber":"{number}",'
-        '"trackResults":[{"trackingNumberInfo":{"trackingNumber":"{number}"},'
-        '"error":{"code":"TRACKING.TRACKINGNUMBER.NOTFOUND",'
-        '"message":"Tracking number cannot be found. '
-        'Please correct the tracking number and try again."}}]}]}}'
-    ),
-    unauthorized_body=(
-        '{"transactionId":"sim","errors":[{"code":"NOT.AUTHORIZED.ERROR",'
-        '"message":"Access token expired. Please modify your request and try again."}]}'
-    ),
-)
-
-USPS_TRACK = RouteSpec(
-    carrier="usps",
-    method="GET",
-    path="/tracking/v3/tracking/<number>",
-    auth="bearer",
-    number_from="path:number",
-    not_found_status=404,
-    not_found_body=(
-        '{"apiVersion":"3.0","error":{"code":"404","message":"Tracking number not found",'
-        '"errors":[{"status":"404","code":"404","title":"Not Found","detail":"{number} not found"}]}}'
-    ),
-    unauthorized_body='{"apiVersion":"3.0","error":{"code":"401","message":"Unauthorized"}}',
-)
-
-BUILTIN_ROUTES: tuple[RouteSpec, ...] = (DHL_UNIFIED, UPS_TRACK, FEDEX_TRACK, USPS_TRACK)
-
-BUILTIN_TOKEN_ENDPOINTS: tuple[TokenSpec, ...] = (
-    TokenSpec("ups", "/security/v1/oauth/token", "ups"),
-    TokenSpec("fedex", "/oauth/token", "fedex"),
-    TokenSpec("usps", "/oauth2/v3/token", "usps"),
-)

@@ -28,4 +28,4 @@ SIMULATOR_ROUTES: tuple[RouteSpec, ...] = (
     ),
 )
 
-SIMULATOR_TOKEN_ENDPOINTS: tuple[TokenSpec, ...] = (TokenSpec("ups", "/security/v1/oauth/token", "ups"),)
+SIMULATOR_TOKEN_ENDPOINTS: tuple[TokenSpec, ...] = (TokenSpec("ups", "/security/v1/oauth/token", "strings"),)

@@ -8,46 +8,54 @@ The two formats are told apart by content: ``<`` first is TrackV2 XML (:mod:`car
 
 from __future__ import annotations
 
-from importlib.util import find_spec
+from collections.abc import Mapping
 from typing import Final
 
-from carriers._common import PlaceIndex, default_places, read_xml_or_json
+from carriers._common import PlaceIndex, read_xml_or_json
+from carriers.spec import CarrierSpec, ClientSpec, Fetcher, Numbers
 from carriers.usps.v3 import parse_v3
 from carriers.usps.webtools import parse_webtools
 from trace_verify.domain.documents import ParseResult
 
 
-class UspsAdapter:
-    """Reads USPS Tracking API v3 JSON and Web Tools TrackV2 XML, with their error bodies."""
+def _read(data: bytes, places: PlaceIndex) -> ParseResult:
+    """Parse one document of either format; raises DocumentRejected for anything else."""
+    return read_xml_or_json(
+        data,
+        places,
+        xml=parse_webtools,
+        json=parse_v3,
+        neither="neither USPS v3 JSON nor Web Tools XML",
+    )
 
-    id: Final = "usps"
-    name: Final = "USPS – Tracking API v3 and Web Tools TrackV2"
-    formats: Final = (
+
+def _client(c: Mapping[str, str]) -> Fetcher:
+    """The live client, built from its configuration (``requests`` is imported only now)."""
+    from carriers.usps.client import UspsClient
+
+    return UspsClient(c["base_url"], c["client_id"], c["client_secret"])
+
+
+SPEC: Final = CarrierSpec(
+    id="usps",
+    name="USPS – Tracking API v3 and Web Tools TrackV2",
+    formats=(
         "Tracking API v3 JSON (GET /tracking/v3/tracking/{n}?expand=DETAIL), ErrorMessage and OAuth errors",
         "Web Tools TrackV2 XML, Revision 1 (TrackResponse / Error)",
-    )
-    live: Final = find_spec(f"{__name__}.client") is not None
-    format_verified: Final = True
-    format_note: Final = (
+    ),
+    read=_read,
+    format_note=(
         "v3: USPS Tracking OpenAPI 3.2.4 (vendored by karrio) and karrio's captured body; live bodies send "
         "null and string booleans. TrackV2: karrio-usps 2023.9.2 schema and captured Revision 1 bodies; "
         "read, not fetched (Web Tools is being retired). International (Pub 199 G-5) codes unverified: "
         "international events are read from their texts."
-    )
-
-    def __init__(self, places: PlaceIndex | None = None) -> None:
-        """``places`` defaults to the shipped gazetteer, loaded on first parse (not at import)."""
-        self._places = places
-
-    def parse(self, data: bytes) -> ParseResult:
-        """Parse one document of either format; raises DocumentRejected for anything else."""
-        return read_xml_or_json(
-            data,
-            self._places or default_places(),
-            xml=parse_webtools,
-            json=parse_v3,
-            neither="neither USPS v3 JSON nor Web Tools XML",
-        )
-
-
-ADAPTER: Final = UspsAdapter()
+    ),
+    client=ClientSpec(("base_url", "client_id", "client_secret"), _client),
+    simulator=f"{__name__}.sim_routes",
+    numbers=Numbers(
+        formats=(("usps", None), ("s10", None)),
+        couriers=("usps",),
+        s10_countries=("US",),
+        operator_names=("United States Postal Service",),
+    ),
+)

@@ -7,7 +7,7 @@ Tools XML, which this JSON endpoint must never serve).
 
 from __future__ import annotations
 
-from carriers.simulator.routes import RouteSpec
+from carriers.simulator.routes import RouteSpec, TokenSpec
 
 SIMULATOR_ROUTES = (
     RouteSpec(
@@ -24,3 +24,5 @@ SIMULATOR_ROUTES = (
         unauthorized_body='{"apiVersion":"3.0","error":{"code":"401","message":"Unauthorized"}}',
     ),
 )
+
+SIMULATOR_TOKEN_ENDPOINTS: tuple[TokenSpec, ...] = (TokenSpec("usps", "/oauth2/v3/token", "numbers"),)

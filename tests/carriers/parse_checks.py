@@ -12,7 +12,8 @@ from typing import Any
 import jsonschema
 import pytest
 
-from carriers.base import MAX_DOCUMENT_BYTES, CarrierAdapter
+from carriers.base import MAX_DOCUMENT_BYTES
+from carriers.spec import CarrierSpec
 from trace_verify.domain.documents import DocumentRejected, ParseResult
 
 
@@ -44,7 +45,7 @@ def assert_rejected(
     return caught.value
 
 
-def assert_size_and_depth_unsafe(adapter: CarrierAdapter) -> None:
+def assert_size_and_depth_unsafe(adapter: CarrierSpec) -> None:
     """Deep nesting and a body over MAX_DOCUMENT_BYTES are DOCUMENT_UNSAFE, not unreadable or a crash."""
     for data in (b"[" * 100_000 + b"]" * 100_000, b" " * (MAX_DOCUMENT_BYTES + 1)):
         assert_rejected(partial(adapter.parse, data), "DOCUMENT_UNSAFE")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from carriers._fetch import CarrierAuthError, CarrierGuards, FetchPolicy
-from carriers.aftership import ADAPTER
+from carriers.aftership import SPEC
 from carriers.aftership.client import AFTERSHIP_POLICY, AfterShipClient
 from tests.carriers.support import FIXTURES, FakeClock, Sim
 
@@ -30,7 +30,7 @@ def test_fetch_returns_the_raw_answer_byte_for_byte(sim: Sim) -> None:
 
 def test_an_unknown_number_returns_aftership_s_404_document(sim: Sim) -> None:
     _, base = sim
-    assert [e.code for e in ADAPTER.parse(_client(base).fetch("dhl", "0000000000")).errors] == ["not_found"]
+    assert [e.code for e in SPEC.parse(_client(base).fetch("dhl", "0000000000")).errors] == ["not_found"]
 
 
 def test_a_refused_key_raises(sim: Sim) -> None:

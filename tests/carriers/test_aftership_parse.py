@@ -12,7 +12,7 @@ from typing import Any
 import jsonschema
 import pytest
 
-from carriers.aftership import ADAPTER
+from carriers.aftership import SPEC
 from carriers.aftership.codes import kind
 from trace_verify.domain.documents import DocumentRejected, ParseResult
 from trace_verify.domain.model import Handover
@@ -26,7 +26,7 @@ CO, LT = "carrier_offset", "location_timezone"
 
 
 def parse(name: str) -> ParseResult:
-    return ADAPTER.parse((FIXTURES / name).read_bytes())
+    return SPEC.parse((FIXTURES / name).read_bytes())
 
 
 def row_event(number: str, row: tuple[Any, ...]) -> dict[str, Any]:
@@ -139,7 +139,7 @@ def test_v4_and_list_envelopes_read_the_same_tracking() -> None:
     listed = json.dumps(
         {"meta": {"code": 200}, "data": {"trackings": [tracking]}}, ensure_ascii=False
     ).encode()
-    assert ADAPTER.parse(v4) == ADAPTER.parse(listed) == parse(DELIVERED_FILE)
+    assert SPEC.parse(v4) == SPEC.parse(listed) == parse(DELIVERED_FILE)
 
 
 @pytest.mark.parametrize(

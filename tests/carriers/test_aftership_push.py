@@ -7,7 +7,7 @@ import hashlib
 import hmac
 from pathlib import Path
 
-from carriers.aftership import ADAPTER, verify_push
+from carriers.aftership import SPEC, verify_push
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "carriers" / "aftership"
 BODY = (FIXTURES / "webhook-v4-ems-osaka-shanghai-customs-hold.json").read_bytes()
@@ -21,7 +21,7 @@ def _signature(body: bytes, secret: str) -> str:
 def test_a_signed_webhook_verifies_and_parses() -> None:
     assert verify_push({"aftership-hmac-sha256": _signature(BODY, SECRET)}, BODY, SECRET)
     assert verify_push({"Aftership-Hmac-Sha256": _signature(BODY, SECRET)}, BODY, SECRET)
-    assert ADAPTER.parse(BODY).shipments[0].events[-1].milestone == "customs_held"
+    assert SPEC.parse(BODY).shipments[0].events[-1].milestone == "customs_held"
 
 
 def test_a_changed_body_a_wrong_secret_or_no_header_does_not_verify() -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from carriers._fetch import CarrierGuards, FetchPolicy
-from carriers.cainiao import ADAPTER
+from carriers.cainiao import SPEC
 from carriers.cainiao.client import CAINIAO_POLICY, CainiaoClient
 from tests.carriers.support import FIXTURES, FakeClock, Sim
 
@@ -29,7 +29,7 @@ def test_fetch_returns_the_raw_answer_byte_for_byte(sim: Sim) -> None:
 
 def test_an_unknown_number_is_cainiao_s_empty_external_answer(sim: Sim) -> None:
     _, base = sim
-    result = ADAPTER.parse(_client(base).fetch("LP00999999999999"))
+    result = SPEC.parse(_client(base).fetch("LP00999999999999"))
     assert [(e.code, e.tracking_number) for e in result.errors] == [("not_found", "LP00999999999999")]
 
 

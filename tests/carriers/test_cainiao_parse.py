@@ -14,7 +14,7 @@ from typing import Any
 import jsonschema
 import pytest
 
-from carriers.cainiao import ADAPTER
+from carriers.cainiao import SPEC
 from carriers.cainiao.codes import classify
 from tests.carriers.parse_checks import assert_rejected
 from trace_verify.domain.documents import ParseResult
@@ -28,7 +28,7 @@ HOLD_FILE = "detail-osaka-customs-hold.json"
 
 
 def parse(name: str) -> ParseResult:
-    return ADAPTER.parse((FIXTURES / name).read_bytes())
+    return SPEC.parse((FIXTURES / name).read_bytes())
 
 
 def raw(name: str) -> list[tuple[str, str]]:
@@ -171,7 +171,7 @@ def test_without_time_the_local_string_and_its_offset_give_the_instant() -> None
            "destCountry": "Mainland China", "detailList": [
                {"timeStr": "2026-04-19 11:25:47", "timeZone": "GMT+8", "actionCode": "CC_IM_SUCCESS",
                 "desc": "Custom clearance completed"}]}]}  # fmt: skip
-    [event] = ADAPTER.parse(json.dumps(doc).encode()).shipments[0].events
+    [event] = SPEC.parse(json.dumps(doc).encode()).shipments[0].events
     assert (event.to_json()["occurred_at"], event.time_basis, event.local_offset_minutes) == (
         "2026-04-19T03:25:47Z", "carrier_offset", 480,
     )  # fmt: skip
@@ -184,4 +184,4 @@ def test_codes_and_groups() -> None:
 
 
 def test_the_adapter_says_its_format_is_unverified() -> None:
-    assert ADAPTER.format_verified is False and "No primary public source" in ADAPTER.format_note
+    assert SPEC.format_verified is False and "No primary public source" in SPEC.format_note

@@ -9,7 +9,7 @@ import pytest
 import requests
 
 from carriers._fetch import CarrierAuthError, CarrierGuards, CarrierUnavailable, FetchPolicy
-from carriers.canadapost import ADAPTER
+from carriers.canadapost import SPEC
 from carriers.canadapost.client import BasicAuth, CanadaPostClient
 from carriers.simulator import parse_fault
 from tests.carriers.support import FIXTURES, FakeClock, Sim
@@ -43,7 +43,7 @@ def test_fetch_returns_the_raw_document_byte_for_byte(sim: Sim) -> None:
     _, base = sim
     body = _client(base).fetch(PIN)
     assert body == (CP_DIR / "intl-mississauga-shanghai-delivered.xml").read_bytes()
-    assert ADAPTER.parse(body).shipments[0].tracking_number == PIN
+    assert SPEC.parse(body).shipments[0].tracking_number == PIN
 
 
 def test_fetch_sends_the_pin_in_the_path_with_basic_auth_and_the_v2_media_type(
@@ -63,7 +63,7 @@ def test_fetch_sends_the_pin_in_the_path_with_basic_auth_and_the_v2_media_type(
 
 def test_an_unknown_pin_returns_canada_posts_messages_document(sim: Sim) -> None:
     _, base = sim
-    result = ADAPTER.parse(_client(base).fetch("1234567890123456"))
+    result = SPEC.parse(_client(base).fetch("1234567890123456"))
     assert [(e.code, e.message) for e in result.errors] == [("not_found", "004 No Pin History")]
 
 

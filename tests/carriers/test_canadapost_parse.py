@@ -15,7 +15,7 @@ import pytest
 from lxml import etree
 
 from carriers._xml import parse_xml
-from carriers.canadapost import ADAPTER
+from carriers.canadapost import SPEC
 from carriers.canadapost.codes import milestone_for, normalize
 from trace_verify.domain.documents import DocumentRejected, ParseResult
 
@@ -26,7 +26,7 @@ TRACK_V2 = "http://www.canadapost.ca/ws/track-v2"
 
 
 def parse(name: str) -> ParseResult:
-    return ADAPTER.parse((FIXTURES / name).read_bytes())
+    return SPEC.parse((FIXTURES / name).read_bytes())
 
 
 def raw_rows(name: str) -> list[tuple[str, str | None]]:
@@ -223,7 +223,7 @@ def test_malformed_documents_are_rejected(fixture: str, code: str) -> None:
 )
 def test_other_bytes_are_rejected(body: bytes) -> None:
     with pytest.raises(DocumentRejected):
-        ADAPTER.parse(body)
+        SPEC.parse(body)
 
 
 def test_a_foreign_site_that_is_a_city_gets_its_country_and_an_unknown_zone_label_falls_back() -> None:
@@ -231,6 +231,6 @@ def test_a_foreign_site_that_is_a_city_gets_its_country_and_an_unknown_zone_labe
     body = body.replace(b"<event-site>TORONTO</event-site>", b"<event-site>HANGZHOU</event-site>")
     body = body.replace(b"<event-province>ON</event-province>", b"<event-province></event-province>")
     body = body.replace(b"<event-time-zone>EDT</event-time-zone>", b"<event-time-zone>XYZ</event-time-zone>")
-    [event] = ADAPTER.parse(body).shipments[0].events
+    [event] = SPEC.parse(body).shipments[0].events
     assert event.location.country == "CN"
     assert (event.time_basis, event.to_json()["occurred_at"]) == ("location_timezone", "2026-03-18T03:02:31Z")

@@ -8,7 +8,7 @@ from typing import Final
 import pytest
 
 from carriers._fetch import CarrierAuthError, CarrierGuards, FetchPolicy
-from carriers.dhl_express import ADAPTER
+from carriers.dhl_express import SPEC
 from carriers.dhl_express.client import MYDHL_BASE_URL, MYDHL_POLICY, MyDhlClient, basic_credentials
 from carriers.simulator import parse_fault
 from tests.carriers.support import FIXTURES, FakeClock, Sim
@@ -33,7 +33,7 @@ def _client(base: str, password: str = PASSWORD, clock: FakeClock | None = None)
 def test_fetch_returns_the_raw_document_byte_for_byte(sim: Sim) -> None:
     body = _client(sim[1]).fetch(NUMBER)
     assert body == (DIR / "mydhl-leipzig-hangzhou-delivered.json").read_bytes()
-    assert ADAPTER.parse(body).shipments[0].events[-1].milestone == "delivered"
+    assert SPEC.parse(body).shipments[0].events[-1].milestone == "delivered"
 
 
 def test_fetch_asks_for_every_checkpoint_with_its_gmt_offset(sim: Sim) -> None:
@@ -51,13 +51,13 @@ def test_fetch_asks_for_every_checkpoint_with_its_gmt_offset(sim: Sim) -> None:
 def test_an_unknown_waybill_returns_dhls_not_found_document(sim: Sim) -> None:
     body = _client(sim[1]).fetch("9999999990")
     assert json.loads(body)["status"] == "404"
-    (error,) = ADAPTER.parse(body).errors
+    (error,) = SPEC.parse(body).errors
     assert (error.code, error.tracking_number) == ("not_found", "9999999990")
 
 
 def test_xmlpi_documents_in_the_folder_are_never_served_as_mydhl(sim: Sim) -> None:
     body = _client(sim[1]).fetch("5821037740")  # an XML-PI fixture's waybill
-    assert ADAPTER.parse(body).errors[0].code == "not_found"
+    assert SPEC.parse(body).errors[0].code == "not_found"
 
 
 def test_refused_credentials_raise(sim: Sim) -> None:

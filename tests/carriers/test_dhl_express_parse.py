@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from carriers import REGISTRY, parse_result_to_json
-from carriers.dhl_express import ADAPTER, codes
+from carriers.dhl_express import SPEC, codes
 from carriers.dhl_express.service_area import resolve_service_area
 from tests.carriers.parse_checks import assert_rejected
 from trace_verify.domain.documents import DocumentRejected, ParseResult
@@ -25,7 +25,7 @@ PACKAGE = Path(__file__).resolve().parents[2] / "carriers" / "dhl_express"
 
 
 def _parse(name: str) -> ParseResult:
-    return ADAPTER.parse((FIXTURES / name).read_bytes())
+    return SPEC.parse((FIXTURES / name).read_bytes())
 
 
 def _rows(result: ParseResult) -> list[tuple[str, str, str, int | None, str | None, str | None, str | None]]:
@@ -168,19 +168,19 @@ def test_malformed_documents_are_rejected(name: str) -> None:
 @pytest.mark.parametrize("data", [b"", b"   ", b"not a document", b"\xff\xfe\x00"])
 def test_neither_format_is_rejected(data: bytes) -> None:
     with pytest.raises(DocumentRejected):
-        ADAPTER.parse(data)
+        SPEC.parse(data)
 
 
 def test_hostile_xml_is_refused_as_unsafe() -> None:
     doc = b'<?xml version="1.0"?><!DOCTYPE r [<!ENTITY x SYSTEM "file:///etc/passwd">]><r>&x;</r>'
-    assert_rejected(lambda: ADAPTER.parse(doc), "DOCUMENT_UNSAFE")
+    assert_rejected(lambda: SPEC.parse(doc), "DOCUMENT_UNSAFE")
 
 
 def test_format_is_told_apart_by_content_after_a_bom_or_whitespace() -> None:
     xml = (FIXTURES / "xmlpi-hongkong-shanghai-customs-hold.xml").read_bytes()
     json_doc = (FIXTURES / "mydhl-leipzig-shanghai-customs-hold.json").read_bytes()
-    assert ADAPTER.parse(b"\xef\xbb\xbf" + xml).shipments[0].tracking_number == "7264190382"
-    assert ADAPTER.parse(b"\r\n" + json_doc).shipments[0].tracking_number == "4730918264"
+    assert SPEC.parse(b"\xef\xbb\xbf" + xml).shipments[0].tracking_number == "7264190382"
+    assert SPEC.parse(b"\r\n" + json_doc).shipments[0].tracking_number == "4730918264"
 
 
 def test_registry_reads_both_formats_under_one_id() -> None:

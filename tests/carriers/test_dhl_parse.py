@@ -17,7 +17,7 @@ import pytest
 
 from carriers import parse_result_to_json
 from carriers._time import country_zone, is_utc_stamp, parse_clock, parse_timestamp, resolve_time
-from carriers.dhl import ADAPTER
+from carriers.dhl import SPEC
 from carriers.dhl.codes import classify_text
 from tests.carriers.parse_checks import assert_rejected, assert_size_and_depth_unsafe, story_events
 from trace_verify.domain.documents import ParseResult
@@ -28,7 +28,7 @@ EVENT_SCHEMA = json.loads((ROOT / "trace_verify" / "contract" / "schemas" / "eve
 
 
 def parse(name: str) -> ParseResult:
-    return ADAPTER.parse((FIXTURES / name).read_bytes())
+    return SPEC.parse((FIXTURES / name).read_bytes())
 
 
 def events_json(result: ParseResult, shipment: int = 0) -> list[dict[str, Any]]:
@@ -212,7 +212,7 @@ def test_a_local_tracking_number_without_a_handover_event_goes_on_the_latest_eve
         [_event("2026-03-02T09:00:00", "SEOUL - KOREA", "Processed at SEOUL", country="KR")],
         details={"references": {"number": "9261290100130736410000", "type": "local-tracking-number"}},
     )
-    [event] = ADAPTER.parse(doc).shipments[0].events
+    [event] = SPEC.parse(doc).shipments[0].events
     assert event.handover_to is not None and event.handover_to.tracking_number == "9261290100130736410000"
 
 
@@ -221,7 +221,7 @@ def test_a_handover_names_a_known_next_carrier() -> None:
         [_event("2026-03-02T09:00:00", "CHICAGO, IL - USA", "Tendered to USPS for delivery", country="US")],
         details={"references": [{"number": "9261290100130736410000", "type": "local-tracking-number"}]},
     )
-    [event] = ADAPTER.parse(doc).shipments[0].events
+    [event] = SPEC.parse(doc).shipments[0].events
     assert event.to_json()["handover_to"] == {"tracking_number": "9261290100130736410000", "carrier": "usps"}
 
 
@@ -252,7 +252,7 @@ def test_error_bodies_are_valid_documents(fixture: str, code: str, number: str |
     ],
 )
 def test_other_problem_bodies(body: dict[str, Any], code: str) -> None:
-    [error] = ADAPTER.parse(json.dumps(body).encode()).errors
+    [error] = SPEC.parse(json.dumps(body).encode()).errors
     assert error.code == code
 
 
@@ -295,21 +295,21 @@ def test_malformed_documents_are_rejected_without_echoing_them(fixture: str) -> 
     ],
 )
 def test_wrong_shapes_and_strict_json_are_unreadable(data: bytes) -> None:
-    assert_rejected(lambda: ADAPTER.parse(data))
+    assert_rejected(lambda: SPEC.parse(data))
 
 
 def test_deep_nesting_and_oversize_are_unsafe() -> None:
-    assert_size_and_depth_unsafe(ADAPTER)
+    assert_size_and_depth_unsafe(SPEC)
 
 
 def test_a_utf8_bom_is_tolerated() -> None:
     data = b"\xef\xbb\xbf" + (FIXTURES / "error-404-not-found.json").read_bytes()
-    assert ADAPTER.parse(data).errors[0].code == "not_found"
+    assert SPEC.parse(data).errors[0].code == "not_found"
 
 
 def test_unknown_codes_and_words_are_unknown_and_keep_the_code() -> None:
     doc = _doc([_event("2026-03-02T09:00:00", "OSAKA - JAPAN", "Zzz", status_code="teleported")])
-    [event] = ADAPTER.parse(doc).shipments[0].events
+    [event] = SPEC.parse(doc).shipments[0].events
     assert (event.milestone, event.carrier_code, event.description) == ("unknown", "teleported", "Zzz")
 
 
@@ -327,7 +327,7 @@ def test_unknown_codes_and_words_are_unknown_and_keep_the_code() -> None:
 )
 def test_status_code_table(status_code: str, text: str | None, milestone: str) -> None:
     doc = _doc([_event("2026-03-02T09:00:00", "OSAKA - JAPAN", text, status_code=status_code)])
-    assert ADAPTER.parse(doc).shipments[0].events[0].milestone == milestone
+    assert SPEC.parse(doc).shipments[0].events[0].milestone == milestone
 
 
 @pytest.mark.parametrize(
@@ -375,7 +375,7 @@ def test_customs_by_side_export_transit_import() -> None:
         origin="OSAKA - JAPAN",
         destination="SHANGHAI - CHINA MAINLAND",
     )  # fmt: skip
-    milestones = [e.milestone for e in ADAPTER.parse(doc).shipments[0].events]
+    milestones = [e.milestone for e in SPEC.parse(doc).shipments[0].events]
     assert milestones == ["export_cleared", "in_transit", "customs_processing", "import_cleared"]
 
 
@@ -383,7 +383,7 @@ def test_events_come_out_oldest_first_whatever_the_document_order() -> None:
     data = (FIXTURES / "express-osaka-hangzhou-delivered.json").read_bytes()
     doc = json.loads(data)
     doc["shipments"][0]["events"].reverse()
-    assert ADAPTER.parse(json.dumps(doc).encode()) == ADAPTER.parse(data)
+    assert SPEC.parse(json.dumps(doc).encode()) == SPEC.parse(data)
 
 
 def test_equal_instants_keep_dhls_order_reversed() -> None:
@@ -395,34 +395,34 @@ def test_equal_instants_keep_dhls_order_reversed() -> None:
             _event("2026-03-01T09:00:00", "OSAKA - JAPAN", "Shipment information received"),
         ]
     )
-    descriptions = [e.description for e in ADAPTER.parse(doc).shipments[0].events]
+    descriptions = [e.description for e in SPEC.parse(doc).shipments[0].events]
     assert descriptions == ["Shipment information received", "Shipment Accepted", "Shipment picked up"]
 
 
 def test_the_status_object_stands_in_when_there_are_no_events() -> None:
     doc = json.loads(_doc([]))
     doc["shipments"][0]["status"] = _event("2026-03-02T09:00:00", "OSAKA - JAPAN", "Shipment picked up")
-    [event] = ADAPTER.parse(json.dumps(doc).encode()).shipments[0].events
+    [event] = SPEC.parse(json.dumps(doc).encode()).shipments[0].events
     assert (event.milestone, event.to_json()["occurred_at"]) == ("picked_up", "2026-03-02T00:00:00Z")
 
 
 def test_a_numeric_id_as_in_dhls_example_is_read_as_text() -> None:
     doc = json.loads(_doc([]))
     doc["shipments"][0]["id"] = 7777777770
-    assert ADAPTER.parse(json.dumps(doc).encode()).shipments[0].tracking_number == "7777777770"
+    assert SPEC.parse(json.dumps(doc).encode()).shipments[0].tracking_number == "7777777770"
 
 
 def test_an_unknown_place_in_a_one_zone_country_uses_the_countrys_zone() -> None:
     """ "FUKUOKA HUB" may be unknown to the gazetteer; Japan has one zone, so the instant is certain."""
     doc = _doc([_event("2026-03-02T09:00:00", "ZZ UNKNOWN HUB - JAPAN", "Processed at ZZ UNKNOWN HUB")])
-    [event] = ADAPTER.parse(doc).shipments[0].events
+    [event] = SPEC.parse(doc).shipments[0].events
     assert (event.to_json()["occurred_at"], event.time_basis) == ("2026-03-02T00:00:00Z", "location_timezone")
     assert event.location.country == "JP" and event.location.facility == "ZZ UNKNOWN HUB"
 
 
 def test_an_unplaceable_local_time_is_assumed_utc_and_says_so() -> None:
     doc = _doc([_event("2026-03-02T09:00:00", None, "Processed")])
-    [event] = ADAPTER.parse(doc).shipments[0].events
+    [event] = SPEC.parse(doc).shipments[0].events
     assert (event.to_json()["occurred_at"], event.time_basis) == ("2026-03-02T09:00:00Z", "assumed_utc")
 
 
@@ -434,7 +434,7 @@ def test_localities_with_region_and_service_area() -> None:
             )
         ]
     )
-    location = ADAPTER.parse(doc).shipments[0].events[0].location
+    location = SPEC.parse(doc).shipments[0].events[0].location
     assert (location.region, location.country, location.facility) == ("OH", "US", "CINCINNATI HUB")
     assert location.city == "CINCINNATI"
 

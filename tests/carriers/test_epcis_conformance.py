@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from carriers.epcis import ADAPTER
+from carriers.epcis import SPEC
 
 ROOT = Path(__file__).resolve().parents[2]
 CONFORMANCE = ROOT / "fixtures" / "conformance" / "epcis"
@@ -56,7 +56,7 @@ def test_the_copy_holds_the_whole_official_set() -> None:
 
 @pytest.mark.parametrize("path", EXAMPLES, ids=name)
 def test_every_official_example_gives_one_event_per_epcis_event(path: Path) -> None:
-    result = ADAPTER.parse(path.read_bytes())
+    result = SPEC.parse(path.read_bytes())
     events = [e for s in result.shipments for e in s.events]
     assert len(events) == expected_count(path)
     for shipment in result.shipments:
@@ -73,14 +73,14 @@ def test_every_official_example_gives_one_event_per_epcis_event(path: Path) -> N
 def test_per_folder_totals_match_the_conformance_readme() -> None:
     totals = {"XML": 0, "JSON": 0, "JSON-simple-context": 0}
     for path in EXAMPLES:
-        result = ADAPTER.parse(path.read_bytes())
+        result = SPEC.parse(path.read_bytes())
         totals[name(path).split("/")[0]] += sum(len(s.events) for s in result.shipments)
     assert totals == {"XML": 64, "JSON": 56, "JSON-simple-context": 54}  # the README's totals
 
 
 @pytest.mark.parametrize("relative", sorted(DUPLICATE_KEYS))
 def test_the_example_with_a_duplicated_event_id_keeps_the_last_value(relative: str) -> None:
-    result = ADAPTER.parse((CONFORMANCE / relative).read_bytes())
+    result = SPEC.parse((CONFORMANCE / relative).read_bytes())
     events = [e for s in result.shipments for e in s.events]
     assert len(events) == 1
 
@@ -104,12 +104,12 @@ def test_bundles_still_refuse_duplicate_keys() -> None:
     ],
 )
 def test_master_data_and_capture_jobs_are_valid_documents_without_events(relative: str) -> None:
-    result = ADAPTER.parse((CONFORMANCE / relative).read_bytes())
+    result = SPEC.parse((CONFORMANCE / relative).read_bytes())
     assert result.shipments == () and result.errors == ()
 
 
 def test_a_failed_capture_job_is_a_carrier_error() -> None:
-    result = ADAPTER.parse((CONFORMANCE / "XML/CaptureJob/Example-CaptureJobWithErrors.xml").read_bytes())
+    result = SPEC.parse((CONFORMANCE / "XML/CaptureJob/Example-CaptureJobWithErrors.xml").read_bytes())
     assert [(e.code, e.message) for e in result.errors] == [
         ("carrier_error", "EPCIS capture job failed: One or more EPCIS Events failed validation")
     ]
@@ -119,7 +119,7 @@ def test_the_seven_renderings_of_one_hashed_event_give_one_instant() -> None:
     folder = CONFORMANCE / "XML" / "WithEventHashID"
     instants = set()
     for path in sorted(folder.iterdir()):
-        [shipment] = ADAPTER.parse(path.read_bytes()).shipments
+        [shipment] = SPEC.parse(path.read_bytes()).shipments
         instants |= {e.to_json()["occurred_at"] for e in shipment.events}
     assert instants == {"2005-04-05T02:33:31.116000Z"}
 
@@ -146,7 +146,7 @@ def test_utc_instants_field_by_field(
 ) -> None:
     text = (CONFORMANCE / relative).read_text(encoding="utf-8")
     assert raw in text and raw_offset in text, "the table quotes the document"
-    result = ADAPTER.parse(text.encode())
+    result = SPEC.parse(text.encode())
     events = sorted((e for s in result.shipments for e in s.events), key=lambda e: e.occurred_at)
     out = events[index].to_json()
     assert (out["occurred_at"], out["local_offset_minutes"], out["time_basis"]) == (
@@ -157,7 +157,7 @@ def test_utc_instants_field_by_field(
 
 
 def test_an_error_declaration_and_the_event_it_retracts_are_no_custody() -> None:
-    result = ADAPTER.parse(
+    result = SPEC.parse(
         (CONFORMANCE / "XML/WithErrorDeclaration/ErrorDeclarationAndCorrectiveEvent.xml").read_bytes()
     )
     [shipment] = result.shipments  # both events name the same output EPC
@@ -171,6 +171,6 @@ def test_an_error_declaration_and_the_event_it_retracts_are_no_custody() -> None
 
 
 def test_json_and_simple_context_renderings_of_one_example_agree() -> None:
-    a = ADAPTER.parse((CONFORMANCE / "JSON/Example_9.6.2-ObjectEvent.jsonld").read_bytes())
-    b = ADAPTER.parse((CONFORMANCE / "JSON-simple-context/Example_9.6.2-ObjectEvent.jsonld").read_bytes())
+    a = SPEC.parse((CONFORMANCE / "JSON/Example_9.6.2-ObjectEvent.jsonld").read_bytes())
+    b = SPEC.parse((CONFORMANCE / "JSON-simple-context/Example_9.6.2-ObjectEvent.jsonld").read_bytes())
     assert a == b

@@ -14,7 +14,7 @@ import jsonschema
 import pytest
 
 from carriers import parse_result_to_json
-from carriers.epcis import ADAPTER
+from carriers.epcis import SPEC
 from carriers.epcis.identifiers import bol_number, check_digit, location_key, object_number, site_key
 from carriers.epcis.model import EpcisEvent
 from carriers.epcis.normalize import tracking_number
@@ -31,7 +31,7 @@ SF = "SF1420006358916"
 
 
 def parse_json(name: str) -> dict[str, Any]:
-    return parse_result_to_json(ADAPTER.parse((FIXTURES / name).read_bytes()))
+    return parse_result_to_json(SPEC.parse((FIXTURES / name).read_bytes()))
 
 
 NINGBO = {"city": "Ningbo", "region": "Zhejiang", "postal_code": "315800", "country": "CN"}
@@ -79,8 +79,8 @@ def test_the_bonded_story_field_by_field(suffix: str) -> None:
 
 
 def test_the_xml_and_json_ld_stories_give_identical_events() -> None:
-    xml = ADAPTER.parse((FIXTURES / f"{STORY}.xml").read_bytes())
-    jsonld = ADAPTER.parse((FIXTURES / f"{STORY}.jsonld").read_bytes())
+    xml = SPEC.parse((FIXTURES / f"{STORY}.xml").read_bytes())
+    jsonld = SPEC.parse((FIXTURES / f"{STORY}.jsonld").read_bytes())
     assert xml == jsonld
 
 
@@ -146,7 +146,7 @@ def test_epcis_service_errors_are_valid_documents(name: str, code: str, message:
 )  # fmt: skip
 def test_malformed_documents_are_refused(name: str, code: str, message: str | None) -> None:
     with pytest.raises(DocumentRejected) as caught:
-        ADAPTER.parse((FIXTURES / name).read_bytes())
+        SPEC.parse((FIXTURES / name).read_bytes())
     assert caught.value.code == code
     if message is not None:
         assert caught.value.message == message
@@ -157,17 +157,17 @@ def test_malformed_documents_are_refused(name: str, code: str, message: str | No
     "data", [b"", b"   ", b"hello", b"[1, 2]", b'{"type": "Shipment"}', b"<html><body>502</body></html>"]
 )
 def test_documents_that_are_not_epcis_are_unreadable(data: bytes) -> None:
-    assert_rejected(lambda: ADAPTER.parse(data))
+    assert_rejected(lambda: SPEC.parse(data))
 
 
 def test_syntax_is_told_by_content_with_a_bom_and_leading_space() -> None:
     data = b"\xef\xbb\xbf \n" + (FIXTURES / "error-404-no-such-resource.json").read_bytes()
-    assert ADAPTER.parse(data).errors[0].code == "not_found"
+    assert SPEC.parse(data).errors[0].code == "not_found"
 
 
 def test_epcis_1_documents_are_refused_by_name() -> None:
     with pytest.raises(DocumentRejected, match=r"EPCIS 1\.x"):
-        ADAPTER.parse(b'<epcis:EPCISDocument xmlns:epcis="urn:epcglobal:epcis:xsd:1"/>')
+        SPEC.parse(b'<epcis:EPCISDocument xmlns:epcis="urn:epcglobal:epcis:xsd:1"/>')
 
 
 # --- tracking-number precedence ------------------------------------------------------------------
@@ -224,7 +224,7 @@ def test_every_form_of_the_bol_type_counts(type_: str) -> None:
 def test_a_cbv_curie_bol_type_in_json_ld_counts() -> None:
     doc = json.loads((FIXTURES / f"{STORY}.jsonld").read_text())
     doc["epcisBody"]["eventList"][0]["bizTransactionList"][1]["type"] = "cbv:BTT-bol"
-    assert ADAPTER.parse(json.dumps(doc).encode()).shipments[0].tracking_number == SF
+    assert SPEC.parse(json.dumps(doc).encode()).shipments[0].tracking_number == SF
 
 
 def test_an_event_naming_nothing_gets_a_stable_stand_in() -> None:
@@ -318,6 +318,6 @@ def test_one_term_in_three_forms_has_one_carrier_code() -> None:
 def test_countries_are_never_guessed_from_gs1_prefixes() -> None:
     out = parse_json(f"{STORY}.xml")
     doc = (CONFORMANCE / "XML" / "Example_9.6.1-ObjectEvent-2020_06_18a.xml").read_bytes()
-    official = parse_result_to_json(ADAPTER.parse(doc))
+    official = parse_result_to_json(SPEC.parse(doc))
     assert all("country" not in e["location"] for s in official["shipments"] for e in s["events"])
     assert out["shipments"][0]["events"][0]["location"]["country"] == "CN"  # stated in master data

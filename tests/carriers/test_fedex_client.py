@@ -8,7 +8,7 @@ import pytest
 import requests
 
 from carriers._fetch import CarrierAuthError, CarrierGuards, CarrierRateLimited, FetchPolicy
-from carriers.fedex import ADAPTER
+from carriers.fedex import SPEC
 from carriers.fedex.client import FEDEX_BASE_URL, FEDEX_POLICY, MAX_NUMBERS_PER_REQUEST, FedexClient
 from carriers.fedex.sim_routes import SIMULATOR_ROUTES, SIMULATOR_TOKEN_ENDPOINTS
 from carriers.simulator import parse_fault
@@ -30,7 +30,7 @@ def test_fetch_returns_the_raw_document_byte_for_byte(sim: Sim) -> None:
     _, base = sim
     body = _client(base).fetch(NUMBER)
     assert body == (FEDEX_DIR / "ip-tokyo-shanghai-delivered.json").read_bytes()
-    assert ADAPTER.parse(body).shipments[0].events[-1].milestone == "delivered"
+    assert SPEC.parse(body).shipments[0].events[-1].milestone == "delivered"
 
 
 def test_fetch_posts_fedexs_request_after_a_form_posted_token(sim: Sim) -> None:
@@ -54,7 +54,7 @@ def test_fetch_posts_fedexs_request_after_a_form_posted_token(sim: Sim) -> None:
 
 def test_an_unknown_number_returns_fedexs_not_found_document(sim: Sim) -> None:
     _, base = sim
-    [error] = ADAPTER.parse(_client(base).fetch("771234567899")).errors
+    [error] = SPEC.parse(_client(base).fetch("771234567899")).errors
     assert (error.code, error.tracking_number) == ("not_found", "771234567899")
 
 
@@ -103,10 +103,8 @@ def test_the_simulator_route_is_fedexs() -> None:
     assert (route.method, route.path, route.number_from) == (
         "POST", "/track/v1/trackingnumbers", "json:/trackingInfo/0/trackingNumberInfo/trackingNumber",
     )  # fmt: skip
-    assert (
-        ADAPTER.parse(route.not_found_body.replace("{number}", NUMBER).encode()).errors[0].code == "not_found"
-    )
-    assert ADAPTER.parse(route.unauthorized_body.encode()).errors[0].code == "unauthorized"
+    assert SPEC.parse(route.not_found_body.replace("{number}", NUMBER).encode()).errors[0].code == "not_found"
+    assert SPEC.parse(route.unauthorized_body.encode()).errors[0].code == "unauthorized"
     assert [t.path for t in SIMULATOR_TOKEN_ENDPOINTS] == ["/oauth/token"]
 
 

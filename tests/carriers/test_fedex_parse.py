@@ -14,7 +14,7 @@ from typing import Any
 import jsonschema
 import pytest
 
-from carriers.fedex import ADAPTER
+from carriers.fedex import SPEC
 from carriers.fedex.codes import classify, clearance_side, error_code
 from tests.carriers.parse_checks import assert_rejected, assert_size_and_depth_unsafe, story_events
 from trace_verify.domain.documents import ParseResult
@@ -29,7 +29,7 @@ CO = "carrier_offset"
 
 
 def parse(name: str) -> ParseResult:
-    return ADAPTER.parse((FIXTURES / name).read_bytes())
+    return SPEC.parse((FIXTURES / name).read_bytes())
 
 
 def raw_scans(name: str) -> list[dict[str, Any]]:
@@ -211,7 +211,7 @@ def test_the_country_decides_even_against_the_words() -> None:
             )
         ]
     )
-    [event] = ADAPTER.parse(doc).shipments[0].events
+    [event] = SPEC.parse(doc).shipments[0].events
     assert event.milestone == "export_cleared"
 
 
@@ -219,7 +219,7 @@ def test_without_a_country_the_words_decide() -> None:
     doc = _doc(
         [_scan("2026-03-02T21:05:00+09:00", "CC", "International shipment release - Export", None, "")]
     )
-    [event] = ADAPTER.parse(doc).shipments[0].events
+    [event] = SPEC.parse(doc).shipments[0].events
     assert (event.location.country, event.milestone) == (None, "export_cleared")
 
 
@@ -235,7 +235,7 @@ def test_karrio_defect_each_event_keeps_its_iso_country() -> None:
 
 def test_a_country_name_alone_gives_the_country() -> None:
     doc = _doc([_scan("2026-03-03T02:58:00+08:00", "AR", "Arrived at FedEx hub", "GUANGZHOU", "", "China")])
-    [event] = ADAPTER.parse(doc).shipments[0].events
+    [event] = SPEC.parse(doc).shipments[0].events
     assert event.location.country == "CN"
 
 
@@ -252,7 +252,7 @@ def test_dates_without_an_offset(
     stamp: str, city: str, country: str, utc: str, basis: str, offset: int | None
 ) -> None:
     doc = _doc([_scan(stamp, "AR", "Arrived at FedEx hub", city, country)])
-    [event] = ADAPTER.parse(doc).shipments[0].events
+    [event] = SPEC.parse(doc).shipments[0].events
     assert (event.to_json()["occurred_at"], event.time_basis, event.local_offset_minutes) == (
         utc,
         basis,
@@ -304,7 +304,7 @@ def test_error_code_table(code: str, message: str, expected_code: str) -> None:
 def test_only_alerts_mean_no_data() -> None:
     alert = {"code": "TRACKING.DATA.NOTFOUND", "alertType": "WARNING", "message": "Tracking data unavailable"}
     doc = {"transactionId": "t", "output": {"alerts": [alert]}}
-    [error] = ADAPTER.parse(json.dumps(doc).encode()).errors
+    [error] = SPEC.parse(json.dumps(doc).encode()).errors
     assert (error.code, error.message) == ("not_found", "Tracking data unavailable")
 
 
@@ -315,7 +315,7 @@ def test_of_duplicate_results_the_one_with_the_latest_scan_is_read() -> None:
     doc = {
         "output": {"completeTrackResults": [{"trackingNumber": "785412369026", "trackResults": [new, old]}]}
     }
-    [shipment] = ADAPTER.parse(json.dumps(doc).encode()).shipments
+    [shipment] = SPEC.parse(json.dumps(doc).encode()).shipments
     assert [e.description for e in shipment.events] == ["Picked up"]
 
 
@@ -323,7 +323,7 @@ def test_a_found_number_and_an_unknown_one_in_one_document() -> None:
     doc = json.loads((FIXTURES / DELIVERED_FILE).read_bytes())
     missing = json.loads((FIXTURES / "error-200-trackingnumber-notfound.json").read_bytes())
     doc["output"]["completeTrackResults"] += missing["output"]["completeTrackResults"]
-    result = ADAPTER.parse(json.dumps(doc).encode())
+    result = SPEC.parse(json.dumps(doc).encode())
     assert [s.tracking_number for s in result.shipments] == ["785412369026"]
     assert [(e.code, e.tracking_number) for e in result.errors] == [("not_found", "771234567890")]
 
@@ -383,11 +383,11 @@ def test_malformed_documents_are_rejected_without_echoing_them(fixture: str) -> 
     ],
 )
 def test_wrong_shapes_and_strict_json_are_unreadable(data: bytes) -> None:
-    assert_rejected(lambda: ADAPTER.parse(data))
+    assert_rejected(lambda: SPEC.parse(data))
 
 
 def test_oversize_and_deep_nesting_are_unsafe() -> None:
-    assert_size_and_depth_unsafe(ADAPTER)
+    assert_size_and_depth_unsafe(SPEC)
 
 
 # --- codes ----------------------------------------------------------------------------------------------
@@ -430,7 +430,7 @@ def test_events_come_out_oldest_first_whatever_the_document_order() -> None:
     data = (FIXTURES / DELIVERED_FILE).read_bytes()
     doc = json.loads(data)
     doc["output"]["completeTrackResults"][0]["trackResults"][0]["scanEvents"].reverse()
-    assert ADAPTER.parse(json.dumps(doc).encode()) == ADAPTER.parse(data)
+    assert SPEC.parse(json.dumps(doc).encode()) == SPEC.parse(data)
 
 
 # --- helpers --------------------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ import pytest
 import requests
 
 from carriers._fetch import CarrierGuards, FetchPolicy
-from carriers.kuaidi100 import ADAPTER
+from carriers.kuaidi100 import SPEC
 from carriers.kuaidi100.client import KUAIDI100_POLICY, Kuaidi100Client, query_sign
 from tests.carriers.support import FIXTURES, FakeClock, Sim
 
@@ -57,7 +57,7 @@ def test_fetch_posts_the_signed_form_and_returns_the_raw_answer(sim: Sim) -> Non
 
 def test_an_unknown_number_returns_kuaidi100s_refusal(sim: Sim) -> None:
     _, base = sim
-    result = ADAPTER.parse(_client(base).fetch("ems", "EB000000000JP"))
+    result = SPEC.parse(_client(base).fetch("ems", "EB000000000JP"))
     assert [e.code for e in result.errors] == ["not_found"]
 
 

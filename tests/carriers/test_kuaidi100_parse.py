@@ -14,7 +14,7 @@ from urllib.parse import parse_qs
 import jsonschema
 import pytest
 
-from carriers.kuaidi100 import ADAPTER
+from carriers.kuaidi100 import SPEC
 from carriers.kuaidi100.codes import STATE_CODES, classify_text
 from trace_verify.domain.documents import DocumentRejected, ParseResult
 
@@ -25,7 +25,7 @@ CT = "carrier_timezone"
 
 
 def parse(name: str) -> ParseResult:
-    return ADAPTER.parse((FIXTURES / name).read_bytes())
+    return SPEC.parse((FIXTURES / name).read_bytes())
 
 
 def raw_data(name: str) -> list[dict[str, Any]]:
@@ -179,7 +179,7 @@ def test_an_aborted_push_without_events_is_not_found() -> None:
 def test_the_push_reads_the_same_as_form_body_and_as_bare_param() -> None:
     body = (FIXTURES / "push-ems-tokyo-shanghai-handover-yunda.txt").read_bytes()
     param = parse_qs(body.decode())["param"][0].encode()
-    assert ADAPTER.parse(body) == ADAPTER.parse(param)
+    assert SPEC.parse(body) == SPEC.parse(param)
 
 
 @pytest.mark.parametrize(
@@ -226,7 +226,7 @@ def test_an_unknown_code_with_unknown_words_is_unknown() -> None:
     doc = {"message": "ok", "nu": "EB204817360JP", "com": "ems", "state": "99", "data": [
         {"time": "2026-03-07 17:30:00", "ftime": "2026-03-07 17:30:00", "context": "ok", "statusCode": "9999"}
     ]}  # fmt: skip
-    [event] = ADAPTER.parse(json.dumps(doc).encode()).shipments[0].events
+    [event] = SPEC.parse(json.dumps(doc).encode()).shipments[0].events
     assert event.milestone == "unknown" and event.carrier_code == "9999"
 
 
@@ -234,6 +234,6 @@ def test_the_city_comes_from_the_bracket_when_no_area_is_given() -> None:
     doc = {"message": "ok", "nu": "SF1234567890123", "com": "shunfeng", "state": "1", "data": [
         {"time": "2026-03-07 17:30:00", "ftime": "2026-03-07 17:30:00", "context": "【深圳市】已揽收"}
     ]}  # fmt: skip
-    [event] = ADAPTER.parse(json.dumps(doc, ensure_ascii=False).encode()).shipments[0].events
+    [event] = SPEC.parse(json.dumps(doc, ensure_ascii=False).encode()).shipments[0].events
     assert event.location.to_json() == {"city": "深圳市", "country": "CN"}
     assert event.milestone == "picked_up" and event.operator == "shunfeng"

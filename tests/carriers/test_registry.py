@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 
 import pytest
 
-from carriers import REGISTRY, Registry, adapter_to_json, parse_result_to_json
-from carriers.dhl import ADAPTER as DHL
+from carriers import REGISTRY, Registry, parse_result_to_json, spec_to_json
+from carriers.clients import build_clients
+from carriers.dhl import SPEC as DHL
 from trace_verify.domain.documents import DocumentReader, DocumentRejected, ParseResult
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "carriers"
@@ -29,17 +29,23 @@ def test_lists_the_dhl_adapter_first_and_only_contract_ids() -> None:
 
 def test_every_adapter_describes_itself_for_the_carriers_command() -> None:
     for adapter in REGISTRY.all():
-        row = adapter_to_json(adapter)
+        row = spec_to_json(adapter)
         assert set(row) == {"id", "name", "formats", "live", "format_verified", "format_note"}
         assert row["name"] and row["formats"] and all(isinstance(f, str) and f for f in row["formats"])
         assert isinstance(row["live"], bool) and isinstance(row["format_verified"], bool)
         assert row["format_note"], "an adapter says where its format knowledge comes from"
 
 
-def test_an_adapter_is_live_exactly_when_a_client_module_sits_next_to_it() -> None:
-    for adapter in REGISTRY.all():
-        package = type(adapter).__module__
-        assert adapter.live == (importlib.util.find_spec(f"{package}.client") is not None), adapter.id
+def test_a_carrier_is_live_exactly_when_its_configuration_builds_a_client() -> None:
+    """``live`` is not a promise: every live spec's declared settings really build a fetcher."""
+    config = {
+        spec.id: {name: "http://127.0.0.1:9" if name == "base_url" else "x" for name in spec.settings()}
+        for spec in REGISTRY.all()
+    }
+    clients = build_clients(config)
+    assert set(clients) == {spec.id for spec in REGISTRY.all() if spec.live}
+    assert all(callable(getattr(client, "fetch", None)) for client in clients.values())
+    assert build_clients({spec.id: {} for spec in REGISTRY.all()}) == {}
 
 
 def test_get_finds_an_adapter_by_id_and_nothing_for_an_unknown_id() -> None:

@@ -8,7 +8,7 @@ import pytest
 import requests
 
 from carriers._fetch import CarrierAuthError, CarrierGuards, CarrierRateLimited, FetchPolicy
-from carriers.royalmail import ADAPTER
+from carriers.royalmail import SPEC
 from carriers.royalmail.client import ClientIdSecretAuth, RoyalMailClient
 from carriers.simulator import parse_fault
 from tests.carriers.support import FIXTURES, FakeClock, Sim
@@ -51,7 +51,7 @@ def test_fetch_sends_the_ibm_client_headers_and_the_terms_header(sim: Sim) -> No
 
 def test_an_unknown_number_returns_royal_mails_not_found_body(sim: Sim) -> None:
     _, base = sim
-    result = ADAPTER.parse(_client(base).fetch("LX000000000GB"))
+    result = SPEC.parse(_client(base).fetch("LX000000000GB"))
     assert [e.code for e in result.errors] == ["not_found"]
 
 

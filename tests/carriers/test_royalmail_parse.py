@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from carriers.royalmail import ADAPTER
+from carriers.royalmail import SPEC
 from carriers.royalmail.codes import classify
 from tests.carriers.parse_checks import assert_rejected, story_events
 from trace_verify.domain.documents import DocumentRejected, ParseResult
@@ -23,7 +23,7 @@ EVENT_SCHEMA = json.loads((ROOT / "trace_verify" / "contract" / "schemas" / "eve
 
 
 def parse(name: str) -> ParseResult:
-    return ADAPTER.parse((FIXTURES / name).read_bytes())
+    return SPEC.parse((FIXTURES / name).read_bytes())
 
 
 def raw_rows(name: str) -> list[tuple[str, str | None]]:
@@ -144,7 +144,7 @@ def test_karrios_own_domestic_body_parses() -> None:
             ],
         }
     }
-    [event] = ADAPTER.parse(json.dumps(body).encode()).shipments[0].events
+    [event] = SPEC.parse(json.dumps(body).encode()).shipments[0].events
     assert event.to_json()["occurred_at"] == "2016-10-20T09:04:00Z"
     assert event.location.country == "GB" and event.location.facility == "Stafford DO"
 
@@ -172,7 +172,7 @@ def test_a_summary_answer_gives_the_latest_event_and_per_piece_errors() -> None:
             },
         ]
     }
-    result = ADAPTER.parse(json.dumps(body).encode())
+    result = SPEC.parse(json.dumps(body).encode())
     [event] = result.shipments[0].events
     assert (event.milestone, event.location.country) == ("departed_origin", "GB")
     assert [(e.code, e.tracking_number) for e in result.errors] == [("not_found", "LX000000000GB")]
@@ -215,7 +215,7 @@ def test_malformed_documents_are_unreadable(fixture: str) -> None:
 )
 def test_other_bytes_are_rejected(body: bytes) -> None:
     with pytest.raises(DocumentRejected):
-        ADAPTER.parse(body)
+        SPEC.parse(body)
 
 
 def _piece(origin: str | None, destination: str | None, events: list[dict[str, str]]) -> bytes:
@@ -238,13 +238,13 @@ _BORDER_EVENTS = [
 
 def test_a_declared_domestic_item_has_no_border_milestones() -> None:
     """carriers/_route.py rule 5: origin declared equal to the destination → border milestones are transit."""
-    events = ADAPTER.parse(_piece("GBR", "GBR", _BORDER_EVENTS)).shipments[0].events
+    events = SPEC.parse(_piece("GBR", "GBR", _BORDER_EVENTS)).shipments[0].events
     assert [e.milestone for e in events] == ["in_transit", "in_transit"]
     assert [e.carrier_code for e in events] == ["EVHOE", "EVXAA"]  # the carrier's own codes are kept
 
 
 def test_an_international_item_keeps_its_border_milestones() -> None:
-    events = ADAPTER.parse(_piece("GBR", "CHN", _BORDER_EVENTS)).shipments[0].events
+    events = SPEC.parse(_piece("GBR", "CHN", _BORDER_EVENTS)).shipments[0].events
     assert [e.milestone for e in events] == ["departed_origin", "arrived_destination_country"]
 
 
@@ -255,5 +255,5 @@ def test_an_international_item_keeps_its_border_milestones() -> None:
 def test_a_filled_in_side_is_not_a_declaration(origin: str | None, destination: str | None) -> None:
     """The parser fills a missing destination with the origin (and a missing origin with the UK) to place
     events; that fill must not make the item domestic, so its border milestones stay."""
-    events = ADAPTER.parse(_piece(origin, destination, _BORDER_EVENTS)).shipments[0].events
+    events = SPEC.parse(_piece(origin, destination, _BORDER_EVENTS)).shipments[0].events
     assert [e.milestone for e in events] == ["departed_origin", "arrived_destination_country"]

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from carriers._fetch import CarrierAuthError, CarrierGuards, FetchPolicy
-from carriers.seventeentrack import ADAPTER
+from carriers.seventeentrack import SPEC
 from carriers.seventeentrack.client import SEVENTEENTRACK_POLICY, SeventeenTrackClient
 from tests.carriers.support import FIXTURES, FakeClock, Sim
 
@@ -38,7 +38,7 @@ def test_an_unregistered_number_is_17tracks_per_number_refusal(sim: Sim) -> None
     _, base = sim
     body = _client(base).fetch("RR999999995CN")
     assert json.loads(body)["data"]["rejected"][0]["error"]["code"] == -18019902
-    assert [e.code for e in ADAPTER.parse(body).errors] == ["not_found"]
+    assert [e.code for e in SPEC.parse(body).errors] == ["not_found"]
 
 
 def test_a_refused_key_raises(sim: Sim) -> None:

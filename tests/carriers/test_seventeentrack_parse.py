@@ -13,7 +13,7 @@ from typing import Any
 import jsonschema
 import pytest
 
-from carriers.seventeentrack import ADAPTER
+from carriers.seventeentrack import SPEC
 from carriers.seventeentrack.codes import milestone
 from trace_verify.domain.documents import DocumentRejected, ParseResult
 from trace_verify.domain.model import Handover
@@ -26,7 +26,7 @@ HOLD_FILE = "push-ems-tokyo-shanghai-customs-hold.json"
 
 
 def parse(name: str) -> ParseResult:
-    return ADAPTER.parse((FIXTURES / name).read_bytes())
+    return SPEC.parse((FIXTURES / name).read_bytes())
 
 
 def raw_times(track_info: dict[str, Any]) -> list[tuple[str, str]]:
@@ -179,7 +179,7 @@ def test_a_clearance_in_the_origin_country_is_export() -> None:
              "description": "Export clearance", "sub_status": "InTransit_CustomsReleased",
              "address": {"country": "JP", "city": "TOKYO"}},
         ]}]}}}}  # fmt: skip
-    [event] = ADAPTER.parse(json.dumps(doc).encode()).shipments[0].events
+    [event] = SPEC.parse(json.dumps(doc).encode()).shipments[0].events
     assert event.milestone == "export_cleared"
 
 
@@ -189,7 +189,7 @@ def test_an_event_with_only_an_offset_time_is_carrier_offset() -> None:
             {"time_iso": "2026-04-08T09:50:00+08:00", "time_utc": None, "description": "海关查验",
              "sub_status": "InTransit_CustomsProcessing", "address": {"country": "CN"}},
         ]}]}}}}  # fmt: skip
-    [event] = ADAPTER.parse(json.dumps(doc, ensure_ascii=False).encode()).shipments[0].events
+    [event] = SPEC.parse(json.dumps(doc, ensure_ascii=False).encode()).shipments[0].events
     assert (event.to_json()["occurred_at"], event.time_basis, event.local_offset_minutes) == (
         "2026-04-08T01:50:00Z", "carrier_offset", 480,
     )  # fmt: skip

@@ -11,7 +11,7 @@ import pytest
 import requests
 
 from carriers._fetch import CarrierGuards, CarrierUnavailable, FetchPolicy
-from carriers.sf import ADAPTER
+from carriers.sf import SPEC
 from carriers.sf.client import SfClient, msg_digest, route_query
 from carriers.simulator import parse_fault
 from tests.carriers.support import FIXTURES, FakeClock, Sim
@@ -48,7 +48,7 @@ def test_fetch_posts_the_signed_form_and_returns_the_envelope_byte_for_byte(
     session.hooks["response"].append(lambda r, *a, **k: seen.append(r.request))
     body = _client(base, session).fetch(f" {WAYBILL} ")
     assert body == (SF_DIR / "intl-tokyo-guangzhou-delivered.json").read_bytes()
-    assert ADAPTER.parse(body).shipments[0].tracking_number == WAYBILL
+    assert SPEC.parse(body).shipments[0].tracking_number == WAYBILL
     assert app.requests == [("POST", "/std/service")]
     raw = seen[0].body
     form = {k: v[0] for k, v in parse_qs(raw if isinstance(raw, str) else (raw or b"").decode()).items()}
@@ -62,7 +62,7 @@ def test_fetch_posts_the_signed_form_and_returns_the_envelope_byte_for_byte(
 
 def test_an_unknown_waybill_is_a_not_found_answer(sim: Sim) -> None:
     _, base = sim
-    assert [e.code for e in ADAPTER.parse(_client(base).fetch("SF9999999999999")).errors] == ["not_found"]
+    assert [e.code for e in SPEC.parse(_client(base).fetch("SF9999999999999")).errors] == ["not_found"]
 
 
 def test_the_read_is_retried_then_raises(sim: Sim) -> None:

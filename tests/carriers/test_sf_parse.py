@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from carriers.sf import ADAPTER
+from carriers.sf import SPEC
 from carriers.sf.codes import classify
 from tests.carriers.parse_checks import assert_rejected, story_events
 from trace_verify.domain.documents import DocumentRejected, ParseResult
@@ -23,7 +23,7 @@ EVENT_SCHEMA = json.loads((ROOT / "trace_verify" / "contract" / "schemas" / "eve
 
 
 def parse(name: str) -> ParseResult:
-    return ADAPTER.parse((FIXTURES / name).read_bytes())
+    return SPEC.parse((FIXTURES / name).read_bytes())
 
 
 def inner(name: str) -> dict[str, Any]:
@@ -133,7 +133,7 @@ def test_karrio_defect_the_envelope_is_decoded() -> None:
 
 def test_the_decoded_result_data_alone_reads_the_same() -> None:
     decoded = json.dumps(inner("intl-tokyo-guangzhou-delivered.json"), ensure_ascii=False).encode()
-    assert ADAPTER.parse(decoded) == parse("intl-tokyo-guangzhou-delivered.json")
+    assert SPEC.parse(decoded) == parse("intl-tokyo-guangzhou-delivered.json")
 
 
 def test_beijing_time_is_sfs_documented_zone() -> None:
@@ -201,4 +201,4 @@ def test_malformed_documents_are_unreadable(fixture: str) -> None:
 )
 def test_other_bytes_are_rejected(body: bytes) -> None:
     with pytest.raises(DocumentRejected):
-        ADAPTER.parse(body)
+        SPEC.parse(body)

@@ -10,7 +10,7 @@ import requests
 
 from carriers._fetch import CarrierAuthError, CarrierGuards, CarrierRateLimited, FetchPolicy
 from carriers.simulator import parse_fault
-from carriers.ups import ADAPTER
+from carriers.ups import SPEC
 from carriers.ups.client import UPS_BASE_URL, UPS_POLICY, UpsClient
 from carriers.ups.sim_routes import SIMULATOR_ROUTES, SIMULATOR_TOKEN_ENDPOINTS
 from tests.carriers.support import FIXTURES, FakeClock, Sim
@@ -31,7 +31,7 @@ def test_fetch_returns_the_raw_document_byte_for_byte(sim: Sim) -> None:
     _, base = sim
     body = _client(base).fetch(NUMBER)
     assert body == (UPS_DIR / "ww-saver-losangeles-hangzhou-delivered.json").read_bytes()
-    assert ADAPTER.parse(body).shipments[0].events[-1].milestone == "delivered"
+    assert SPEC.parse(body).shipments[0].events[-1].milestone == "delivered"
 
 
 def test_fetch_gets_a_token_then_calls_the_details_path(sim: Sim) -> None:
@@ -63,7 +63,7 @@ def test_fetch_sends_upss_transaction_headers_and_basic_client_auth(sim: Sim) ->
 def test_an_unknown_number_returns_upss_tw0001_document(sim: Sim) -> None:
     _, base = sim
     body = _client(base).fetch("1Z0000000000000001")
-    [error] = ADAPTER.parse(body).errors
+    [error] = SPEC.parse(body).errors
     assert (error.code, error.tracking_number) == ("not_found", "1Z0000000000000001")
 
 
@@ -119,8 +119,8 @@ def test_the_simulator_route_is_upss() -> None:
         "GET", "/api/track/v1/details/<number>", "bearer", 200,
     )  # fmt: skip
     not_found = json.loads(route.not_found_body.replace("{number}", NUMBER))
-    assert ADAPTER.parse(json.dumps(not_found).encode()).errors[0].code == "not_found"
-    assert ADAPTER.parse(route.unauthorized_body.encode()).errors[0].code == "unauthorized"
+    assert SPEC.parse(json.dumps(not_found).encode()).errors[0].code == "not_found"
+    assert SPEC.parse(route.unauthorized_body.encode()).errors[0].code == "unauthorized"
     assert [t.path for t in SIMULATOR_TOKEN_ENDPOINTS] == ["/security/v1/oauth/token"]
 
 

@@ -16,7 +16,7 @@ from typing import Any
 import jsonschema
 import pytest
 
-from carriers.ups import ADAPTER
+from carriers.ups import SPEC
 from carriers.ups.codes import classify
 from carriers.ups.parse import error_code
 from tests.carriers.parse_checks import assert_rejected, assert_size_and_depth_unsafe, story_events
@@ -33,7 +33,7 @@ CPR, HELD = "customs_processing", "customs_held"
 
 
 def parse(name: str) -> ParseResult:
-    return ADAPTER.parse((FIXTURES / name).read_bytes())
+    return SPEC.parse((FIXTURES / name).read_bytes())
 
 
 def raw_activities(name: str) -> list[dict[str, Any]]:
@@ -209,7 +209,7 @@ def test_karrio_defect_the_gmt_fields_are_used_not_local_time_labelled_utc() -> 
 def test_karrio_defect_the_utc_field_wins_over_local_time_and_offset() -> None:
     """Where the local time, the offset and the UTC field disagree, the UTC field decides (contract)."""
     doc = _doc([_activity(date="20260312", time="150500", gmt=("20260312", "07:35:00"), offset="+08:00")])
-    [event] = ADAPTER.parse(doc).shipments[0].events
+    [event] = SPEC.parse(doc).shipments[0].events
     assert event.occurred_at == datetime(2026, 3, 12, 7, 35, tzinfo=UTC)
     assert (event.time_basis, event.local_offset_minutes) == ("carrier_utc", 480)
 
@@ -217,7 +217,7 @@ def test_karrio_defect_the_utc_field_wins_over_local_time_and_offset() -> None:
 def test_the_openapis_gmt_time_without_leading_zero_is_read() -> None:
     """Tracking.yaml's own example: gmtTime "74700" with gmtOffset "-05:00" is 07:47:00 UTC."""
     doc = _doc([_activity(date="20210210", time="024700", gmt=("20210210", "74700"), offset="-05:00")])
-    [event] = ADAPTER.parse(doc).shipments[0].events
+    [event] = SPEC.parse(doc).shipments[0].events
     assert event.to_json()["occurred_at"] == "2021-02-10T07:47:00Z"
     assert event.local_offset_minutes == -300
 
@@ -247,7 +247,7 @@ def test_karrio_defect_each_event_keeps_its_iso_country() -> None:
 
 def test_a_local_time_with_only_an_offset_uses_the_offset() -> None:
     doc = _doc([_activity(date="20260312", time="150500", offset="+08:00")])
-    [event] = ADAPTER.parse(doc).shipments[0].events
+    [event] = SPEC.parse(doc).shipments[0].events
     assert (event.to_json()["occurred_at"], event.time_basis, event.local_offset_minutes) == (
         "2026-03-12T07:05:00Z", "carrier_offset", 480,
     )  # fmt: skip
@@ -265,7 +265,7 @@ def test_a_bare_local_time_is_resolved_at_the_scans_place(
     city: str, country: str, utc: str, basis: str
 ) -> None:
     doc = _doc([_activity(date="20260312", time="150500", city=city, country=country)])
-    [event] = ADAPTER.parse(doc).shipments[0].events
+    [event] = SPEC.parse(doc).shipments[0].events
     assert (event.to_json()["occurred_at"], event.time_basis, event.local_offset_minutes) == (
         utc,
         basis,
@@ -275,7 +275,7 @@ def test_a_bare_local_time_is_resolved_at_the_scans_place(
 
 def test_only_the_utc_field_with_an_offset_still_reports_the_offset() -> None:
     doc = _doc([_activity(gmt=("20260312", "07:05:00"), offset="+08:00")])
-    [event] = ADAPTER.parse(doc).shipments[0].events
+    [event] = SPEC.parse(doc).shipments[0].events
     assert (event.time_basis, event.local_offset_minutes) == ("carrier_utc", 480)
 
 
@@ -321,7 +321,7 @@ def test_error_code_table(code: str, message: str, expected_code: str) -> None:
 def test_a_warning_next_to_package_data_is_not_an_error() -> None:
     doc = json.loads(_doc([_activity(date="20260312", time="150500", offset="+08:00")]))
     doc["trackResponse"]["shipment"][0]["warnings"] = [{"code": "TW0002", "message": "Some data missing"}]
-    result = ADAPTER.parse(json.dumps(doc).encode())
+    result = SPEC.parse(json.dumps(doc).encode())
     assert result.errors == () and len(result.shipments) == 1
 
 
@@ -364,11 +364,11 @@ def test_malformed_documents_are_rejected_without_echoing_them(fixture: str) -> 
     ],
 )
 def test_wrong_shapes_and_strict_json_are_unreadable(data: bytes) -> None:
-    assert_rejected(lambda: ADAPTER.parse(data))
+    assert_rejected(lambda: SPEC.parse(data))
 
 
 def test_oversize_and_deep_nesting_are_unsafe() -> None:
-    assert_size_and_depth_unsafe(ADAPTER)
+    assert_size_and_depth_unsafe(SPEC)
 
 
 # --- codes and route --------------------------------------------------------------------------------------
@@ -415,7 +415,7 @@ def test_a_release_at_origin_is_export_and_in_a_third_country_transit() -> None:
         origin="US",
         destination="CN",
     )  # fmt: skip
-    milestones = [e.milestone for e in ADAPTER.parse(doc).shipments[0].events]
+    milestones = [e.milestone for e in SPEC.parse(doc).shipments[0].events]
     assert milestones == ["export_cleared", "in_transit", "import_cleared"]
 
 
@@ -423,7 +423,7 @@ def test_events_come_out_oldest_first_whatever_the_document_order() -> None:
     data = (FIXTURES / DELIVERED_FILE).read_bytes()
     doc = json.loads(data)
     doc["trackResponse"]["shipment"][0]["package"][0]["activity"].reverse()
-    assert ADAPTER.parse(json.dumps(doc).encode()) == ADAPTER.parse(data)
+    assert SPEC.parse(json.dumps(doc).encode()) == SPEC.parse(data)
 
 
 def test_every_package_is_a_shipment_and_the_inquiry_number_stands_in() -> None:
@@ -432,7 +432,7 @@ def test_every_package_is_a_shipment_and_the_inquiry_number_stands_in() -> None:
     second = dict(package, trackingNumber="1Z8V92E70475183062")
     del package["trackingNumber"]
     doc["trackResponse"]["shipment"][0]["package"].append(second)
-    result = ADAPTER.parse(json.dumps(doc).encode())
+    result = SPEC.parse(json.dumps(doc).encode())
     assert [s.tracking_number for s in result.shipments] == ["1Z8V92E70473188525", "1Z8V92E70475183062"]
 
 
@@ -452,7 +452,7 @@ def test_a_usps_alternate_number_is_the_handover_to_the_next_leg() -> None:
     doc["trackResponse"]["shipment"][0]["package"][0]["alternateTrackingNumber"] = [
         {"number": "92419900000033499522966220", "type": "USPS_PIC"}
     ]
-    events = ADAPTER.parse(json.dumps(doc).encode()).shipments[0].events
+    events = SPEC.parse(json.dumps(doc).encode()).shipments[0].events
     handed = [(e.description, e.to_json().get("handover_to")) for e in events if e.handover_to]
     assert handed == [
         (

@@ -8,7 +8,7 @@ import pytest
 
 from carriers._fetch import CarrierAuthError, CarrierGuards, FetchPolicy
 from carriers.simulator import parse_fault
-from carriers.usps import ADAPTER
+from carriers.usps import SPEC
 from carriers.usps.client import USPS_BASE_URL, USPS_POLICY, UspsClient
 from tests.carriers.support import FIXTURES, FakeClock, Sim
 
@@ -30,7 +30,7 @@ def _client(base: str, secret: str = "sim-secret") -> UspsClient:
 def test_fetch_returns_the_raw_document_byte_for_byte(sim: Sim) -> None:
     body = _client(sim[1]).fetch(NUMBER)
     assert body == (DIR / "v3-newyork-guangzhou-delivered.json").read_bytes()
-    assert ADAPTER.parse(body).shipments[0].events[-1].milestone == "delivered"
+    assert SPEC.parse(body).shipments[0].events[-1].milestone == "delivered"
 
 
 def test_fetch_gets_a_token_then_the_detail_view(sim: Sim) -> None:
@@ -46,13 +46,13 @@ def test_fetch_gets_a_token_then_the_detail_view(sim: Sim) -> None:
 
 
 def test_an_unknown_number_returns_uspss_error_document(sim: Sim) -> None:
-    (error,) = ADAPTER.parse(_client(sim[1]).fetch("LX999999995US")).errors
+    (error,) = SPEC.parse(_client(sim[1]).fetch("LX999999995US")).errors
     assert error.code == "not_found"
 
 
 def test_webtools_documents_in_the_folder_are_never_served_as_v3(sim: Sim) -> None:
     body = _client(sim[1]).fetch("CP612038512US")  # a Web Tools fixture's number
-    assert ADAPTER.parse(body).errors[0].code == "not_found"
+    assert SPEC.parse(body).errors[0].code == "not_found"
 
 
 def test_a_revoked_token_is_renewed_once(sim: Sim) -> None:

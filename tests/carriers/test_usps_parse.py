@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from carriers import REGISTRY
-from carriers.usps import ADAPTER, codes
+from carriers.usps import SPEC, codes
 from carriers.usps.places import resolve_usps_place
 from tests.carriers.parse_checks import assert_rejected
 from trace_verify.domain.documents import DocumentRejected, ParseResult
@@ -33,7 +33,7 @@ OPENAPI_EVENT_FIELDS = {
 
 
 def _parse(name: str) -> ParseResult:
-    return ADAPTER.parse((FIXTURES / name).read_bytes())
+    return SPEC.parse((FIXTURES / name).read_bytes())
 
 
 def _rows(result: ParseResult) -> list[tuple[object, ...]]:
@@ -134,14 +134,14 @@ def test_karrio_defect_the_utc_field_wins_over_local_time() -> None:
 def test_v3_without_gmt_timestamp_uses_the_offset_then_the_place() -> None:
     doc = (FIXTURES / "v3-newyork-guangzhou-customs-hold.json").read_text()
     no_utc = re.sub(r'"GMTTimestamp": "[^"]+"', '"GMTTimestamp": null', doc)
-    first = ADAPTER.parse(no_utc.encode()).shipments[0].events[0]
+    first = SPEC.parse(no_utc.encode()).shipments[0].events[0]
     assert (first.to_json()["occurred_at"], first.time_basis, first.local_offset_minutes) == (
         "2026-03-02T15:05:00Z",
         "carrier_offset",
         -300,
     )
     bare = re.sub(r'"GMTOffset": "[^"]+"', '"GMTOffset": null', no_utc)
-    first = ADAPTER.parse(bare.encode()).shipments[0].events[0]
+    first = SPEC.parse(bare.encode()).shipments[0].events[0]
     assert (first.to_json()["occurred_at"], first.time_basis, first.local_offset_minutes) == (
         "2026-03-02T15:05:00Z",
         "location_timezone",
@@ -193,13 +193,13 @@ def test_malformed_documents_are_rejected(name: str) -> None:
 def test_v3_summary_view_is_refused() -> None:
     body = b'{"trackingNumber": "CP612038472US", "eventSummaries": ["Delivered, March 9, 2026"]}'
     with pytest.raises(DocumentRejected, match="expand=DETAIL"):
-        ADAPTER.parse(body)
+        SPEC.parse(body)
 
 
 @pytest.mark.parametrize("data", [b"", b"plain text", b"<html><body>502</body></html>", b'{"foo": 1}'])
 def test_other_documents_are_rejected(data: bytes) -> None:
     with pytest.raises(DocumentRejected):
-        ADAPTER.parse(data)
+        SPEC.parse(data)
 
 
 def test_registry_reads_both_formats_under_one_id() -> None:

@@ -15,6 +15,7 @@ from trace_verify.domain.bundle import Bundle, Path, Shipment
 from trace_verify.domain.chains import Chain, build_chains
 from trace_verify.domain.history import TrackingHistory
 from trace_verify.domain.model import MAINLAND, Event, Location
+from trace_verify.domain.numbers.carrier_map import NO_CARRIERS, CarrierNumbers
 from trace_verify.domain.places import Gazetteer, Place
 from trace_verify.domain.policy import Policy
 from trace_verify.domain.sources import StoredSources
@@ -62,6 +63,9 @@ class Reference:
     zones: Zones
     districts: Districts
     modes: Modes
+    #: How the carriers relate to tracking-number formats (built from the carrier specs by the
+    #: composition root; the domain spells no carrier id).
+    carriers: CarrierNumbers = NO_CARRIERS
 
 
 BONDED_MODES = frozenset({"1210", "1239"})

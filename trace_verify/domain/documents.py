@@ -11,6 +11,7 @@ from typing import Final, Literal, Protocol
 
 from trace_verify.domain.model import Event, value_object
 from trace_verify.domain.numbers import normalize_number
+from trace_verify.domain.numbers.carrier_map import CarrierNumbers
 
 CarrierErrorCode = Literal["not_found", "unauthorized", "rate_limited", "carrier_error"]
 CARRIER_ERROR_CODES: Final[tuple[CarrierErrorCode, ...]] = (
@@ -71,7 +72,16 @@ class DocumentRejected(Exception):
 
 
 class DocumentReader(Protocol):
-    """Turns a raw carrier document into normalized events (implemented by ``carriers.registry``)."""
+    """Turns a raw carrier document into normalized events (implemented by ``carriers.registry``).
+
+    It also carries what the domain knows of those carriers' tracking numbers (``numbers``), so the
+    carrier ids reach the rules through this port and the reference data, never by import.
+    """
+
+    @property
+    def numbers(self) -> CarrierNumbers:
+        """How the reader's carriers relate to tracking-number formats."""
+        ...
 
     def read(self, carrier: str, data: bytes) -> ParseResult:
         """Parse ``data`` as ``carrier``'s format; raise :class:`DocumentRejected` when it cannot."""

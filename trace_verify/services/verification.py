@@ -61,7 +61,7 @@ class VerificationService:
     ) -> None:
         self.documents = documents
         self.policy = policy
-        self.reference = reference or default_reference()
+        self.reference = reference or default_reference(documents.numbers)
         self.max_bundle_bytes = max_bundle_bytes
         self.history = history
 

@@ -21,12 +21,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
-from trace_verify.domain.numbers.carrier_map import (
-    ADAPTER_FORMATS,
-    AGGREGATORS,
-    formats_for_operator,
-    formats_for_operators,
-)
+from trace_verify.domain.numbers.carrier_map import CarrierNumbers
 from trace_verify.domain.numbers.checksums import s10_check_digit
 from trace_verify.domain.numbers.definitions import MAX_NUMBER_LENGTH, Definition, all_definitions
 from trace_verify.domain.numbers.normalize import normalize_number
@@ -77,33 +72,35 @@ def _select(formats: Iterable[tuple[str, frozenset[str] | None]]) -> tuple[Defin
     )
 
 
-_SCOPES: dict[tuple[str, tuple[str, ...]], _Scope] = {}
 _MAX_SCOPES = 4096
 
 
-def _scope(carrier: str, operators: tuple[str, ...]) -> _Scope:
+def _scope(carriers: CarrierNumbers, carrier: str, operators: tuple[str, ...]) -> _Scope:
     """The formats to judge by, memoized per (carrier, operators) — a plain dict is the cheapest lookup."""
     key = (carrier, operators)
-    scope = _SCOPES.get(key)
-    if scope is None:
-        scope = _build_scope(carrier, operators)
-        if len(_SCOPES) < _MAX_SCOPES:
-            _SCOPES[key] = scope
+    scope = carriers.scopes.get(key)
+    if not isinstance(scope, _Scope):
+        scope = _build_scope(carriers, carrier, operators)
+        if len(carriers.scopes) < _MAX_SCOPES:
+            carriers.scopes[key] = scope
     return scope
 
 
-def _build_scope(carrier: str, operators: tuple[str, ...]) -> _Scope:
-    if carrier in AGGREGATORS:
-        chosen = _select(formats_for_operators(operators))
+def _build_scope(carriers: CarrierNumbers, carrier: str, operators: tuple[str, ...]) -> _Scope:
+    if carrier in carriers.aggregators:
+        chosen = _select(carriers.formats_for_operators(operators))
         return _Scope(chosen, True) if chosen else _Scope(all_definitions(), False)
-    formats = ADAPTER_FORMATS.get(carrier) or formats_for_operator(carrier)
+    formats = carriers.formats.get(carrier) or carriers.formats_for_operator(carrier)
     return _Scope(_select(formats), True)
 
 
-def assess(number: str, carrier: str, operators: Iterable[str] = ()) -> Assessment:
-    """Judge ``number`` against the formats of ``carrier`` (an adapter id) — see the module doc."""
+def assess(
+    number: str, carrier: str, operators: Iterable[str] = (), *, carriers: CarrierNumbers
+) -> Assessment:
+    """Judge ``number`` against the formats of ``carrier`` (a carrier id of ``carriers``) — see the
+    module doc."""
     normalized = normalize_number(number)
-    scope = _scope(carrier, operators if isinstance(operators, tuple) else tuple(operators))
+    scope = _scope(carriers, carrier, operators if isinstance(operators, tuple) else tuple(operators))
     country = _s10_country(normalized)
     if not scope.definitions:
         # The S10 check digit is the UPU's, not a carrier's: it judges a number whatever the carrier

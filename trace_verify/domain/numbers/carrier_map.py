@@ -1,7 +1,9 @@
-"""How this project's carrier adapters relate to tracking_number_data courier codes.
+"""How the carriers relate to tracking_number_data courier codes: the domain's port for carrier facts.
 
-Three directions are needed: which adapter can track a number the data attributes to a courier
-(``identify``), which formats a shipment of a given adapter may carry (``assess``), and which formats
+The domain knows no carrier: :class:`CarrierNumbers` is built by the composition root from the carrier
+specs (``carriers.registry``) and reaches the rules through the reference port (``Reference.carriers``).
+Three directions are needed: which carrier can track a number the data attributes to a courier
+(``identify``), which formats a shipment of a given carrier may carry (``assess``), and which formats
 an aggregator event's free-text ``operator`` names (rules.md §6a).
 """
 
@@ -9,49 +11,76 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Final
 
-#: Adapter that tracks numbers of a courier_code. DHL Express numbers are also readable by
-#: ``dhl-express``; the Unified API adapter ``dhl`` reads every DHL division, so it is named.
-ADAPTER_FOR_COURIER: dict[str, str] = {
-    "ups": "ups",
-    "fedex": "fedex",
-    "dhl": "dhl",
-    "usps": "usps",
-    "canada_post": "canadapost",
-    "sf": "sf",
-}
+from trace_verify.domain.numbers.definitions import courier_files
 
-#: Adapter for an S10 number, by issuing country (the suffix).
-ADAPTER_FOR_S10_COUNTRY: dict[str, str] = {"CA": "canadapost", "GB": "royalmail", "US": "usps"}
+#: ``(courier_code, definition keys or None for all)`` pairs: the formats a shipment may carry.
+Formats = tuple[tuple[str, frozenset[str] | None], ...]
 
-#: Aggregators (and EPCIS) judge a number by the formats of the operator that scanned it.
-AGGREGATORS: frozenset[str] = frozenset({"17track", "aftership", "kuaidi100", "cainiao", "epcis"})
 
-#: Formats a shipment of each adapter may carry: (courier_code, definition keys or None for all).
-#: Postal adapters also carry UPU S10 items.
-ADAPTER_FORMATS: dict[str, tuple[tuple[str, frozenset[str] | None], ...]] = {
-    "dhl": (("dhl", None),),
-    "dhl-express": (("dhl", frozenset({"dhl_express", "dhl_express_piece_id"})),),
-    "ups": (("ups", None),),
-    "fedex": (("fedex", None),),
-    "usps": (("usps", None), ("s10", None)),
-    "canadapost": (("canada_post", None), ("s10", None)),
-    "royalmail": (("s10", None),),
-    "sf": (("sf", None),),
-}
+@dataclass(frozen=True, slots=True)
+class CarrierNumbering:
+    """One carrier's row: the formats its shipments carry, the courier codes and S10 suffixes it
+    tracks, other spellings of it in an ``operator`` field, and whether it is an aggregator."""
 
-#: Operator spellings (folded: lower case, letters and digits only) beyond adapter ids and courier
-#: codes: courier names, kuaidi100 company codes and Chinese short names. China Post also issues S10.
-_OPERATOR_ALIASES: dict[str, tuple[tuple[str, frozenset[str] | None], ...]] = {
-    "dhlexpress": ADAPTER_FORMATS["dhl-express"],
-    "unitedstatespostalservice": ADAPTER_FORMATS["usps"],
-    "canadapost": ADAPTER_FORMATS["canadapost"],
-    "postescanada": ADAPTER_FORMATS["canadapost"],
-    "royalmail": ADAPTER_FORMATS["royalmail"],
-    "sfexpress": ADAPTER_FORMATS["sf"],
-    "shunfeng": ADAPTER_FORMATS["sf"],
-    "顺丰": ADAPTER_FORMATS["sf"],
-    "顺丰速运": ADAPTER_FORMATS["sf"],
+    carrier: str
+    formats: Formats = ()
+    couriers: tuple[str, ...] = ()
+    s10_countries: tuple[str, ...] = ()
+    operator_names: tuple[str, ...] = ()
+    aggregator: bool = False
+
+
+class CarrierNumbers:
+    """Number attribution for a set of carriers (one instance per process, shared by every verification)."""
+
+    def __init__(self, rows: Iterable[CarrierNumbering]) -> None:
+        self.rows: Final = tuple(rows)
+        #: Carrier that tracks numbers of a courier_code.
+        self.for_courier: Final = {c: r.carrier for r in self.rows for c in r.couriers}
+        #: Carrier for an S10 number, by issuing country (the suffix).
+        self.for_s10_country: Final = {c: r.carrier for r in self.rows for c in r.s10_countries}
+        #: Aggregators (and EPCIS) judge a number by the formats of the operator that scanned it.
+        self.aggregators: Final = frozenset(r.carrier for r in self.rows if r.aggregator)
+        #: Formats a shipment of each carrier may carry.
+        self.formats: Final = {r.carrier: r.formats for r in self.rows if r.formats}
+        #: (carrier, operators) → the definitions to judge by, memoised by ``assess``.
+        self.scopes: Final[dict[tuple[str, tuple[str, ...]], object]] = {}
+
+    @cached_property
+    def operator_table(self) -> dict[str, Formats]:
+        """Folded operator name → formats: courier codes, then carrier ids, then aliases."""
+        return {
+            **{fold_operator(code): ((code, None),) for code in courier_files()},
+            **{fold_operator(carrier): formats for carrier, formats in self.formats.items()},
+            **_COURIER_ALIASES,
+            **{fold_operator(name): r.formats for r in self.rows for name in r.operator_names},
+        }
+
+    def formats_for_operator(self, operator: str) -> Formats:
+        """Formats named by an event's operator; empty when the operator is unknown."""
+        return self.operator_table.get(fold_operator(operator), ())
+
+    def formats_for_operators(self, operators: Iterable[str]) -> Formats:
+        """The union of the operators' formats, in first-seen order."""
+        out: list[tuple[str, frozenset[str] | None]] = []
+        for operator in operators:
+            for item in self.formats_for_operator(operator):
+                if item not in out:
+                    out.append(item)
+        return tuple(out)
+
+
+#: No carrier known: every number is judged by the format data alone.
+NO_CARRIERS: Final = CarrierNumbers(())
+
+
+#: Spellings (folded: lower case, letters and digits only) of couriers no carrier spec names, beyond
+#: their courier codes: kuaidi100 company codes and Chinese short names. China Post also issues S10.
+_COURIER_ALIASES: dict[str, Formats] = {
     "ytoexpress": (("yto", None),),
     "yuantong": (("yto", None),),
     "圆通": (("yto", None),),
@@ -77,7 +106,6 @@ _OPERATOR_ALIASES: dict[str, tuple[tuple[str, frozenset[str] | None], ...]] = {
     "youzhengguonei": (("chinapost", None), ("s10", None)),
     "中国邮政": (("chinapost", None), ("s10", None)),
     "邮政": (("chinapost", None), ("s10", None)),
-    "菜鸟": (("cainiao", None),),
     "yunexpress": (("yunexpress", None),),
     "amazonlogistics": (("amazon", None),),
 }
@@ -88,55 +116,3 @@ _NOT_FOLDED = re.compile(r"[^0-9a-z\u4e00-\u9fff]+")
 def fold_operator(operator: str) -> str:
     """Operator names compare without case, spaces or punctuation ("DHL Express" = "dhl-express")."""
     return _NOT_FOLDED.sub("", operator.casefold())
-
-
-_COURIER_CODES = (
-    "amazon",
-    "canada_post",
-    "canpar",
-    "dhl",
-    "dpd",
-    "fedex",
-    "gofo",
-    "landmark",
-    "lasership",
-    "old_dominion",
-    "ontrac",
-    "purolator",
-    "s10",
-    "speedee",
-    "ups",
-    "usps",
-    "yodel",
-    "yunexpress",
-    "sf",
-    "yto",
-    "zto",
-    "sto",
-    "yunda",
-    "jd",
-    "chinapost",
-    "cainiao",
-)
-
-#: Folded operator name → formats: courier codes, then adapter ids, then the aliases above.
-_OPERATOR_TABLE: dict[str, tuple[tuple[str, frozenset[str] | None], ...]] = {
-    **{fold_operator(code): ((code, None),) for code in _COURIER_CODES},
-    **{fold_operator(adapter): formats for adapter, formats in ADAPTER_FORMATS.items()},
-    **_OPERATOR_ALIASES,
-}
-
-
-def formats_for_operator(operator: str) -> tuple[tuple[str, frozenset[str] | None], ...]:
-    """Formats named by an event's operator; empty when the operator is unknown."""
-    return _OPERATOR_TABLE.get(fold_operator(operator), ())
-
-
-def formats_for_operators(operators: Iterable[str]) -> tuple[tuple[str, frozenset[str] | None], ...]:
-    """The union of the operators' formats, in first-seen order."""
-    out: list[tuple[str, frozenset[str] | None]] = []
-    for operator in operators:
-        for item in formats_for_operator(operator):
-            if item not in out:
-                out.append(item)
-    return tuple(out)

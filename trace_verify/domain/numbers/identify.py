@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from trace_verify.domain.numbers.carrier_map import ADAPTER_FOR_COURIER, ADAPTER_FOR_S10_COUNTRY
+from trace_verify.domain.numbers.carrier_map import CarrierNumbers
 from trace_verify.domain.numbers.definitions import MAX_NUMBER_LENGTH, Definition, all_definitions
 from trace_verify.domain.numbers.normalize import normalize_number
 
@@ -55,16 +55,16 @@ class Identification:
         }
 
 
-def _candidate(definition: Definition, country: str | None) -> Candidate:
+def _candidate(definition: Definition, country: str | None, carriers: CarrierNumbers) -> Candidate:
     if definition.courier == "s10":
-        carrier = ADAPTER_FOR_S10_COUNTRY.get(country or "")
+        carrier = carriers.for_s10_country.get(country or "")
     else:
-        carrier = ADAPTER_FOR_COURIER.get(definition.courier)
+        carrier = carriers.for_courier.get(definition.courier)
     return Candidate(definition.courier, carrier, definition.name, country, definition.has_check_digit)
 
 
-def identify(number: str) -> Identification:
-    """Every courier format the number fits, checked digits first."""
+def identify(number: str, *, carriers: CarrierNumbers) -> Identification:
+    """Every courier format the number fits, checked digits first; ``carriers`` names who tracks it."""
     normalized = normalize_number(number)
     checked: list[Candidate] = []
     format_only: list[Candidate] = []
@@ -74,5 +74,7 @@ def identify(number: str) -> Identification:
             if match is None or not definition.check_passes(match) or not definition.lookups_pass(match):
                 continue
             country = match.group("CountryCode") if definition.courier == "s10" else None
-            (checked if definition.has_check_digit else format_only).append(_candidate(definition, country))
+            (checked if definition.has_check_digit else format_only).append(
+                _candidate(definition, country, carriers)
+            )
     return Identification(normalized, (*checked, *format_only))

@@ -15,7 +15,9 @@ def tracking_numbers(ctx: Context) -> Iterator[Finding]:
     """TRACKING_NUMBER_INVALID (blocker) and TRACKING_NUMBER_UNRECOGNISED (warning) per shipment."""
     for shipment in ctx.bundle.shipments:
         operators = sorted({e.operator for e in shipment.events if e.operator})
-        result = numbers.assess(shipment.tracking_number, shipment.carrier, operators)
+        result = numbers.assess(
+            shipment.tracking_number, shipment.carrier, operators, carriers=ctx.ref.carriers
+        )
         where = [PointerRef(f"{shipment.pointer}/tracking_number")]
         if result.status == "invalid":
             yield finding(
