@@ -33,11 +33,64 @@ ENV_PREFIX: Final = "TRACE_VERIFY_CARRIER_"
 
 
 class Fetcher(Protocol):
-    """What the service calls: the raw tracking document of one number."""
+    """What the service calls: the raw tracking document of one number.
+
+    ``courier`` is what an aggregator needs besides the number to find the parcel (Kuaidi100's company
+    code, AfterShip's slug), as stored with the shipment; carriers that track by number ignore it.
+    """
+
+    def fetch(self, tracking_number: str, courier: str | None = None) -> bytes:
+        """The carrier's raw answer."""
+        ...
+
+
+class NumberClient(Protocol):
+    """A carrier client that finds a parcel by its number alone."""
 
     def fetch(self, tracking_number: str) -> bytes:
         """The carrier's raw answer."""
         ...
+
+
+class CourierClient(Protocol):
+    """An aggregator's client: it needs its code for the courier as well as the number."""
+
+    def fetch(self, courier: str, tracking_number: str) -> bytes:
+        """The aggregator's raw answer."""
+        ...
+
+
+class CourierUnknown(ValueError):
+    """An aggregator fetch without a courier code: none was stored and none follows from the number."""
+
+    code: Final = "courier_unknown"
+
+
+@dataclass(frozen=True, slots=True)
+class ByNumber:
+    """A :class:`Fetcher` over a client that needs only the number."""
+
+    client: NumberClient
+
+    def fetch(self, tracking_number: str, courier: str | None = None) -> bytes:
+        """The carrier's raw answer; ``courier`` means nothing to this carrier."""
+        return self.client.fetch(tracking_number)
+
+
+@dataclass(frozen=True, slots=True)
+class ByCourier:
+    """A :class:`Fetcher` over an aggregator's client: the stored courier code, else one derived from
+    the number (``derive``); neither is :class:`CourierUnknown`, reported as a failed refresh."""
+
+    client: CourierClient
+    derive: Callable[[str], str | None]
+
+    def fetch(self, tracking_number: str, courier: str | None = None) -> bytes:
+        """The aggregator's raw answer for the number under ``courier`` (or the derived code)."""
+        code = courier or self.derive(tracking_number)
+        if not code:
+            raise CourierUnknown("no courier code stored for the shipment, and the number names none")
+        return self.client.fetch(code, tracking_number)
 
 
 @dataclass(frozen=True, slots=True)

@@ -49,7 +49,9 @@ CARRIER_NAMES: Final = (
     "BASE_URL",
     "USERNAME",
     "PASSWORD",
+    "CUSTOMER",
     "API_KEY",
+    "KEY",
 )
 
 

@@ -11,7 +11,7 @@ from typing import Final
 
 from carriers.cainiao.parse import parse_document
 from carriers.cainiao.push import verify_push
-from carriers.spec import CarrierSpec, ClientSpec, Fetcher, Numbers
+from carriers.spec import ByNumber, CarrierSpec, ClientSpec, Fetcher, Numbers
 
 __all__ = ["SPEC", "verify_push"]
 
@@ -20,7 +20,7 @@ def _client(c: Mapping[str, str]) -> Fetcher:
     """The live client, built from its configuration (``requests`` is imported only now)."""
     from carriers.cainiao.client import CainiaoClient
 
-    return CainiaoClient(c["base_url"])
+    return ByNumber(CainiaoClient(c["base_url"]))
 
 
 SPEC: Final = CarrierSpec(

@@ -10,14 +10,14 @@ from collections.abc import Mapping
 from typing import Final
 
 from carriers.canadapost.parse import parse_document
-from carriers.spec import CarrierSpec, ClientSpec, Fetcher, Numbers
+from carriers.spec import ByNumber, CarrierSpec, ClientSpec, Fetcher, Numbers
 
 
 def _client(c: Mapping[str, str]) -> Fetcher:
     """The live client, built from its configuration (``requests`` is imported only now)."""
     from carriers.canadapost.client import CanadaPostClient
 
-    return CanadaPostClient(c["base_url"], c["username"], c["password"])
+    return ByNumber(CanadaPostClient(c["base_url"], c["username"], c["password"]))
 
 
 SPEC: Final = CarrierSpec(

@@ -10,14 +10,14 @@ from collections.abc import Mapping
 from typing import Final
 
 from carriers.dhl.parse import parse_document
-from carriers.spec import CarrierSpec, ClientSpec, Fetcher, Numbers
+from carriers.spec import ByNumber, CarrierSpec, ClientSpec, Fetcher, Numbers
 
 
 def _client(c: Mapping[str, str]) -> Fetcher:
     """The live client, built from its configuration (``requests`` is imported only now)."""
     from carriers.dhl.client import DhlClient
 
-    return DhlClient(c["base_url"], c["api_key"])
+    return ByNumber(DhlClient(c["base_url"], c["api_key"]))
 
 
 SPEC: Final = CarrierSpec(

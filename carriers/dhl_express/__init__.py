@@ -15,7 +15,7 @@ from typing import Final
 from carriers._common import PlaceIndex, read_xml_or_json
 from carriers.dhl_express.mydhl import parse_mydhl
 from carriers.dhl_express.xmlpi import parse_xmlpi
-from carriers.spec import CarrierSpec, ClientSpec, Fetcher, Numbers
+from carriers.spec import ByNumber, CarrierSpec, ClientSpec, Fetcher, Numbers
 from trace_verify.domain.documents import ParseResult
 
 
@@ -34,7 +34,7 @@ def _client(c: Mapping[str, str]) -> Fetcher:
     """The live client, built from its configuration (``requests`` is imported only now)."""
     from carriers.dhl_express.client import MyDhlClient
 
-    return MyDhlClient(c["base_url"], c["username"], c["password"])
+    return ByNumber(MyDhlClient(c["base_url"], c["username"], c["password"]))
 
 
 SPEC: Final = CarrierSpec(

@@ -6,13 +6,46 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Final
 
+from carriers._couriers import courier_of
 from carriers.kuaidi100.parse import parse_document
 from carriers.kuaidi100.push import verify_push
-from carriers.spec import CarrierSpec, Numbers
+from carriers.spec import ByCourier, CarrierSpec, ClientSpec, Fetcher, Numbers
 
 __all__ = ["SPEC", "verify_push"]
+
+
+#: tracking_number_data courier codes → Kuaidi100 company codes (Kuaidi100's company code table).
+COMPANY_CODES: Final = {
+    "sf": "shunfeng",
+    "yto": "yuantong",
+    "zto": "zhongtong",
+    "sto": "shentong",
+    "yunda": "yunda",
+    "jd": "jd",
+    "chinapost": "youzhengguonei",
+    "dhl": "dhl",
+    "ups": "ups",
+    "fedex": "fedex",
+    "usps": "usps",
+}
+
+
+def company_code(number: str) -> str | None:
+    """The Kuaidi100 company code the number's format names, when it names one courier.
+
+    Kuaidi100 tracks every inbound UPU S10 item under China EMS (``ems``), whatever post issued it.
+    """
+    return courier_of(number, COMPANY_CODES, lambda country: "ems")
+
+
+def _client(c: Mapping[str, str]) -> Fetcher:
+    """The live client (``customer`` and ``key`` from Kuaidi100's console); ``requests`` is imported now."""
+    from carriers.kuaidi100.client import Kuaidi100Client
+
+    return ByCourier(Kuaidi100Client(c["base_url"], c["customer"], c["key"]), company_code)
 
 
 SPEC: Final = CarrierSpec(
@@ -30,6 +63,7 @@ SPEC: Final = CarrierSpec(
         "hand-over wording are from public captures, not the documentation. "
         "Times are read as Beijing time for every leg."
     ),
+    client=ClientSpec(("base_url", "customer", "key"), _client),
     verify_push=verify_push,
     simulator=f"{__name__}.sim_routes",
     numbers=Numbers(aggregator=True),

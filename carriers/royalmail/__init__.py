@@ -10,14 +10,14 @@ from collections.abc import Mapping
 from typing import Final
 
 from carriers.royalmail.parse import parse_document
-from carriers.spec import CarrierSpec, ClientSpec, Fetcher, Numbers
+from carriers.spec import ByNumber, CarrierSpec, ClientSpec, Fetcher, Numbers
 
 
 def _client(c: Mapping[str, str]) -> Fetcher:
     """The live client, built from its configuration (``requests`` is imported only now)."""
     from carriers.royalmail.client import RoyalMailClient
 
-    return RoyalMailClient(c["base_url"], c["client_id"], c["client_secret"])
+    return ByNumber(RoyalMailClient(c["base_url"], c["client_id"], c["client_secret"]))
 
 
 SPEC: Final = CarrierSpec(

@@ -11,7 +11,7 @@ from typing import Final
 
 from carriers.seventeentrack.parse import parse_document
 from carriers.seventeentrack.push import verify_push
-from carriers.spec import CarrierSpec, ClientSpec, Fetcher, Numbers
+from carriers.spec import ByNumber, CarrierSpec, ClientSpec, Fetcher, Numbers
 
 __all__ = ["SPEC", "verify_push"]
 
@@ -20,7 +20,7 @@ def _client(c: Mapping[str, str]) -> Fetcher:
     """The live client, built from its configuration (``requests`` is imported only now)."""
     from carriers.seventeentrack.client import SeventeenTrackClient
 
-    return SeventeenTrackClient(c["base_url"], c["api_key"])
+    return ByNumber(SeventeenTrackClient(c["base_url"], c["api_key"]))
 
 
 SPEC: Final = CarrierSpec(

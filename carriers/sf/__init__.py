@@ -10,14 +10,14 @@ from collections.abc import Mapping
 from typing import Final
 
 from carriers.sf.parse import parse_document
-from carriers.spec import CarrierSpec, ClientSpec, Fetcher, Numbers
+from carriers.spec import ByNumber, CarrierSpec, ClientSpec, Fetcher, Numbers
 
 
 def _client(c: Mapping[str, str]) -> Fetcher:
     """The live client, built from its configuration (``requests`` is imported only now)."""
     from carriers.sf.client import SfClient
 
-    return SfClient(c["base_url"], c["partner_id"], c["checkword"])
+    return ByNumber(SfClient(c["base_url"], c["partner_id"], c["checkword"]))
 
 
 SPEC: Final = CarrierSpec(

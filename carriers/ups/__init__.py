@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Final
 
-from carriers.spec import CarrierSpec, ClientSpec, Fetcher, Numbers
+from carriers.spec import ByNumber, CarrierSpec, ClientSpec, Fetcher, Numbers
 from carriers.ups.parse import parse_document
 
 
@@ -18,7 +18,7 @@ def _client(c: Mapping[str, str]) -> Fetcher:
     """The live client, built from its configuration (``requests`` is imported only now)."""
     from carriers.ups.client import UpsClient
 
-    return UpsClient(c["base_url"], c["client_id"], c["client_secret"])
+    return ByNumber(UpsClient(c["base_url"], c["client_id"], c["client_secret"]))
 
 
 SPEC: Final = CarrierSpec(

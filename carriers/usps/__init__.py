@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from typing import Final
 
 from carriers._common import PlaceIndex, read_xml_or_json
-from carriers.spec import CarrierSpec, ClientSpec, Fetcher, Numbers
+from carriers.spec import ByNumber, CarrierSpec, ClientSpec, Fetcher, Numbers
 from carriers.usps.v3 import parse_v3
 from carriers.usps.webtools import parse_webtools
 from trace_verify.domain.documents import ParseResult
@@ -33,7 +33,7 @@ def _client(c: Mapping[str, str]) -> Fetcher:
     """The live client, built from its configuration (``requests`` is imported only now)."""
     from carriers.usps.client import UspsClient
 
-    return UspsClient(c["base_url"], c["client_id"], c["client_secret"])
+    return ByNumber(UspsClient(c["base_url"], c["client_id"], c["client_secret"]))
 
 
 SPEC: Final = CarrierSpec(

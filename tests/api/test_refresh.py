@@ -12,6 +12,7 @@ from carriers._fetch import CarrierGuards, FetchPolicy
 from carriers._fetch.clock import SYSTEM_CLOCK
 from carriers.dhl.client import DhlClient
 from carriers.simulator import SimulatorApp, build_app, parse_fault, running
+from carriers.spec import ByNumber
 from tests.api.support import MERCHANT_A, NOW, World, build_world, call, order_body
 from tests.support import FIXTURES, assert_valid_verdict
 from trace_verify.db.models import CarrierDocument
@@ -27,9 +28,9 @@ def simulator() -> Iterator[tuple[SimulatorApp, str]]:
         yield app, base
 
 
-def _client(base: str) -> DhlClient:
+def _client(base: str) -> ByNumber:
     policy = FetchPolicy(carrier="dhl", rate_per_second=50.0, burst=50, total_deadline=3, backoff_jitter=0)
-    return DhlClient(base, "sim-key", policy, guards=CarrierGuards.for_policy(policy, SYSTEM_CLOCK))
+    return ByNumber(DhlClient(base, "sim-key", policy, guards=CarrierGuards.for_policy(policy, SYSTEM_CLOCK)))
 
 
 def _world(database: Database, base: str) -> World:

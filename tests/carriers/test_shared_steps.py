@@ -45,3 +45,33 @@ def test_no_adapter_keeps_a_private_scan_type_or_status_table() -> None:
             ):
                 offenders.append(f"{path.relative_to(CARRIERS)}:{node.lineno}: compares a status with 429")
     assert offenders == []
+
+
+def test_an_aggregator_fetch_uses_the_stored_courier_else_the_derived_one_else_refuses() -> None:
+    from carriers.spec import ByCourier, CourierUnknown
+
+    asked: list[tuple[str, str]] = []
+
+    class Client:
+        def fetch(self, courier: str, tracking_number: str) -> bytes:
+            asked.append((courier, tracking_number))
+            return b"{}"
+
+    fetcher = ByCourier(Client(), lambda number: "shunfeng" if number.startswith("SF") else None)
+    fetcher.fetch("SF1608234471925", "sf-override")
+    fetcher.fetch("SF1608234471925")
+    assert asked == [("sf-override", "SF1608234471925"), ("shunfeng", "SF1608234471925")]
+    with pytest.raises(CourierUnknown) as caught:
+        fetcher.fetch("4312345678901")
+    assert caught.value.code == "courier_unknown"
+
+
+def test_courier_codes_follow_from_the_number_only_when_it_names_one_courier() -> None:
+    from carriers.aftership import slug_of
+    from carriers.kuaidi100 import company_code
+
+    assert company_code("SF1608234471925") == "shunfeng"
+    assert company_code("EB316209571JP") == "ems"  # Kuaidi100 tracks inbound S10 items as China EMS
+    assert slug_of("EB316209571JP") == "japan-post"
+    assert slug_of("1Z879E930346834440") == "ups"
+    assert company_code("4312345678901") is None and slug_of("4312345678901") is None

@@ -107,6 +107,9 @@ class Shipment(Base):
     #: The normalised number (``domain.numbers.normalize_number``): the history is looked up by it.
     tracking_key: Mapped[str] = mapped_column(sa.String(64), index=True)
     declared_origin_country: Mapped[str | None] = mapped_column(sa.String(2))
+    #: An aggregator's code for the courier that carries it (Kuaidi100 company code, AfterShip slug):
+    #: what a refresh through that aggregator needs besides the number. Null: derived at refresh.
+    courier_code: Mapped[str | None] = mapped_column(sa.String(64))
     dispatch: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON)
     handover_from_carrier: Mapped[str | None] = mapped_column(sa.String(32))
     handover_from_number: Mapped[str | None] = mapped_column(sa.String(64))

@@ -121,6 +121,7 @@ def add_shipment(
         tracking_number=obj["tracking_number"],
         tracking_key=normalize_number(obj["tracking_number"]),
         declared_origin_country=obj.get("declared_origin_country"),
+        courier_code=obj.get("courier_code"),
         dispatch=obj.get("dispatch"),
         handover_from_carrier=handover.get("carrier") if handover else None,
         handover_from_number=handover["tracking_number"] if handover else None,

@@ -14,9 +14,13 @@ from trace_verify.domain.documents import DocumentReader
 
 
 class TrackingClient(Protocol):
-    """A live client: the raw tracking document of one number (raises on any failure)."""
+    """A live client: the raw tracking document of one number (raises on any failure).
 
-    def fetch(self, tracking_number: str) -> bytes:
+    ``courier`` is the shipment's stored courier code (an aggregator's code for the courier that
+    carries it: Kuaidi100's company code, AfterShip's slug); carriers that track by number ignore it.
+    """
+
+    def fetch(self, tracking_number: str, courier: str | None = None) -> bytes:
         """The carrier's raw answer for ``tracking_number``."""
         ...
 

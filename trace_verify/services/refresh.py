@@ -24,6 +24,8 @@ class Wanted:
     index: int
     carrier: str
     tracking_number: str
+    #: An aggregator's code for the courier (stored, or read off its earlier events); None: derive it.
+    courier: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,7 +46,7 @@ def refresh(clients: dict[str, TrackingClient], wanted: list[Wanted], budget_sec
     pool = ThreadPoolExecutor(max_workers=min(8, len(jobs)), thread_name_prefix="refresh")
     try:
         futures: dict[Future[bytes], Wanted] = {
-            pool.submit(clients[w.carrier].fetch, w.tracking_number): w for w in jobs
+            pool.submit(clients[w.carrier].fetch, w.tracking_number, w.courier): w for w in jobs
         }
         done, _ = wait(futures, timeout=budget_seconds)
         return [_outcome(futures[f], f if f in done else None) for f in futures]

@@ -14,7 +14,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from trace_verify.contract.writer import verdict_to_json
-from trace_verify.db.models import EvidenceSource, Merchant, Order, Origin, Role, VerdictRecord
+from trace_verify.db.models import EvidenceSource, Merchant, Order, Origin, Role, Shipment, VerdictRecord
 from trace_verify.db.repositories import (
     load_order,
     stored_bundle,
@@ -65,7 +65,9 @@ class VerdictService:
             order = load_order(session, order_id)
             if order is None or not who.sees(Resource.VERIFICATION, order.merchant_id, order.consumer_id):
                 raise not_found("order")
-            wanted = [Wanted(s.position, s.carrier, s.tracking_number) for s in order.shipments]
+            wanted = [
+                Wanted(s.position, s.carrier, s.tracking_number, courier_of(s)) for s in order.shipments
+            ]
         fetched = refresh(dict(self.ports.clients), wanted, self.ports.refresh_budget_seconds)
         with self.db.transaction() as session:
             order = load_order(session, order_id)
@@ -196,3 +198,14 @@ def _with_failures(bundle: Bundle, fetched: list[Fetched]) -> Bundle:
             shipment = replace(shipment, problems=(*shipment.problems, problem))
         shipments.append(shipment)
     return replace(bundle, shipments=tuple(shipments))
+
+
+def courier_of(shipment: Shipment) -> str | None:
+    """The courier code a refresh passes to an aggregator: the one stored with the shipment, else the
+    ``operator`` of the aggregator's own latest stored event (Kuaidi100 reports its company code there,
+    AfterShip its slug), else None (the client derives it from the number when it can)."""
+    if shipment.courier_code:
+        return shipment.courier_code
+    own = [e for e in shipment.events if e.data.get("carrier") == shipment.carrier and e.data.get("operator")]
+    latest = max(own, key=lambda e: (e.occurred_at, e.id), default=None)
+    return str(latest.data["operator"]) if latest is not None else None

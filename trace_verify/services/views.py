@@ -65,6 +65,7 @@ def shipment_view(shipment: Shipment) -> dict[str, Any]:
         "carrier": shipment.carrier,
         "tracking_number": shipment.tracking_number,
         "declared_origin_country": shipment.declared_origin_country,
+        "courier_code": shipment.courier_code,
         "dispatch": shipment.dispatch,
         "handover_from": handover,
         "handover_from_index": earlier,

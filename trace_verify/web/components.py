@@ -77,6 +77,10 @@ SHIPMENT = _closed(
         "carrier": {"type": "string"},
         "tracking_number": {"type": "string"},
         "declared_origin_country": {"type": ["string", "null"]},
+        "courier_code": {
+            "type": ["string", "null"],
+            "description": "an aggregator's code for the courier (Kuaidi100 company code, AfterShip slug)",
+        },
         "dispatch": _OBJECT_OR_NULL,
         "handover_from": _OBJECT_OR_NULL,
         "handover_from_index": {"type": ["integer", "null"], "description": "the stored earlier leg"},

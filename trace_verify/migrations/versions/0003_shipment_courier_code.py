@@ -1,0 +1,29 @@
+"""Shipments: courier_code, an aggregator's code for the courier (Kuaidi100 company code, AfterShip slug).
+
+Nullable: existing shipments keep refreshing as before, and an aggregator's code is derived from the
+stored events' operator or the number's format when none is stored (issue 9).
+
+Revision ID: 0003_shipment_courier_code
+Revises: 0002_evidence_sources
+Create Date: 2026-12-07
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0003_shipment_courier_code"
+down_revision = "0002_evidence_sources"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("shipments") as batch:
+        batch.add_column(sa.Column("courier_code", sa.String(length=64), nullable=True))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("shipments") as batch:
+        batch.drop_column("courier_code")
