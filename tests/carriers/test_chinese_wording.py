@@ -14,7 +14,7 @@ import pytest
 
 from carriers._common import default_places
 from carriers._placetext import countries_named, place_named
-from carriers.kuaidi100 import ADAPTER as KUAIDI100
+from carriers.kuaidi100 import SPEC as KUAIDI100
 from carriers.registry import REGISTRY
 from trace_verify.refdata import default_gazetteer
 
