@@ -20,7 +20,13 @@ from trace_verify.errors import Conflict, Unprocessable
 from trace_verify.services.access import Principal, Resource, forbidden, not_found
 from trace_verify.services.evidence import store_document
 from trace_verify.services.pages import PageRequest, page
-from trace_verify.services.requests import read_documents_body, read_order, read_part
+from trace_verify.services.requests import (
+    read_documents_body,
+    read_order,
+    read_part,
+    take_courier_code,
+    take_courier_codes,
+)
 from trace_verify.services.views import customs_view, order_view, shipment_view
 
 
@@ -76,6 +82,7 @@ class OrderService:
     def create(self, who: Principal, obj: Any, now: datetime) -> dict[str, Any]:
         """Store an order; a merchant key may only create its own (another merchant id: 403)."""
         who.access(Resource.ORDERS, write=True)
+        obj, courier_codes = take_courier_codes(obj)
         bundle = read_order(obj)
         order = bundle.bundle.order
         if who.role is Role.MERCHANT and order.merchant_id != who.merchant_id:
@@ -94,6 +101,7 @@ class OrderService:
                 source=source,
             )
             for index, shipment in enumerate(obj.get("shipments") or ()):
+                shipment = {**shipment, "courier_code": courier_codes[index]}
                 self._store_shipment(session, stored, shipment, bundle, index, now, source)
             for record in obj.get("customs") or ():
                 add_customs(session, stored, record, now, source=source)
@@ -132,8 +140,11 @@ class OrderService:
         """Append a shipment (the bundle's shipment object) to a stored order."""
         with self.db.transaction() as session:
             order = self._order(session, who, order_id, write=True)
+            obj, courier_code = take_courier_code(obj, "")
             bundle = read_part(order.data, "shipments", obj)
-            shipment = self._store_shipment(session, order, obj, bundle, 0, now, submitter(who))
+            shipment = self._store_shipment(
+                session, order, {**obj, "courier_code": courier_code}, bundle, 0, now, submitter(who)
+            )
             return shipment_view(shipment)
 
     def shipments(self, who: Principal, order_id: str) -> dict[str, Any]:

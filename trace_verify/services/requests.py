@@ -9,6 +9,7 @@ the client may not set (ids of other objects, server-owned fields such as ``verd
 from __future__ import annotations
 
 import copy
+import re
 from collections.abc import Mapping
 from functools import cache
 from typing import Any, Final
@@ -207,3 +208,39 @@ def read_documents_body(obj: Any, carrier: str, number: str) -> list[dict[str, A
     read_part(order, "shipments", shipment)
     documents: list[dict[str, Any]] = body["documents"]
     return documents
+
+
+# -- courier codes (an orders-API extension of the contract's shipment) ------------------------------
+
+#: Kuaidi100 company codes and AfterShip slugs: lower-case letters, digits and hyphens.
+_COURIER_CODE: Final = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")
+
+
+def take_courier_code(shipment: Any, at: str) -> tuple[Any, str | None]:
+    """``shipment`` without its ``courier_code``, and the code (validated; pointer ``{at}/courier_code``).
+
+    The orders API stores an aggregator's code for the courier with a shipment (what a refresh through
+    Kuaidi100 or AfterShip needs); the contract's closed shipment schema does not know the field, so it
+    is taken out before the bundle is read.
+    """
+    if not isinstance(shipment, dict) or "courier_code" not in shipment:
+        return shipment, None
+    rest = {k: v for k, v in shipment.items() if k != "courier_code"}
+    code = shipment["courier_code"]
+    if code is None:
+        return rest, None
+    if not isinstance(code, str) or not _COURIER_CODE.fullmatch(code):
+        raise InvalidInput(
+            "INVALID_BUNDLE",
+            "courier_code must be 1 to 64 lower-case letters, digits and hyphens (e.g. shunfeng, sf-express)",
+            f"{at}/courier_code",
+        )
+    return rest, code
+
+
+def take_courier_codes(obj: Any) -> tuple[Any, list[str | None]]:
+    """The order body without its shipments' ``courier_code`` fields, and the codes by position."""
+    if not isinstance(obj, dict) or not isinstance(obj.get("shipments"), list):
+        return obj, []
+    taken = [take_courier_code(s, f"/shipments/{i}") for i, s in enumerate(obj["shipments"])]
+    return {**obj, "shipments": [s for s, _ in taken]}, [code for _, code in taken]
