@@ -20,10 +20,10 @@ depends_on = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("shipments") as batch:
-        batch.add_column(sa.Column("courier_code", sa.String(length=64), nullable=True))
+    # A plain ADD / DROP COLUMN, not a batch (table copy): SQLite refuses to drop a table other rows
+    # reference, and both statements are native there (SQLite 3.35+) as in PostgreSQL.
+    op.add_column("shipments", sa.Column("courier_code", sa.String(length=64), nullable=True))
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("shipments") as batch:
-        batch.drop_column("courier_code")
+    op.drop_column("shipments", "courier_code")
