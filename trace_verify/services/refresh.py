@@ -46,12 +46,20 @@ def refresh(clients: dict[str, TrackingClient], wanted: list[Wanted], budget_sec
     pool = ThreadPoolExecutor(max_workers=min(8, len(jobs)), thread_name_prefix="refresh")
     try:
         futures: dict[Future[bytes], Wanted] = {
-            pool.submit(clients[w.carrier].fetch, w.tracking_number, w.courier): w for w in jobs
+            pool.submit(_fetch, clients[w.carrier], w): w for w in jobs
         }
         done, _ = wait(futures, timeout=budget_seconds)
         return [_outcome(futures[f], f if f in done else None) for f in futures]
     finally:
         pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _fetch(client: TrackingClient, wanted: Wanted) -> bytes:
+    """The client's answer; the courier code is passed only when there is one, so a client that tracks
+    by number alone may implement ``fetch(tracking_number)`` only."""
+    if wanted.courier is None:
+        return client.fetch(wanted.tracking_number)
+    return client.fetch(wanted.tracking_number, wanted.courier)
 
 
 def _outcome(wanted: Wanted, future: Future[bytes] | None) -> Fetched:

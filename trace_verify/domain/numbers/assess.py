@@ -78,8 +78,8 @@ _MAX_SCOPES = 4096
 def _scope(carriers: CarrierNumbers, carrier: str, operators: tuple[str, ...]) -> _Scope:
     """The formats to judge by, memoized per (carrier, operators) — a plain dict is the cheapest lookup."""
     key = (carrier, operators)
-    scope = carriers.scopes.get(key)
-    if not isinstance(scope, _Scope):
+    scope: _Scope | None = carriers.scopes.get(key)
+    if scope is None:
         scope = _build_scope(carriers, carrier, operators)
         if len(carriers.scopes) < _MAX_SCOPES:
             carriers.scopes[key] = scope

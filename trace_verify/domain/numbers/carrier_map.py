@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Final
+from typing import Any, Final
 
 from trace_verify.domain.numbers.definitions import courier_files
 
@@ -48,7 +48,7 @@ class CarrierNumbers:
         #: Formats a shipment of each carrier may carry.
         self.formats: Final = {r.carrier: r.formats for r in self.rows if r.formats}
         #: (carrier, operators) → the definitions to judge by, memoised by ``assess``.
-        self.scopes: Final[dict[tuple[str, tuple[str, ...]], object]] = {}
+        self.scopes: Final[dict[tuple[str, tuple[str, ...]], Any]] = {}
 
     @cached_property
     def operator_table(self) -> dict[str, Formats]:
