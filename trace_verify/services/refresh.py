@@ -45,9 +45,7 @@ def refresh(clients: dict[str, TrackingClient], wanted: list[Wanted], budget_sec
         return []
     pool = ThreadPoolExecutor(max_workers=min(8, len(jobs)), thread_name_prefix="refresh")
     try:
-        futures: dict[Future[bytes], Wanted] = {
-            pool.submit(_fetch, clients[w.carrier], w): w for w in jobs
-        }
+        futures: dict[Future[bytes], Wanted] = {pool.submit(_fetch, clients[w.carrier], w): w for w in jobs}
         done, _ = wait(futures, timeout=budget_seconds)
         return [_outcome(futures[f], f if f in done else None) for f in futures]
     finally:

@@ -3,8 +3,8 @@
 Nullable: existing shipments keep refreshing as before, and an aggregator's code is derived from the
 stored events' operator or the number's format when none is stored (issue 9).
 
-Revision ID: 0003_shipment_courier_code
-Revises: 0002_evidence_sources
+Revision ID: 0004_shipment_courier_code
+Revises: 0003_validation_jobs
 Create Date: 2026-12-07
 """
 
@@ -13,8 +13,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0003_shipment_courier_code"
-down_revision = "0002_evidence_sources"
+revision = "0004_shipment_courier_code"
+down_revision = "0003_validation_jobs"
 branch_labels = None
 depends_on = None
 
