@@ -343,7 +343,7 @@ def test_a_scan_without_a_date_is_left_out_with_a_warning() -> None:
     doc = json.loads((FIXTURES / "malformed-scan-without-date.json").read_text())
     for scan in doc["output"]["completeTrackResults"][0]["trackResults"][0]["scanEvents"]:
         scan.pop("date", None)
-    assert_rejected(lambda: ADAPTER.parse(json.dumps(doc).encode()))
+    assert_rejected(lambda: SPEC.parse(json.dumps(doc).encode()))
 
 
 @pytest.mark.parametrize(
