@@ -26,6 +26,7 @@ from typing import Final
 from lxml import etree
 
 from carriers._common import PlaceIndex
+from carriers._route import Scan, as_milestone, to_event
 from carriers._time import location_zone, resolve_time
 from carriers._xml import parse_xml
 from carriers._xmltree import child_index, children_named, local_name, namespace_of, stripped_text
@@ -37,7 +38,7 @@ from trace_verify.domain.documents import (
     ParsedShipment,
     ParseResult,
 )
-from trace_verify.domain.model import Event, Handover, Location, value_object
+from trace_verify.domain.model import Handover, Location
 from trace_verify.domain.places import Place
 
 CARRIER: Final = "canadapost"
@@ -109,27 +110,24 @@ def _error_code(code: str, description: str) -> CarrierErrorCode:
 # --- events ----------------------------------------------------------------------------------------
 
 
-@value_object  # frozen to mypy; a plain slots class at run time (built per event)
-class _Occurrence:
-    """One ``occurrence`` with its instant settled, before ordering."""
-
-    index: int
-    event: Event
-
-
 def _shipment(root: etree._Element, places: PlaceIndex) -> ParsedShipment:
     fields = child_index(root)
     pin = stripped_text(fields, "pin")
     if not pin:
         raise _rejected("tracking-detail without a pin")
     raw = children_named(fields.get("significant-events"), "occurrence")
-    read = [_Occurrence(i, _event(o, pin, places)) for i, o in enumerate(raw)]
+    read = [_scan(o, i, pin, places) for i, o in enumerate(raw)]
     # Canada Post lists newest first: reverse, then a stable sort keeps same-instant events in order.
-    ordered = sorted(reversed(read), key=lambda o: o.event.occurred_at)
-    return ParsedShipment(tracking_number=pin, events=tuple(o.event for o in ordered))
+    ordered = sorted(reversed(read), key=lambda s: s.at)
+    handover = Handover(tracking_number=pin)
+    events = tuple(
+        to_event(CARRIER, pin, s, as_milestone(s.kind), handover if s.handed_over else None) for s in ordered
+    )
+    return ParsedShipment(tracking_number=pin, events=events)
 
 
-def _event(occurrence: etree._Element, pin: str, places: PlaceIndex) -> Event:
+def _scan(occurrence: etree._Element, index: int, pin: str, places: PlaceIndex) -> Scan:
+    """One ``occurrence`` (its milestone is the code's own); a hand-over of an S10 item keeps its number."""
     fields = child_index(occurrence)
     identifier = stripped_text(fields, "event-identifier")
     location, place = _location(fields, places)
@@ -141,20 +139,16 @@ def _event(occurrence: etree._Element, pin: str, places: PlaceIndex) -> Event:
         zone = place.tz if place is not None else location_zone(location, local)
         resolved = resolve_time(local, place_zone=zone)
     code = codes.normalize(identifier) if identifier else None
-    handover = None
-    if code in codes.HANDOVER_CODES and _S10.match(pin):
-        handover = Handover(tracking_number=pin)
-    return Event(
-        carrier=CARRIER,
-        tracking_number=pin,
-        occurred_at=resolved.occurred_at,
-        milestone=codes.milestone_for(identifier),
+    return Scan(
+        index=index,
+        at=resolved.occurred_at,
+        basis=resolved.time_basis,
+        offset=resolved.local_offset_minutes,
         location=location,
+        kind=codes.milestone_for(identifier),
+        code=identifier,
         description=stripped_text(fields, "event-description") or "",
-        time_basis=resolved.time_basis,
-        local_offset_minutes=resolved.local_offset_minutes,
-        carrier_code=identifier,
-        handover_to=handover,
+        handed_over=code in codes.HANDOVER_CODES and bool(_S10.match(pin)),
     )
 
 

@@ -29,7 +29,7 @@ from typing import Any, Final
 from carriers import _placetext as placetext
 from carriers._common import PlaceIndex, status_error
 from carriers._fields import JsonFields
-from carriers._route import Route, domestic_border
+from carriers._route import Route, Scan, as_milestone, domestic_border, to_event
 from carriers._time import country_zone, is_utc_stamp, parse_timestamp, resolve_time
 from carriers.base import load_json
 from carriers.royalmail import codes
@@ -39,7 +39,7 @@ from trace_verify.domain.documents import (
     ParsedShipment,
     ParseResult,
 )
-from trace_verify.domain.model import Event, Location
+from trace_verify.domain.model import Location
 from trace_verify.domain.places import Place
 
 CARRIER: Final = "royalmail"
@@ -139,20 +139,22 @@ def _shipment(piece: Mapping[str, Any], at: str, places: PlaceIndex) -> ParsedSh
     else:
         scans = []
     sides = {"origin": origin, "destination": destination}
-    events = [_event(raw_event, where, number, sides, route, places) for raw_event, where in scans]
+    read = [_scan(raw_event, where, i, sides, route, places) for i, (raw_event, where) in enumerate(scans)]
     # Royal Mail lists newest first: reverse, then a stable sort keeps same-instant events in order.
-    ordered = sorted(reversed(events), key=lambda e: e.occurred_at)
-    return ParsedShipment(tracking_number=number, events=tuple(ordered))
+    ordered = sorted(reversed(read), key=lambda s: s.at)
+    events = tuple(to_event(CARRIER, number, scan, as_milestone(scan.kind)) for scan in ordered)
+    return ParsedShipment(tracking_number=number, events=events)
 
 
-def _event(
+def _scan(
     raw: Mapping[str, Any],
     at: str,
-    number: str,
+    index: int,
     sides: Mapping[str, str],
     route: Route,
     places: PlaceIndex,
-) -> Event:
+) -> Scan:
+    """One event, its milestone settled already (Royal Mail's codes name the side of the border)."""
     code = _str(raw, "eventCode", at)
     name = _str(raw, "eventName", at)
     milestone, side = codes.classify(code, name)
@@ -170,17 +172,7 @@ def _event(
     else:
         zone = place.tz if place is not None else country_zone(location.country, local)
         resolved = resolve_time(local, place_zone=zone)
-    return Event(
-        carrier=CARRIER,
-        tracking_number=number,
-        occurred_at=resolved.occurred_at,
-        milestone=milestone,
-        location=location,
-        description=name or code or "",
-        time_basis=resolved.time_basis,
-        local_offset_minutes=resolved.local_offset_minutes,
-        carrier_code=code,
-    )
+    return Scan.timed(index, resolved, location, milestone, code, name or code or "")
 
 
 def _location(name: str | None, side_country: str, places: PlaceIndex) -> tuple[Location, Place | None]:
