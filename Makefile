@@ -14,7 +14,7 @@ export TEST_POSTGRES_URL
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/10
 export TEST_REDIS_URL
 
-.PHONY: run test test-fast lint bench bench-verify bench-parse bench-assess karrio-envs install clean
+.PHONY: run test test-fast lint bench bench-verify bench-parse bench-assess bench-tracecodes karrio-envs install clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -40,7 +40,7 @@ lint: $(STAMP)
 	$(BIN)/lint-imports
 
 ## Full benchmarks; each prints machine, commit, date, figures and PASS/MISS per target
-bench: bench-verify bench-parse bench-assess
+bench: bench-verify bench-parse bench-assess bench-tracecodes
 
 ## Tracking-number assessment: µs per assess() call against its 10 µs target
 bench-assess: $(STAMP)
@@ -48,6 +48,11 @@ bench-assess: $(STAMP)
 
 bench-verify: $(STAMP)
 	$(BIN)/python bench/verify.py
+
+## Traceability codes: QR PNG/s on one core, bulk registration, /t/ under hey at 200 req/s (SQLite, PostgreSQL)
+bench-tracecodes: $(STAMP)
+	command -v hey >/dev/null || { apt-get update -qq && apt-get install -y -qq hey; }
+	$(BIN)/python bench/tracecodes.py
 
 ## Carrier adapters: µs per parse, ours vs karrio (in its own environments) vs the floor
 bench-parse: $(STAMP) karrio-envs

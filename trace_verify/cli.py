@@ -25,6 +25,7 @@ from trace_verify.startup import Shell
 
 if TYPE_CHECKING:
     from trace_verify.services.history import StoredHistory
+    from trace_verify.services.trace_codes import TraceCodeService
 
 EXIT_OK, EXIT_SOME_FAILED, EXIT_BAD_INPUT, EXIT_INTERNAL = 0, 1, 2, 70
 
@@ -104,8 +105,8 @@ def cmd_verify(args: argparse.Namespace, settings: Settings) -> int:
     with_history = bool(args.db or settings.database_url)
     if args.jsonl:
         return _verify_jsonl(settings, with_history, args.jsonl, now, args.workers)
-    history = _stored_history(settings) if with_history else None
-    service = startup.verification(settings, startup.document_ports(), Shell.CLI, history)
+    history, registry = _stored_evidence(settings) if with_history else (None, None)
+    service = startup.verification(settings, startup.document_ports(), Shell.CLI, history, registry)
     if not args.file:
         raise InvalidInput("USAGE", "give a bundle FILE, '-' for standard input, or --jsonl IN")
     verdict = service.verify_bytes(_read_input(args.file, service.max_bundle_bytes), now)
@@ -113,11 +114,13 @@ def cmd_verify(args: argparse.Namespace, settings: Settings) -> int:
     return EXIT_OK
 
 
-def _stored_history(settings: Settings) -> StoredHistory:
-    """The database's history; imported only with --db, so offline verification starts fast."""
+def _stored_evidence(settings: Settings) -> tuple[StoredHistory, TraceCodeService]:
+    """The database's history and code registry; imported only with --db, so offline verification
+    starts fast (and says ``TRACE_CODE_UNVERIFIED``)."""
     from trace_verify.services.history import StoredHistory
 
-    return StoredHistory(startup.open_database(settings))
+    database = startup.open_database(settings)
+    return StoredHistory(database), startup.trace_codes(settings, database)
 
 
 def _verify_jsonl(
@@ -127,7 +130,7 @@ def _verify_jsonl(
     from trace_verify.services.parallel import ParallelVerifier
 
     if with_history:
-        _stored_history(settings)  # refuse an unmigrated database before any line is read
+        _stored_evidence(settings)  # refuse an unmigrated database before any line is read
     engine = ParallelVerifier(startup.VerifierRecipe(settings, with_history), workers)
     failed = False
     out = sys.stdout.buffer
@@ -313,6 +316,29 @@ def cmd_keys(args: argparse.Namespace, settings: Settings) -> int:
     return EXIT_OK
 
 
+def cmd_signing_keys(args: argparse.Namespace, settings: Settings) -> int:
+    """QR signing keys: create (rotate), retire, revoke, list. Their material never leaves the server."""
+    signer = startup.trace_codes(settings, startup.open_database(settings)).signer
+    now = Clock().now()
+    if args.action in ("create", "rotate"):
+        before = [k.kid for k in signer.list() if k.state.value == "active"]
+        kid = signer.create(now)
+        retired = f" ({before[0]} retired: it still verifies the codes it signed)" if before else ""
+        print(f"active signing key: {kid}{retired}")
+        return EXIT_OK
+    if args.action == "retire":
+        signer.retire(args.kid, now)
+        print(f"retired {args.kid}: it signs no new code and still verifies the codes it signed")
+        return EXIT_OK
+    if args.action == "revoke":
+        signer.revoke(args.kid, now)
+        print(f"revoked {args.kid}: every code it signed now scans as forged")
+        return EXIT_OK
+    for key in signer.list():
+        print(f"{key.kid}  {key.state.value:<8} created {key.created_at.isoformat()}")
+    return EXIT_OK
+
+
 def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
     from trace_verify.db import migrate
     from trace_verify.services.demo import DEMO_KEYS, load_demo
@@ -321,13 +347,20 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
     migrate.upgrade(startup.database_url(settings))
     system = startup.start(settings, Shell.CLI, ports=startup.document_ports())
     try:
-        summary = load_demo(system.database, system.ports.documents, args.data, system.services.clock.now())
+        codes = system.services.trace_codes
+        summary = load_demo(
+            system.database, system.ports.documents, args.data, system.services.clock.now(), codes
+        )
+        demo_codes = _demo_code_urls(codes, args.data)
     finally:
         system.database.dispose()
     print(
         f"demo data: {summary.merchants} merchants, {summary.orders} orders, {summary.keys} keys added",
         file=sys.stderr,
     )
+    print(f"demo traceability codes ({summary.trace_codes} added; their QR opens):", file=sys.stderr)
+    for line in demo_codes:
+        print(f"  {line}", file=sys.stderr)
     print("demo keys (public; send as Authorization: Bearer <key>):", file=sys.stderr)
     for key in DEMO_KEYS:
         tenant = key.merchant_id or key.consumer_id or ""
@@ -336,6 +369,25 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
         return EXIT_OK
     serve(settings, host=args.host or settings.host, port=args.port or settings.port)
     return EXIT_OK
+
+
+def _demo_code_urls(codes: TraceCodeService, directory: Path) -> list[str]:
+    """``id  url`` of each demo code (the URL depends on this installation's signing secret)."""
+    import json
+
+    from trace_verify.db.models import TraceCode
+
+    path = directory / "trace_codes.json"
+    if not path.is_file():
+        return []
+    lines = []
+    with codes.db.transaction() as session:
+        for entry in json.loads(path.read_text("utf-8")):
+            for code_id in entry["ids"]:
+                code = session.get(TraceCode, code_id)
+                if code is not None:
+                    lines.append(f"{code_id}  {codes.urls(code)[0]}")
+    return lines
 
 
 COMMANDS: dict[str, Callable[[argparse.Namespace, Settings], int]] = {
@@ -349,6 +401,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, Settings], int]] = {
     "db": cmd_db,
     "keys": cmd_keys,
     "demo": cmd_demo,
+    "signing-keys": cmd_signing_keys,
 }
 
 _DEMO_DATA = Path(__file__).resolve().parent.parent / "fixtures" / "demo"
@@ -420,6 +473,18 @@ def build_parser() -> argparse.ArgumentParser:
     revoke = keys_sub.add_parser("revoke", help="revoke a key by id")
     revoke.add_argument("key_id", metavar="KEY_ID")
     keys_sub.add_parser("list", help="list keys (ids and roles; never the keys)")
+
+    signing = sub.add_parser("signing-keys", help="QR signing keys: create/rotate, retire, revoke, list")
+    signing_sub = signing.add_subparsers(dest="action", required=True, parser_class=_Parser)
+    signing_sub.add_parser("create", help="a new active key (the active one is retired)")
+    signing_sub.add_parser("rotate", help="the same as create")
+    for action, text in (
+        ("retire", "stop signing with KID (it still verifies)"),
+        ("revoke", "KID verifies nothing"),
+    ):
+        sub_parser = signing_sub.add_parser(action, help=text)
+        sub_parser.add_argument("kid", metavar="KID")
+    signing_sub.add_parser("list", help="keys and their states (never their material)")
 
     demo = sub.add_parser("demo", help="migrate, load the demo data and keys, and serve them")
     demo.add_argument("--data", type=Path, default=_DEMO_DATA, help="demo data directory (fixtures/demo)")

@@ -20,6 +20,9 @@ Everything else receives a :class:`Settings`. Variables (all optional):
 ``TRACE_VERIFY_WORKERS``       processes a bulk job verifies on (default: one per CPU)
 ``REDIS_URL``                  Redis for the job queue (``trace-verify worker`` runs the jobs); unset →
                                jobs run inside the service (embedded runner)
+``PUBLIC_BASE_URL``            what a QR code's URL starts with, at most 32 bytes (``http://127.0.0.1:8000``)
+``TRACE_VERIFY_SIGNING_SECRET`` the installation's QR signing secret (32+ bytes; unset → a
+                               ``signing.secret`` file made once in the data directory)
 ``TRACE_VERIFY_CARRIER_<ID>_<NAME>`` a carrier's live-client and webhook settings, e.g.
                                ``TRACE_VERIFY_CARRIER_DHL_API_KEY``, ``…_DHL_EXPRESS_BASE_URL``,
                                ``…_AFTERSHIP_WEBHOOK_SECRET`` (names: see :data:`CARRIER_NAMES`)
@@ -86,6 +89,10 @@ class Settings:
         """Where bulk uploads and results live."""
         return self.bulk_dir or self.data_dir / "validations"
 
+    #: Traceability codes (issue 12): the QR URL's base and the installation's signing secret.
+    public_base_url: str = "http://127.0.0.1:8000"
+    signing_secret: str | None = field(default=None, repr=False)
+
     def webhook_secrets(self) -> dict[str, str]:
         """adapter id → the secret its pushes are signed with."""
         return {c: v["webhook_secret"] for c, v in self.carriers.items() if v.get("webhook_secret")}
@@ -128,4 +135,20 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         bulk_max_rows=int(env.get("TRACE_VERIFY_BULK_MAX_ROWS", "1000000")),
         job_workers=int(env["TRACE_VERIFY_WORKERS"]) if env.get("TRACE_VERIFY_WORKERS") else None,
         redis_url=env.get("REDIS_URL") or None,
+        public_base_url=_public_base_url(env.get("PUBLIC_BASE_URL") or "http://127.0.0.1:8000"),
+        signing_secret=env.get("TRACE_VERIFY_SIGNING_SECRET") or None,
     )
+
+
+#: A QR at version 5 (ECC M) holds 84 bytes: the base leaves room for ``/t/``, 13 id and 22 signature bytes.
+MAX_PUBLIC_BASE_URL_BYTES: Final = 32
+
+
+def _public_base_url(value: str) -> str:
+    """``PUBLIC_BASE_URL`` without its trailing slash; http(s), at most 32 bytes (ValueError otherwise)."""
+    base = value.rstrip("/")
+    if not base.startswith(("https://", "http://")) or len(base.encode("utf-8")) > MAX_PUBLIC_BASE_URL_BYTES:
+        raise ValueError(
+            f"PUBLIC_BASE_URL must be an http(s) URL of at most {MAX_PUBLIC_BASE_URL_BYTES} bytes"
+        )
+    return base

@@ -27,9 +27,10 @@ if TYPE_CHECKING:
     from trace_verify.services.merchants import MerchantService
     from trace_verify.services.orders import OrderService
     from trace_verify.services.ratelimit import RateLimiter
+    from trace_verify.services.trace_codes import TraceCodeService
     from trace_verify.services.validations import ValidationService
     from trace_verify.services.verdicts import VerdictService
-    from trace_verify.services.verification import HistorySource, VerificationService
+    from trace_verify.services.verification import HistorySource, RegistrySource, VerificationService
     from trace_verify.services.webhooks import WebhookService
 
 
@@ -58,6 +59,9 @@ class Services:
     limiter: RateLimiter
     clock: Clock
     validations: ValidationService
+    #: The traceability-code registry (issue 12) and the per-client limit of failed scans of ``/t/…``.
+    trace_codes: TraceCodeService
+    scan_limiter: RateLimiter
 
 
 def carrier_ports(settings: Settings) -> CarrierPorts:
@@ -106,14 +110,30 @@ def document_ports() -> CarrierPorts:
 
 
 def verification(
-    settings: Settings, ports: CarrierPorts, shell: Shell, history: HistorySource | None = None
+    settings: Settings,
+    ports: CarrierPorts,
+    shell: Shell,
+    history: HistorySource | None = None,
+    registry: RegistrySource | None = None,
 ) -> VerificationService:
-    """The verifier service of ``shell``: the settings' policy, the shell's bundle limit."""
+    """The verifier service of ``shell``: the settings' policy, the shell's bundle limit; with a
+    ``registry`` every traceability code is looked up (offline without one: rules.md §5)."""
     from trace_verify.services.verification import VerificationService
 
     return VerificationService(
-        ports.documents, settings.policy, max_bundle_bytes=bundle_limit(settings, shell), history=history
+        ports.documents,
+        settings.policy,
+        max_bundle_bytes=bundle_limit(settings, shell),
+        history=history,
+        registry=registry,
     )
+
+
+def trace_codes(settings: Settings, database: Database) -> TraceCodeService:
+    """The code registry with the installation's signing secret and public base URL."""
+    from trace_verify.services.trace_codes import build_trace_codes
+
+    return build_trace_codes(settings, database)
 
 
 def build_services(
@@ -129,10 +149,12 @@ def build_services(
     from trace_verify.services.merchants import MerchantService
     from trace_verify.services.orders import OrderService
     from trace_verify.services.ratelimit import RateLimiter, storage_uri
+    from trace_verify.services.trace_codes import SCAN_FAILURES_BURST, SCAN_FAILURES_PER_MINUTE
     from trace_verify.services.verdicts import VerdictService
     from trace_verify.services.webhooks import WebhookService
 
-    verifier = verification(settings, ports, shell, StoredHistory(database))
+    registry = trace_codes(settings, database)
+    verifier = verification(settings, ports, shell, StoredHistory(database), registry)
     return Services(
         verification=verifier,
         keys=KeyService(database),
@@ -143,6 +165,10 @@ def build_services(
         limiter=RateLimiter(settings.rate_per_minute, settings.rate_burst, storage_uri(settings.redis_url)),
         clock=clock or Clock(),
         validations=validations(settings, database),
+        trace_codes=registry,
+        scan_limiter=RateLimiter(
+            SCAN_FAILURES_PER_MINUTE, SCAN_FAILURES_BURST, storage_uri(settings.redis_url)
+        ),
     )
 
 
@@ -188,12 +214,13 @@ class VerifierRecipe:
 
     def build(self) -> VerificationService:
         """The command line's verifier, built once in each worker process."""
-        history = None
+        history, registry = None, None
         if self.with_history:
             from trace_verify.services.history import StoredHistory
 
-            history = StoredHistory(open_database(self.settings, migrated=False))
-        return verification(self.settings, document_ports(), Shell.CLI, history)
+            database = open_database(self.settings, migrated=False)
+            history, registry = StoredHistory(database), trace_codes(self.settings, database)
+        return verification(self.settings, document_ports(), Shell.CLI, history, registry)
 
 
 @dataclass(frozen=True, slots=True)
@@ -214,9 +241,13 @@ class BulkRecipe:
             return BulkRowJudge(verification(self.settings, document_ports(), Shell.CLI), None, None)
         from trace_verify.db.session import Database
         from trace_verify.services.history import StoredHistory
+        from trace_verify.services.trace_codes import ConcealingRegistry
 
         database = Database(self.database_url)
-        verifier = verification(self.settings, document_ports(), Shell.CLI, StoredHistory(database))
+        registry: RegistrySource = trace_codes(self.settings, database)
+        if self.merchant_id is not None:  # a merchant's job sees another merchant's code as forged
+            registry = ConcealingRegistry(registry)
+        verifier = verification(self.settings, document_ports(), Shell.CLI, StoredHistory(database), registry)
         return BulkRowJudge(verifier, database, self.merchant_id)
 
 

@@ -25,6 +25,8 @@ from trace_verify.services.ports import CarrierPorts, TrackingClient
 from trace_verify.web import create_app
 
 NOW = "2026-03-05T12:00:00Z"
+PUBLIC_BASE_URL = "https://tv.example.cn"
+SIGNING_SECRET = "test-installation-signing-secret-0123456789abcdef"
 CREATED = datetime(2026, 3, 4, 0, 0, tzinfo=UTC)
 WEBHOOK_SECRETS = {"aftership": "aftership-test-secret", "dhl": "dhl-test-secret", "17track": "17track-key"}
 
@@ -63,6 +65,8 @@ def make_app(
         rate_burst=rate_burst,
         bulk_dir=bulk_dir or Path(tempfile.mkdtemp(prefix="trace-verify-validations-")),
         job_workers=job_workers,
+        public_base_url=PUBLIC_BASE_URL,
+        signing_secret=SIGNING_SECRET,
     )
     ports = CarrierPorts(
         REGISTRY,

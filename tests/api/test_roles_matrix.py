@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 from flask.testing import FlaskClient
 
+from tests.api.codes_support import add_signing_key, code_record, register
 from tests.api.support import (
     CONSUMER_B,
     MERCHANT_A,
@@ -50,8 +51,15 @@ TABLE: dict[str, dict[str, str]] = {
         "consumer": "–",
     },
     "receive webhooks": {"platform": "carrier signature", "staff": "–", "merchant": "–", "consumer": "–"},
+    # issue 12: "Roles per the README's role model (merchant for itself; platform/staff read)"
+    "register, withdraw, read traceability codes": {
+        "platform": "read",
+        "staff": "read",
+        "merchant": "own",
+        "consumer": "–",
+    },
 }
-MERCHANTS, ORDERS, VERIFY, WEBHOOKS = TABLE
+MERCHANTS, ORDERS, VERIFY, WEBHOOKS, CODES = TABLE
 
 ROLES = ("platform", "staff", "merchant", "consumer")
 TARGETS = ("own", "other")
@@ -88,10 +96,25 @@ ROUTES = [
     Route("POST", "/api/v1/orders/<order_id>/verdict", VERIFY, reads=False),
     Route("GET", "/api/v1/orders/<order_id>/verdicts", VERIFY, reads=True),
     Route("POST", "/api/v1/webhooks/<carrier>", WEBHOOKS, reads=False),
+    Route("POST", "/api/v1/trace-codes", CODES, reads=False, success=201),
+    Route("GET", "/api/v1/trace-codes", CODES, reads=True, targeted=False),
+    Route("GET", "/api/v1/trace-codes/<code_id>", CODES, reads=True),
+    Route("POST", "/api/v1/trace-codes/<code_id>/withdraw", CODES, reads=False),
+    Route("GET", "/api/v1/trace-codes/<code_id>/qr.png", CODES, reads=True),
+    Route("GET", "/api/v1/trace-codes/<code_id>/qr.svg", CODES, reads=True),
+    Route("GET", "/api/v1/label-sheets/<batch>", CODES, reads=True),
 ]
 
 #: Routes anyone may call: not part of the table.
-PUBLIC = {("GET", "/healthz"), ("GET", "/api/v1/openapi.json"), ("GET", "/api/v1/docs"), ("GET", "/")}
+PUBLIC = {
+    ("GET", "/healthz"),
+    ("GET", "/api/v1/openapi.json"),
+    ("GET", "/api/v1/docs"),
+    ("GET", "/"),
+    # The scan page: anyone with the QR (tests/web/test_scan_page.py).
+    ("GET", "/t/<token>"),
+    ("GET", "/01/<gtin>/21/<token>"),
+}
 #: Routes of the `POST /verify` row whose matrix lives in their own suite (an upload, then a job):
 #: tests/api/test_validations.py::test_roles_and_tenants.
 ELSEWHERE = {
@@ -120,19 +143,32 @@ def expected(route: Route, role: str, target: str) -> int:
     if target == "own" or not route.targeted:
         return route.success
     # Another tenant's object is "not found"; naming another tenant in a body is forbidden.
-    return 403 if route.rule in ("/api/v1/orders", "/api/v1/verify") else 404
+    return 403 if route.rule in ("/api/v1/orders", "/api/v1/verify", "/api/v1/trace-codes") else 404
 
 
 _counter = itertools.count()
 
 
-def request_for(route: Route, target: str) -> tuple[str, Any]:
+def _code(world: World, merchant: str) -> dict[str, Any]:
+    """A registered code of ``merchant`` (A or B), made once per world."""
+    made: dict[str, dict[str, Any]] = world.app.extensions.setdefault("test.codes", {})
+    if not made:
+        add_signing_key(world.database)
+        made[MERCHANT_A] = register(world.client, 1, role="merchant")[0]
+        made[MERCHANT_B] = register(world.client, 1, role="merchant_b")[0]
+    return made[merchant]
+
+
+def request_for(route: Route, target: str, world: World) -> tuple[str, Any]:
     """The path and body of a request on tenant A's (``own``) or tenant B's (``other``) object."""
     merchant = MERCHANT_A if target == "own" else MERCHANT_B
     order = ORDER_A if target == "own" else ORDER_B
     consumer = "C-A-001" if target == "own" else CONSUMER_B
     path = route.rule.replace("<merchant_id>", merchant).replace("<order_id>", order)
     path = path.replace("<int:index>", "0").replace("<carrier>", "aftership")
+    if "trace-codes" in route.rule or "label-sheets" in route.rule:
+        code = _code(world, merchant)
+        path = path.replace("<code_id>", code["id"]).replace("<batch>", code["batch"])
     n = next(_counter)
     body: Any = None
     if route.method == "POST" and route.rule == "/api/v1/merchants":
@@ -155,6 +191,8 @@ def request_for(route: Route, target: str) -> tuple[str, Any]:
         path += f"?now={NOW}"
     elif route.rule.endswith("/webhooks/<carrier>"):
         body = {"event": "tracking_update"}
+    elif route.rule == "/api/v1/trace-codes" and route.method == "POST":
+        body = {"codes": [code_record(merchant_id=merchant)]}
     return path, body
 
 
@@ -168,7 +206,7 @@ CASES = [
 
 @pytest.mark.parametrize(("route", "role", "target"), CASES)
 def test_matrix(world: World, route: Route, role: str, target: str) -> None:
-    path, body = request_for(route, target)
+    path, body = request_for(route, target, world)
     response = call(world.client, route.method, path, role, body)
     assert response.status_code == expected(route, role, target), response.get_json()
     if response.status_code >= 400:
@@ -177,7 +215,7 @@ def test_matrix(world: World, route: Route, role: str, target: str) -> None:
             error["code"] in {401: "UNAUTHORIZED", 403: "FORBIDDEN", 404: "NOT_FOUND"}[response.status_code]
         )
     if role != "platform" and role != "staff":
-        text = response.get_data(as_text=True)
+        text = response.get_data().decode("utf-8", "replace")
         for marker in (ORDER_B, CONSUMER_B) + ((MERCHANT_B,) if response.status_code != 403 else ()):
             if target == "own" or response.status_code >= 400:
                 assert marker not in text, (marker, text[:300])

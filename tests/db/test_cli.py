@@ -77,7 +77,7 @@ def test_keys_create_refuses_a_wrong_tenant(data_dir: Path, args: tuple[str, ...
 def test_demo_loads_once_and_prints_the_documented_keys(data_dir: Path) -> None:
     first = run_cli("demo", "--no-serve")
     assert first.status == 0, first.stderr
-    assert "3 merchants, 8 orders, 5 keys added" in first.stderr
+    assert "3 merchants, 9 orders, 5 keys added" in first.stderr
     for key in DEMO_KEYS:
         assert key.secret in first.stderr
     second = run_cli("demo", "--no-serve")
@@ -122,3 +122,43 @@ def test_the_demos_later_order_is_reused_and_the_first_shared(data_dir: Path) ->
     assert "TRACKING_REUSED" in [f["code"] for f in later["findings"]]
     assert "TRACKING_SHARED" in [f["code"] for f in first["findings"]]
     app.extensions["trace_verify.database"].dispose()
+
+
+def test_demo_codes_keep_the_general_trade_order_met(data_dir: Path) -> None:
+    """Issue 12: the demo's general-trade order is met against the registry; an invented code is not."""
+    first = run_cli("demo", "--no-serve")
+    assert first.status == 0, first.stderr
+    assert "GTDEMOBAG2AA  http://127.0.0.1:8000/t/" in first.stderr
+    order = json.loads(
+        (Path(__file__).parents[2] / "fixtures" / "demo" / "orders" / "general-trade.json").read_text()
+    )
+    raw = json.dumps(order).encode()
+    offline = run_cli("verify", "-", "--now", "2026-03-20T00:00:00Z", stdin=raw).json()
+    assert offline["verdict"] == "not_met"  # offline, an id without its record proves nothing
+    assert "TRACE_CODE_MISSING" in [f["code"] for f in offline["findings"]]
+    stored = run_cli("verify", "--db", "-", "--now", "2026-03-20T00:00:00Z", stdin=raw).json()
+    assert stored["verdict"] == "met", stored["findings"]
+    assert stored["path"] == "general_trade"
+    order["order"]["items"][0]["trace_codes"] = ["GTDEMOBAG2AA", "FAKE-CODE-1"]
+    forged = run_cli(
+        "verify", "--db", "-", "--now", "2026-03-20T00:00:00Z", stdin=json.dumps(order).encode()
+    ).json()
+    assert forged["verdict"] == "not_met"
+    assert "TRACE_CODE_FORGED" in [f["code"] for f in forged["findings"]]
+    signing = run_cli("signing-keys", "list")
+    assert signing.status == 0 and "active" in signing.stdout
+
+
+def test_signing_keys_rotate_and_revoke(data_dir: Path) -> None:
+    assert run_cli("db", "upgrade").status == 0
+    assert run_cli("signing-keys", "create").stdout.startswith("active signing key: A")
+    rotated = run_cli("signing-keys", "rotate")
+    assert "active signing key: B (A retired" in rotated.stdout
+    assert run_cli("signing-keys", "revoke", "A").status == 0
+    listing = run_cli("signing-keys", "list").stdout
+    assert "A  revoked" in listing and "B  active" in listing
+    again = run_cli("signing-keys", "retire", "A")
+    assert again.status != 0 and "revoked for good" in again.stderr
+    missing = run_cli("signing-keys", "revoke", "Q")
+    assert missing.status == 2 and "NOT_FOUND" in missing.stderr
+    assert (data_dir / "signing.secret").stat().st_mode & 0o077 == 0  # the secret file is private

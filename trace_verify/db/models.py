@@ -286,3 +286,63 @@ class ValidationJob(Base):
     claimed_by: Mapped[str | None] = mapped_column(sa.String(100))
     attempts: Mapped[int]
     error: Mapped[str | None] = mapped_column(sa.String(500))
+
+
+# -- traceability codes (issue 12) ---------------------------------------------------------------
+
+
+class KeyState(enum.StrEnum):
+    """A QR signing key's life: ``active`` signs and verifies, ``retired`` verifies, ``revoked`` neither."""
+
+    ACTIVE = "active"
+    RETIRED = "retired"
+    REVOKED = "revoked"
+
+
+class SigningKey(Base):
+    """A QR signing key, named by one base32 character (``kid``).
+
+    Only ``salt`` is stored: the HMAC key is derived from it and the installation's signing secret,
+    which never enters the database (``services/signing.py``), so a copy of the database cannot sign.
+    """
+
+    __tablename__ = "signing_keys"
+    __table_args__ = (
+        sa.Index(
+            "ix_signing_keys_one_active",
+            "state",
+            unique=True,
+            sqlite_where=sa.text("state = 'active'"),
+            postgresql_where=sa.text("state = 'active'"),
+        ),
+    )
+
+    kid: Mapped[str] = mapped_column(sa.String(1), primary_key=True)
+    state: Mapped[KeyState] = mapped_column(portable_enum(KeyState, "key_state"))
+    salt: Mapped[str] = mapped_column(sa.String(64))
+    created_at: Mapped[datetime]
+    retired_at: Mapped[datetime | None]
+    revoked_at: Mapped[datetime | None]
+
+
+class TraceCode(Base):
+    """A registered traceability code (rules.md §5), issued to one merchant and signed with ``kid``."""
+
+    __tablename__ = "trace_codes"
+
+    id: Mapped[str] = mapped_column(sa.String(12), primary_key=True)
+    merchant_id: Mapped[str] = mapped_column(sa.ForeignKey("merchants.id"), index=True)
+    kid: Mapped[str] = mapped_column(sa.ForeignKey("signing_keys.kid"))
+    #: The registration request the code came with (a label sheet prints one batch).
+    batch: Mapped[str] = mapped_column(sa.String(16), index=True)
+    gtin: Mapped[str | None] = mapped_column(sa.String(14))
+    origin_country: Mapped[str] = mapped_column(sa.String(2))
+    departure_country: Mapped[str] = mapped_column(sa.String(2))
+    import_port: Mapped[str] = mapped_column(sa.String(5))
+    declaration_number: Mapped[str] = mapped_column(sa.String(21))
+    importer_name: Mapped[str] = mapped_column(sa.String(200))
+    importer_credit_code: Mapped[str | None] = mapped_column(sa.String(18))
+    supervision_mode: Mapped[str] = mapped_column(sa.String(4))
+    product: Mapped[str | None] = mapped_column(sa.String(200))
+    created_at: Mapped[datetime]
+    withdrawn_at: Mapped[datetime | None]

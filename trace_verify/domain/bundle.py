@@ -192,11 +192,18 @@ class TraceCodeRecord:
     declaration_number: str | None
     importer: Party | None
     supervision_mode: str | None
+    #: Set when the record is the registry's (the service): findings then cite the registry record.
+    registry_id: str | None = None
 
     @property
     def pointer(self) -> str:
-        """JSON pointer of this record in the bundle."""
+        """JSON pointer of this record in the bundle (meaningless for a registry-only record)."""
         return f"/trace_codes/{self.index}"
+
+    @property
+    def subject(self) -> str:
+        """What findings about this code are about: one per code, wherever its record came from."""
+        return f"trace_code:{self.code}" if self.registry_id is not None else self.pointer
 
 
 @value_object

@@ -11,13 +11,15 @@ from datetime import datetime, timedelta
 from functools import cached_property
 from typing import TYPE_CHECKING, Literal, Protocol
 
-from trace_verify.domain.bundle import Bundle, Path, Shipment
+from trace_verify.domain.bundle import Bundle, Path, Shipment, TraceCodeRecord
 from trace_verify.domain.chains import Chain, build_chains
+from trace_verify.domain.codecheck import CodeCheck, check_codes
 from trace_verify.domain.history import TrackingHistory
 from trace_verify.domain.model import MAINLAND, Event, Location
 from trace_verify.domain.numbers.carrier_map import NO_CARRIERS, CarrierNumbers
 from trace_verify.domain.places import Gazetteer, Place
 from trace_verify.domain.policy import Policy
+from trace_verify.domain.registry import CodeRegistry
 from trace_verify.domain.sources import StoredSources
 from trace_verify.domain.timeline import Timeline, build_timeline
 
@@ -86,6 +88,7 @@ class Context:
         *,
         sources: StoredSources | None = None,
         excluded: frozenset[int] = frozenset(),
+        registry: CodeRegistry | None = None,
     ) -> None:
         self.bundle = bundle
         self.order = bundle.order
@@ -94,6 +97,8 @@ class Context:
         self.ref = reference
         #: Stored history of the tracking numbers (the service); None offline.
         self.history = history
+        #: The traceability-code registry (the service); None offline (rules.md §5).
+        self.registry = registry
         self.timeline: Timeline = build_timeline(bundle.shipments)
         self.events: tuple[Event, ...] = self.timeline.events
         self._places: dict[tuple[str | None, ...], Place | None] = {}
@@ -240,6 +245,16 @@ class Context:
     @cached_property
     def has_bonded_record(self) -> bool:
         return bool(self.modes & BONDED_MODES)
+
+    @cached_property
+    def code_check(self) -> CodeCheck:
+        """The codes that count and the registry's objections (asked once per verification)."""
+        return check_codes(self.bundle, self.registry)
+
+    @property
+    def trace_codes(self) -> tuple[TraceCodeRecord, ...]:
+        """The records the rules judge: the bundle's offline, the registry's genuine ones in the service."""
+        return self.code_check.records
 
     @cached_property
     def claimed_path(self) -> Path:

@@ -16,6 +16,7 @@ from trace_verify.domain.findings import PATH_FINDINGS
 from trace_verify.domain.history import TrackingHistory
 from trace_verify.domain.policy import DEFAULT_POLICY, Policy
 from trace_verify.domain.provenance import path_self_reported
+from trace_verify.domain.registry import CodeRegistry
 from trace_verify.domain.rules import ALL_RULES, Rule
 from trace_verify.domain.sources import SOURCE_RANK, StoredSources
 from trace_verify.domain.verdict import (
@@ -43,6 +44,7 @@ def verify(
     history: TrackingHistory | None = None,
     rules: tuple[Rule, ...] = ALL_RULES,
     sources: StoredSources | None = None,
+    registry: CodeRegistry | None = None,
 ) -> Verdict:
     """Decide whether the order was truly Overseas Direct Supply, and the complaint if any.
 
@@ -51,9 +53,10 @@ def verify(
     computed against (timezone-aware); ``history`` is the stored history of the bundle's tracking
     numbers (the service passes it; offline: None); ``sources`` says who vouches for each piece of
     *stored* evidence (rules.md §8; the service passes it for stored orders and complaints only:
-    offline and ``POST /verify`` verdicts are unchanged).
+    offline and ``POST /verify`` verdicts are unchanged); ``registry`` answers for the bundle's
+    traceability codes (the service; offline: None).
     """
-    ctx = Context(bundle, now, policy, reference, history, sources=sources)
+    ctx = Context(bundle, now, policy, reference, history, sources=sources, registry=registry)
     paths = ctx.paths  # the path facts, computed once before the rules run
     findings = _unique(f for rule in rules for f in rule(ctx))
     value = _verdict_value(ctx, findings)

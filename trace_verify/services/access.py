@@ -31,6 +31,7 @@ class Resource(enum.StrEnum):
     MERCHANTS = "merchants"  # register merchants, set return address / importer
     ORDERS = "orders"  # create/read orders, shipments, customs
     VERIFICATION = "verification"  # POST /verify, an order's verdict
+    TRACE_CODES = "trace codes"  # register, withdraw, read traceability codes (issue 12)
 
 
 #: The README's table, "Roles and keys" (issue 6).
@@ -50,6 +51,13 @@ PERMISSIONS: Final[dict[Resource, dict[Role, Access]]] = {
     Resource.VERIFICATION: {
         Role.PLATFORM: Access.ALL,
         Role.STAFF: Access.ALL,
+        Role.MERCHANT: Access.OWN,
+        Role.CONSUMER: Access.NONE,
+    },
+    # Codes are registered and withdrawn by their merchant only; the platform and staff read them.
+    Resource.TRACE_CODES: {
+        Role.PLATFORM: Access.READ,
+        Role.STAFF: Access.READ,
         Role.MERCHANT: Access.OWN,
         Role.CONSUMER: Access.NONE,
     },

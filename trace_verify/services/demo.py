@@ -18,7 +18,7 @@ from typing import Final
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from trace_verify.db.models import ApiKey, Role
+from trace_verify.db.models import ApiKey, KeyState, Role
 from trace_verify.db.session import Database
 from trace_verify.domain.documents import DocumentReader
 from trace_verify.errors import Conflict
@@ -26,6 +26,7 @@ from trace_verify.services.access import Principal
 from trace_verify.services.keys import KeyService, digest
 from trace_verify.services.merchants import MerchantService
 from trace_verify.services.orders import OrderService
+from trace_verify.services.trace_codes import TraceCodeService
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,14 +74,24 @@ class DemoSummary:
     merchants: int
     orders: int
     keys: int
+    trace_codes: int = 0
 
 
-def load_demo(db: Database, documents: DocumentReader, directory: Path, now: datetime) -> DemoSummary:
-    """Load ``directory`` (``merchants.json``, ``orders/*.json``) and the demo keys; idempotent."""
+def load_demo(
+    db: Database,
+    documents: DocumentReader,
+    directory: Path,
+    now: datetime,
+    trace_codes: TraceCodeService | None = None,
+) -> DemoSummary:
+    """Load ``directory`` (``merchants.json``, ``orders/*.json``, ``trace_codes.json``) and the demo
+    keys; idempotent. With ``trace_codes`` the demo codes are registered (a signing key is made when
+    the installation has none), so the general-trade demo order is met against the registry."""
     merchants = MerchantService(db)
     added_merchants = 0
     for body in json.loads((directory / "merchants.json").read_text("utf-8")):
         added_merchants += _created(partial(merchants.create, _LOADER, body, now))
+    added_codes = _load_codes(trace_codes, directory / "trace_codes.json", now) if trace_codes else 0
     orders = OrderService(db, documents)
     added_orders = 0
     files = sorted((directory / "orders").glob("*.json"))
@@ -106,7 +117,19 @@ def load_demo(db: Database, documents: DocumentReader, directory: Path, now: dat
             key_id=key.id,
         )
         added_keys += 1
-    return DemoSummary(added_merchants, added_orders, added_keys)
+    return DemoSummary(added_merchants, added_orders, added_keys, added_codes)
+
+
+def _load_codes(service: TraceCodeService, path: Path, now: datetime) -> int:
+    """The demo's traceability codes under their documented ids (README, "Traceability codes")."""
+    if not path.is_file():
+        return 0
+    if not any(key.state is KeyState.ACTIVE for key in service.signer.list()):
+        service.signer.create(now)
+    added = 0
+    for entry in json.loads(path.read_text("utf-8")):
+        added += service.preload(entry["merchant_id"], list(entry["ids"]), entry["record"], now)
+    return added
 
 
 def _load_merchant_orders(orders: OrderService, directory: Path, now: datetime) -> int:

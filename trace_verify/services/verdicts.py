@@ -54,7 +54,7 @@ class VerdictService:
                 stored = session.get(Order, bundle.order.id)
                 if stored is not None and stored.merchant_id != who.merchant_id:
                     raise forbidden("a merchant key verifies orders of its own merchant only")
-        verdict = self.verification.verify_bundle(bundle, now)
+        verdict = self.verification.verify_bundle(bundle, now, conceal_others=who.role is Role.MERCHANT)
         VERDICTS.labels("verify", verdict.verdict).inc()
         return verdict_to_json(verdict)
 
@@ -79,7 +79,11 @@ class VerdictService:
             bundle = self.verification.read(stored_bundle(order, merchant))
             bundle = _not_asked(_with_failures(bundle, fetched), set(self.ports.clients))
             verdict = self.verification.verify_bundle(
-                bundle, now, tracking_history(session, bundle), stored_sources(order, bundle)
+                bundle,
+                now,
+                tracking_history(session, bundle),
+                stored_sources(order, bundle),
+                conceal_others=who.role is Role.MERCHANT,
             )
             VERDICTS.labels("reverify", verdict.verdict).inc()
             body = verdict_to_json(verdict)

@@ -20,6 +20,7 @@ from trace_verify.domain.documents import DocumentReader
 from trace_verify.domain.documents_read import read_documents
 from trace_verify.domain.history import TrackingHistory
 from trace_verify.domain.policy import DEFAULT_POLICY, Policy
+from trace_verify.domain.registry import CodeRegistry
 from trace_verify.domain.sources import StoredSources
 from trace_verify.domain.verdict import Verdict
 from trace_verify.domain.verifier import verify
@@ -44,12 +45,18 @@ class HistorySource(Protocol):
         ...
 
 
-class VerificationService:
-    """Verifies bundles: offline without ``history`` (rules.md §5), with the stored history given one.
+class RegistrySource(Protocol):
+    """Where the traceability-code registry's answers for a bundle come from (the service's database)."""
 
-    Traceability codes are checked offline either way (``TRACE_CODE_UNVERIFIED``) until the code
-    registry exists.
-    """
+    def registry_for(self, bundle: Bundle, *, conceal_others: bool = False) -> CodeRegistry:
+        """The registry's answers for every code id of ``bundle``; with ``conceal_others`` another
+        merchant's code is answered as unknown (a merchant caller never learns a code's owner)."""
+        ...
+
+
+class VerificationService:
+    """Verifies bundles: offline without ``history`` and ``registry`` (rules.md §5), else with the
+    stored history and the code registry (every code looked up, its signature verified)."""
 
     def __init__(
         self,
@@ -58,12 +65,14 @@ class VerificationService:
         reference: Reference | None = None,
         max_bundle_bytes: int = 16 * 1024 * 1024,
         history: HistorySource | None = None,
+        registry: RegistrySource | None = None,
     ) -> None:
         self.documents = documents
         self.policy = policy
         self.reference = reference or default_reference(documents.numbers)
         self.max_bundle_bytes = max_bundle_bytes
         self.history = history
+        self.registry = registry
 
     def read(self, obj: Any) -> Bundle:
         """Validate a decoded bundle and read its documents."""
@@ -75,15 +84,28 @@ class VerificationService:
         now: datetime,
         history: TrackingHistory | None = None,
         sources: StoredSources | None = None,
+        *,
+        conceal_others: bool = False,
     ) -> Verdict:
         """Verify an already-read bundle, with ``history`` or else what the history source says.
 
         ``sources`` only for stored evidence (rules.md §8): a bundle a caller hands in is judged as given.
+        ``conceal_others`` is set for a merchant caller: another merchant's code is then
+        ``TRACE_CODE_FORGED`` exactly as an invented one, never ``TRACE_CODE_OTHER_MERCHANT``.
         """
         if history is None and self.history is not None:
             history = self.history.history_for(bundle)
+        registry = None
+        if self.registry is not None:
+            registry = self.registry.registry_for(bundle, conceal_others=conceal_others)
         return verify(
-            bundle, now, policy=self.policy, reference=self.reference, history=history, sources=sources
+            bundle,
+            now,
+            policy=self.policy,
+            reference=self.reference,
+            history=history,
+            sources=sources,
+            registry=registry,
         )
 
     def verify_json(self, obj: Any, now: datetime) -> dict[str, Any]:

@@ -17,7 +17,19 @@ from trace_verify.db.session import Database
 from trace_verify.domain.documents import DocumentReader
 from trace_verify.services.ports import CarrierPorts
 from trace_verify.startup import Shell, System, open_database, start
-from trace_verify.web import api, errors, health, merchants, observe, orders, pages, validations, webhooks
+from trace_verify.web import (
+    api,
+    codes,
+    errors,
+    health,
+    merchants,
+    observe,
+    orders,
+    pages,
+    scan,
+    validations,
+    webhooks,
+)
 
 
 def create_app(
@@ -51,8 +63,21 @@ def create_app(
         *webhooks.OPERATIONS,
         *health.OPERATIONS,
         *validations.OPERATIONS,
+        *codes.OPERATIONS,
+        *scan.OPERATIONS,
     ]
-    for blueprint in (api.bp, merchants.bp, orders.bp, webhooks.bp, health.bp, pages.bp, validations.bp):
+    blueprints = (
+        api.bp,
+        merchants.bp,
+        orders.bp,
+        webhooks.bp,
+        health.bp,
+        pages.bp,
+        validations.bp,
+        codes.bp,
+        scan.bp,
+    )
+    for blueprint in blueprints:
         app.register_blueprint(blueprint)
     errors.register(app)
     observe.register(app)

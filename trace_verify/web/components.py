@@ -154,6 +154,73 @@ WEBHOOK_RECEIPT = _closed(
 )
 
 
+_TEXT_OR_NULL = {"type": ["string", "null"]}
+TRACE_CODE_INPUT = {
+    "type": "object",
+    "required": [
+        "origin_country",
+        "departure_country",
+        "import_port",
+        "declaration_number",
+        "importer",
+        "supervision_mode",
+    ],
+    "additionalProperties": False,
+    "properties": {
+        "merchant_id": {"type": "string", "description": "the key's own merchant (may be omitted)"},
+        "gtin": {**_TEXT_OR_NULL, "description": "GTIN-8/12/13/14, GS1 check digit verified"},
+        "product": {**_TEXT_OR_NULL, "maxLength": 200},
+        "origin_country": {"type": "string", "description": "ISO 3166-1 alpha-2"},
+        "departure_country": {"type": "string", "description": "ISO 3166-1 alpha-2"},
+        "import_port": {"type": "string", "description": "customs district code (4 digits) or CN UN/LOCODE"},
+        "declaration_number": {
+            "type": "string",
+            "description": "import declaration or inventory-list number",
+        },
+        "importer": {
+            "type": "object",
+            "required": ["name", "id"],
+            "additionalProperties": False,
+            "properties": {
+                "name": {"type": "string"},
+                "id": {"type": "string", "description": "unified social credit code (18, check character)"},
+            },
+        },
+        "supervision_mode": {"type": "string", "description": "customs supervision mode, e.g. 0110"},
+    },
+}
+TRACE_CODE = _closed(
+    ["id", "url", "gs1_url", "merchant_id", "batch", "kid", "state", "created_at", "withdrawn_at"],
+    {
+        "id": {"type": "string", "pattern": "^[A-Z2-7]{1,12}$"},
+        "url": {**_TEXT_OR_NULL, "description": "what the QR encodes (null once its key was revoked)"},
+        "gs1_url": {**_TEXT_OR_NULL, "description": "GS1 Digital Link form (codes with a GTIN)"},
+        "merchant_id": {"type": "string"},
+        "batch": {"type": "string"},
+        "kid": {"type": "string"},
+        "gtin": _TEXT_OR_NULL,
+        "product": _TEXT_OR_NULL,
+        "origin_country": {"type": "string"},
+        "departure_country": {"type": "string"},
+        "import_port": {"type": "string"},
+        "declaration_number": {"type": "string"},
+        "importer": {"type": "object"},
+        "supervision_mode": {"type": "string"},
+        "state": {"enum": ["registered", "withdrawn"]},
+        "created_at": _TIME,
+        "withdrawn_at": _TIME_OR_NULL,
+    },
+)
+TRACE_CODE_BATCH = _closed(
+    ["batch", "codes"],
+    {
+        "batch": {"type": "string", "description": "this registration; GET /api/v1/label-sheets/{batch}"},
+        "registered": {"type": "integer"},
+        "codes": {"type": "array", "items": {"type": "object", "required": ["id", "url"]}},
+    },
+)
+
+
 def resource_schemas() -> dict[str, Any]:
     """Every component schema the resource operations name."""
     return {
@@ -176,4 +243,15 @@ def resource_schemas() -> dict[str, Any]:
         "StoredVerdict": STORED_VERDICT,
         "StoredVerdictPage": _page("StoredVerdict"),
         "WebhookReceipt": WEBHOOK_RECEIPT,
+        "TraceCodeRegistration": {
+            "type": "object",
+            "required": ["codes"],
+            "additionalProperties": False,
+            "properties": {
+                "codes": {"type": "array", "minItems": 1, "maxItems": 1000, "items": TRACE_CODE_INPUT}
+            },
+        },
+        "TraceCode": TRACE_CODE,
+        "TraceCodePage": _page("TraceCode"),
+        "TraceCodeBatch": TRACE_CODE_BATCH,
     }

@@ -62,6 +62,8 @@ class Operation:
     request_media: str = "application/json"
     #: False for operations anyone may call (this document, health, carrier webhooks).
     security: bool = True
+    #: Error statuses a page for people may also answer as HTML (the scan page's 429).
+    html_errors: tuple[int, ...] = ()
 
     @property
     def flask_rule(self) -> str:
@@ -78,6 +80,10 @@ PARAMETER_TEXT = {
     "index": "The shipment's index in the order (its pointer /shipments/{index})",
     "carrier": "Carrier adapter id (trace-verify carriers)",
     "job_id": "The validation job's id",
+    "code_id": "The traceability code's id (up to 12 base32 characters)",
+    "batch": "A registration's batch id",
+    "token": "The QR's key id and code id ({kid}{id}, up to 13 base32 characters)",
+    "gtin": "The code's GTIN, 14 digits",
 }
 
 
@@ -113,10 +119,10 @@ def _operation(op: Operation) -> dict[str, Any]:
         responses[str(op.response_status)] = {"description": "Success"}
     # Every operation can refuse an undeclared query parameter (400 UNKNOWN_PARAMETER).
     for status in sorted({*op.errors, 400}):
-        responses[str(status)] = {
-            "description": STATUS_TEXT.get(status, "Error"),
-            "content": {"application/json": {"schema": _ref("Error")}},
-        }
+        content: dict[str, Any] = {"application/json": {"schema": _ref("Error")}}
+        if status in op.html_errors:
+            content["text/html"] = {"schema": {"type": "string"}}
+        responses[str(status)] = {"description": STATUS_TEXT.get(status, "Error"), "content": content}
     doc: dict[str, Any] = {"operationId": op.operation_id, "summary": op.summary, "responses": responses}
     if op.tags:
         doc["tags"] = list(op.tags)

@@ -1,7 +1,8 @@
 """Traceability codes and the general-trade path (rules.md §1 general trade, §5).
 
 Offline (no registry at hand) a code record counts for the path on its fields alone and is reported
-as ``TRACE_CODE_UNVERIFIED``; the service's registry check comes with the code registry.
+as ``TRACE_CODE_UNVERIFIED``. In the service the registry decides which codes count
+(``domain.codecheck``): the rules below then judge the registry's records and cite them.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from trace_verify.domain.bundle import Party, TraceCodeRecord
+from trace_verify.domain.codecheck import code_ref
 from trace_verify.domain.context import GENERAL_TRADE_MODES, Context
 from trace_verify.domain.findings import finding
 from trace_verify.domain.model import MAINLAND
@@ -33,7 +35,7 @@ def missing_fields(code: TraceCodeRecord) -> list[str]:
 
 
 def _records(ctx: Context) -> dict[str, TraceCodeRecord]:
-    return {code.code: code for code in ctx.bundle.trace_codes}
+    return {code.code: code for code in ctx.trace_codes}
 
 
 def lines_short_of_codes(ctx: Context) -> list[int]:
@@ -79,28 +81,35 @@ def trace_code_missing(ctx: Context) -> Iterator[Finding]:
         )
 
 
+def trace_code_registry(ctx: Context) -> Iterator[Finding]:
+    """TRACE_CODE_FORGED and TRACE_CODE_OTHER_MERCHANT (blockers): what the registry said (service only)."""
+    yield from ctx.code_check.findings
+
+
 def trace_code_fields(ctx: Context) -> Iterator[Finding]:
     """TRACE_CODE_INCOMPLETE (blocker) and ORIGIN_COUNTRY_DOMESTIC (warning) per record."""
-    for code in ctx.bundle.trace_codes:
+    for code in ctx.trace_codes:
         missing = missing_fields(code)
         if missing:
             yield finding(
                 "TRACE_CODE_INCOMPLETE",
                 f"Traceability code {code.code[:40]!r} lacks: {', '.join(missing)}.",
-                [PointerRef(code.pointer)],  # the record: an absent field has no pointer of its own
-                subject=code.pointer,
+                [code_ref(code)],  # the record: an absent field has no pointer of its own
+                subject=code.subject,
             )
         if code.origin_country == MAINLAND:
             yield finding(
                 "ORIGIN_COUNTRY_DOMESTIC",
                 f"Traceability code {code.code[:40]!r} names Mainland China as country of origin.",
-                [PointerRef(f"{code.pointer}/origin_country")],
-                subject=code.pointer,
+                [code_ref(code, "origin_country")],
+                subject=code.subject,
             )
 
 
 def trace_code_unverified(ctx: Context) -> Iterator[Finding]:
     """TRACE_CODE_UNVERIFIED (info): offline, a record is checked for its fields only."""
+    if ctx.registry is not None:
+        return
     for code in ctx.bundle.trace_codes:
         yield finding(
             "TRACE_CODE_UNVERIFIED",
@@ -123,13 +132,13 @@ def importer_mismatch(ctx: Context) -> Iterator[Finding]:
     registered = merchant.registered_importer if merchant else None
     if registered is None:
         return
-    for code in ctx.bundle.trace_codes:
+    for code in ctx.trace_codes:
         if code.importer is not None and not _same_party(code.importer, registered):
             yield finding(
                 "IMPORTER_MISMATCH",
                 f"The importer on code {code.code[:40]!r} differs from the merchant's registered importer.",
-                [PointerRef(f"{code.pointer}/importer"), PointerRef("/merchant/registered_importer")],
-                subject=code.pointer,
+                [code_ref(code, "importer"), PointerRef("/merchant/registered_importer")],
+                subject=code.subject,
             )
 
 
@@ -141,7 +150,7 @@ def port_mismatch(ctx: Context) -> Iterator[Finding]:
         if r.declaration_number and r.port
     }
     cleared = [e.location.locode for e in ctx.events if e.milestone == "import_cleared" and e.location.locode]
-    for code in ctx.bundle.trace_codes:
+    for code in ctx.trace_codes:
         port = (code.import_port or "").strip().upper()
         if not port:
             continue
@@ -152,9 +161,9 @@ def port_mismatch(ctx: Context) -> Iterator[Finding]:
             and _comparable(record.port, port)
             and record.port.strip().upper() != port
         ):
-            where = [PointerRef(f"{code.pointer}/import_port"), PointerRef(f"{record.pointer}/port")]
+            where = [code_ref(code, "import_port"), PointerRef(f"{record.pointer}/port")]
         elif len(port) == 5 and cleared and port not in cleared:
-            where = [PointerRef(f"{code.pointer}/import_port")]
+            where = [code_ref(code, "import_port")]
         else:
             continue
         yield finding(
@@ -162,7 +171,7 @@ def port_mismatch(ctx: Context) -> Iterator[Finding]:
             f"The import port on code {code.code[:40]!r} differs from where the goods were declared or "
             "cleared.",
             where,
-            subject=code.pointer,
+            subject=code.subject,
         )
 
 
@@ -172,4 +181,11 @@ def _comparable(a: str, b: str) -> bool:
     return (a.isdigit() and b.isdigit()) or (len(a) == len(b) == 5 and not a.isdigit() and not b.isdigit())
 
 
-RULES = (trace_code_missing, trace_code_fields, trace_code_unverified, importer_mismatch, port_mismatch)
+RULES = (
+    trace_code_missing,
+    trace_code_registry,
+    trace_code_fields,
+    trace_code_unverified,
+    importer_mismatch,
+    port_mismatch,
+)

@@ -6,41 +6,46 @@ from __future__ import annotations
 from collections.abc import Iterator
 from zoneinfo import ZoneInfo
 
+from trace_verify.domain.codecheck import code_ref
 from trace_verify.domain.context import Context
 from trace_verify.domain.customs import check_declaration
 from trace_verify.domain.findings import finding
-from trace_verify.domain.verdict import Finding, PointerRef
+from trace_verify.domain.verdict import EvidenceRef, Finding, PointerRef
 
 _SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
-def _numbers(ctx: Context) -> Iterator[tuple[str, str, str]]:
-    """(pointer of the number, subject, number) for every declaration number in the bundle."""
+def _numbers(ctx: Context) -> Iterator[tuple[EvidenceRef, str, str]]:
+    """(evidence of the number, subject, number) for every declaration number judged."""
     for record in ctx.bundle.customs:
         if record.declaration_number:
-            yield f"{record.pointer}/declaration_number", record.pointer, record.declaration_number
-    for code in ctx.bundle.trace_codes:
+            yield (
+                PointerRef(f"{record.pointer}/declaration_number"),
+                record.pointer,
+                record.declaration_number,
+            )
+    for code in ctx.trace_codes:
         if code.declaration_number:
-            yield f"{code.pointer}/declaration_number", code.pointer, code.declaration_number
+            yield code_ref(code, "declaration_number"), code.subject, code.declaration_number
 
 
 def declaration_numbers(ctx: Context) -> Iterator[Finding]:
     """Structure of every declaration / inventory-list number."""
     year = ctx.now.astimezone(_SHANGHAI).year
-    for pointer, subject, number in _numbers(ctx):
+    for where, subject, number in _numbers(ctx):
         check = check_declaration(number, year, ctx.ref.districts, ctx.policy.first_declaration_year)
         if check.status == "invalid":
             yield finding(
                 "DECLARATION_NUMBER_INVALID",
                 f"Declaration number {check.reason}.",
-                [PointerRef(pointer)],
+                [where],
                 subject,
             )
         elif check.status == "district_unknown":
             yield finding(
                 "CUSTOMS_DISTRICT_UNKNOWN",
                 f"The declaration's {check.reason} (a known customs office; sub-office codes change).",
-                [PointerRef(pointer)],
+                [where],
                 subject,
             )
 
@@ -48,9 +53,12 @@ def declaration_numbers(ctx: Context) -> Iterator[Finding]:
 def supervision_modes(ctx: Context) -> Iterator[Finding]:
     """A mode that belongs to another path than the claimed one, or an export mode."""
     claimed = ctx.claimed_path
-    records = [(r.pointer, r.supervision_mode) for r in ctx.bundle.customs]
-    records += [(c.pointer, c.supervision_mode) for c in ctx.bundle.trace_codes]
-    for pointer, mode in records:
+    records: list[tuple[EvidenceRef, str, str | None]] = [
+        (PointerRef(f"{r.pointer}/supervision_mode"), r.pointer, r.supervision_mode)
+        for r in ctx.bundle.customs
+    ]
+    records += [(code_ref(c, "supervision_mode"), c.subject, c.supervision_mode) for c in ctx.trace_codes]
+    for where, subject, mode in records:
         if not mode:
             continue
         path = ctx.ref.modes.path_of(mode)
@@ -60,9 +68,7 @@ def supervision_modes(ctx: Context) -> Iterator[Finding]:
             message = f"Supervision mode {mode} belongs to the {path} path, not the claimed {claimed} path."
         else:
             continue
-        yield finding(
-            "SUPERVISION_MODE_MISMATCH", message, [PointerRef(f"{pointer}/supervision_mode")], pointer
-        )
+        yield finding("SUPERVISION_MODE_MISMATCH", message, [where], subject)
 
 
 RULES = (declaration_numbers, supervision_modes)

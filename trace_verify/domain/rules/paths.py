@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from trace_verify.domain.codecheck import code_ref
 from trace_verify.domain.context import Context
 from trace_verify.domain.findings import PATH_FINDINGS, finding
 from trace_verify.domain.model import Event
@@ -39,7 +40,7 @@ def path_evidenced(ctx: Context) -> Iterator[Finding]:
     if result.path is None:
         return
     if result.path == "general_trade":
-        codes: list[EvidenceRef] = [PointerRef(code.pointer) for code in ctx.bundle.trace_codes]
+        codes: list[EvidenceRef] = [code_ref(code) for code in ctx.trace_codes]
         yield finding(
             "PATH_GENERAL_TRADE",
             "Imported by general trade before the order; every unit carries a complete traceability code.",
