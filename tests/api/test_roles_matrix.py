@@ -111,6 +111,9 @@ PUBLIC = {
     ("GET", "/api/v1/openapi.json"),
     ("GET", "/api/v1/docs"),
     ("GET", "/"),
+    # Operations (tests/web/test_operations.py).
+    ("GET", "/readyz"),
+    ("GET", "/metrics"),
     # The scan page: anyone with the QR (tests/web/test_scan_page.py).
     ("GET", "/t/<token>"),
     ("GET", "/01/<gtin>/21/<token>"),
