@@ -1,7 +1,7 @@
 """Traceability codes and their QR signing keys (issue 12): ``signing_keys``, ``trace_codes``.
 
-Revision ID: 0004_trace_codes
-Revises: 0003_validation_jobs
+Revision ID: 0005_trace_codes
+Revises: 0004_shipment_courier_code
 Create Date: 2026-12-07
 """
 
@@ -10,8 +10,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0004_trace_codes"
-down_revision = "0003_validation_jobs"
+revision = "0005_trace_codes"
+down_revision = "0004_shipment_courier_code"
 branch_labels = None
 depends_on = None
 
