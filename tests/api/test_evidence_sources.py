@@ -257,3 +257,34 @@ def test_bulk_pre_validation_judges_the_bundle_as_given(world: World) -> None:
     assert not {"EVIDENCE_SOURCES", "PATH_SELF_REPORTED", "SUBMITTED_EVENT_CONTRADICTED"} & set(
         rows[0]["codes"]
     )
+
+
+# -- new carrier evidence is news for the order's complaints (rules.md §8.1 re-checks) -------------
+
+
+def _listen(world: World) -> list[str]:
+    """Record the orders the verdict and webhook services report carrier news for."""
+    told: list[str] = []
+    services = world.app.extensions["trace_verify.services"]
+    for service in (services.verdicts, services.webhooks):
+        service.on_carrier_news = lambda session, order_id, now: told.append(order_id)
+    return told
+
+
+def test_a_refresh_that_brings_new_carrier_events_is_news_once(database: Database, simulator: str) -> None:
+    world = build_world(database, clients={"dhl": dhl_client(simulator)})
+    told = _listen(world)
+    _create(world, "merchant", "ORD-NEWS", [{"carrier": "dhl", "tracking_number": DHL_NUMBER}])
+    call(world.client, "POST", f"/api/v1/orders/ORD-NEWS/verdict?now={NOW}", "merchant")
+    assert told == ["ORD-NEWS"]
+    call(world.client, "POST", f"/api/v1/orders/ORD-NEWS/verdict?now={NOW}", "merchant")
+    assert told == ["ORD-NEWS"], "the same answer again says nothing new"
+
+
+def test_a_push_that_brings_new_carrier_events_is_news_once(world: World) -> None:
+    told = _listen(world)
+    _create(world, "merchant", "ORD-PUSH-NEWS", [{"carrier": "aftership", "tracking_number": PUSH_NUMBER}])
+    _push(world)
+    assert told == ["ORD-PUSH-NEWS"]
+    _push(world)
+    assert told == ["ORD-PUSH-NEWS"]

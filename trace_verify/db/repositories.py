@@ -274,6 +274,12 @@ def merge_events(
     return added
 
 
+def carrier_events(shipment: Shipment) -> frozenset[str]:
+    """Keys of the shipment's events the carrier itself vouches for (a refresh or a verified push)."""
+    carrier = (EvidenceSource.CARRIER_API, EvidenceSource.CARRIER_PUSH)
+    return frozenset(e.key for e in shipment.events if e.source in carrier)
+
+
 def shipments_tracking(session: Session, carrier: str, number: str) -> list[Shipment]:
     """Stored shipments of ``carrier`` with this tracking number (normalised), with their documents."""
     statement = (

@@ -28,6 +28,7 @@ from trace_verify.domain.documents import DocumentRejected, membership
 from trace_verify.observability import VERDICTS
 from trace_verify.services.access import Principal, Resource, forbidden, not_found
 from trace_verify.services.evidence import store_document
+from trace_verify.services.news import CarrierNews, NewsWatch
 from trace_verify.services.pages import PageRequest, page
 from trace_verify.services.ports import CarrierPorts
 from trace_verify.services.refresh import Fetched, Wanted, refresh
@@ -38,10 +39,18 @@ from trace_verify.services.views import verdict_record_view
 class VerdictService:
     """Verifies bundles and stored orders for a key holder."""
 
-    def __init__(self, db: Database, verification: VerificationService, ports: CarrierPorts) -> None:
+    def __init__(
+        self,
+        db: Database,
+        verification: VerificationService,
+        ports: CarrierPorts,
+        on_carrier_news: CarrierNews | None = None,
+    ) -> None:
         self.db = db
         self.verification = verification
         self.ports = ports
+        #: Told of each order a refresh brought new carrier evidence for (complaints' re-check, §8.1).
+        self.on_carrier_news = on_carrier_news
 
     def verify(self, who: Principal, obj: Any, now: datetime) -> dict[str, Any]:
         """``POST /verify``: nothing is stored; a merchant may verify its own orders only (else 403)."""
@@ -74,7 +83,9 @@ class VerdictService:
             if order is None:
                 raise not_found("order")
             fetched = [_news_or_failure(self.ports, order, item) for item in fetched]
-            _store_refreshed(session, self.ports, order, fetched, now)
+            watch = NewsWatch()
+            _store_refreshed(session, self.ports, order, fetched, now, watch)
+            watch.tell(self.on_carrier_news, session, now)
             merchant = session.get(Merchant, order.merchant_id)
             bundle = self.verification.read(stored_bundle(order, merchant))
             bundle = _not_asked(_with_failures(bundle, fetched), set(self.ports.clients))
@@ -124,13 +135,23 @@ class VerdictService:
 
 
 def _store_refreshed(
-    session: Any, ports: CarrierPorts, order: Order, fetched: list[Fetched], now: datetime
+    session: Any,
+    ports: CarrierPorts,
+    order: Order,
+    fetched: list[Fetched],
+    now: datetime,
+    watch: NewsWatch | None = None,
 ) -> None:
-    """Keep each fetched document; it replaces the shipment's earlier refreshed ones (it is newer)."""
+    """Keep each fetched document; it replaces the shipment's earlier refreshed ones (it is newer).
+
+    ``watch`` notes which shipments the carrier said something new about (rules.md §8.1 re-checks).
+    """
     for item in fetched:
         if item.content is None:
             continue
         shipment = order.shipments[item.index]
+        if watch is not None:
+            watch.before(shipment)
         supersede_documents(shipment, now, (Origin.REFRESH,))
         store_document(
             session,
@@ -142,6 +163,8 @@ def _store_refreshed(
             now,
             source=EvidenceSource.CARRIER_API,  # fetched by this service with its own credentials
         )
+        if watch is not None:
+            watch.after(shipment)
 
 
 def _news_or_failure(ports: CarrierPorts, order: Order, item: Fetched) -> Fetched:

@@ -22,6 +22,7 @@ from trace_verify.db.session import Database
 from trace_verify.domain.documents import DocumentRejected, ParseResult, membership
 from trace_verify.errors import InvalidInput, Unauthorized
 from trace_verify.services.access import not_found
+from trace_verify.services.news import CarrierNews, NewsWatch
 from trace_verify.services.ports import CarrierPorts
 
 
@@ -38,9 +39,11 @@ class Push:
 class WebhookService:
     """Receives carrier pushes."""
 
-    def __init__(self, db: Database, ports: CarrierPorts) -> None:
+    def __init__(self, db: Database, ports: CarrierPorts, on_carrier_news: CarrierNews | None = None) -> None:
         self.db = db
         self.ports = ports
+        #: Told of each order a push brought new carrier evidence for (complaints' re-check, §8.1).
+        self.on_carrier_news = on_carrier_news
 
     def receive(self, push: Push, now: datetime) -> dict[str, Any]:
         """Authenticate, parse, store once and merge; the answer says what was new."""
@@ -67,7 +70,9 @@ class WebhookService:
                 for parsed in result.shipments
                 for shipment in shipments_tracking(session, push.carrier, parsed.tracking_number)
             }
+            watch = NewsWatch()
             for shipment in stored.values():
+                watch.before(shipment)
                 # Only a push whose signature verified gets here: the carrier's own word.
                 document = add_document(
                     session,
@@ -89,6 +94,8 @@ class WebhookService:
                     source=EvidenceSource.CARRIER_PUSH,
                 )
                 matched += 1
+                watch.after(shipment)
+            watch.tell(self.on_carrier_news, session, now)
             return {
                 "push_id": row.id,
                 "duplicate": duplicate,
