@@ -234,7 +234,9 @@ def server(url: str, directory: Path) -> Iterator[str]:
         "--port",
         str(port),
     ]
-    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    # The server logs a JSON line per request: to a file, never a pipe nobody drains (it would block).
+    log = open(directory / "server.log", "wb")  # noqa: SIM115 - closed in the finally below
+    process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:
         for _ in range(100):
@@ -244,9 +246,9 @@ def server(url: str, directory: Path) -> Iterator[str]:
             except OSError:
                 time.sleep(0.1)
         else:
-            raise RuntimeError(
-                "the server did not start: " + (process.stderr.read(2000) if process.stderr else b"").decode()
-            )
+            log.flush()
+            error = (directory / "server.log").read_bytes()[-2000:]
+            raise RuntimeError("the server did not start: " + error.decode("utf-8", "replace"))
         yield base
     finally:
         process.terminate()
@@ -254,6 +256,7 @@ def server(url: str, directory: Path) -> Iterator[str]:
             process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             process.kill()
+        log.close()
 
 
 def _scan_path(url: str, directory: Path) -> str:

@@ -90,8 +90,16 @@ class Signer:
     def __init__(self, db: Database, installation_secret: bytes) -> None:
         self.db = db
         self._secret = installation_secret
+        self._derived: dict[tuple[str, str], bytes] = {}
 
     # -- use -----------------------------------------------------------------------------------
+
+    def derived(self, kid: str, salt: str) -> bytes:
+        """The material of (kid, salt), memoised: both are fixed for a key's life (its state is not)."""
+        key = self._derived.get((kid, salt))
+        if key is None:
+            key = self._derived[(kid, salt)] = derive_key(self._secret, kid, salt)
+        return key
 
     def active(self) -> tuple[str, bytes]:
         """The active key's id and material; 409 ``NO_SIGNING_KEY`` when none was created."""

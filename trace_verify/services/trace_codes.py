@@ -72,8 +72,22 @@ class Scan:
     """What a scan of a QR found: its state and, for a genuine or withdrawn code, the code."""
 
     state: ScanState
-    code: TraceCode | None = None
+    #: The code's row (the ``trace_codes`` columns by name; read-only, no ORM object on the hot path).
+    code: Any = None
     merchant_name: str | None = None
+
+
+_SCAN_QUERY: Final = (
+    sa.select(
+        *TraceCode.__table__.columns,
+        Merchant.name.label("merchant_name"),
+        SigningKey.state.label("key_state"),
+        SigningKey.salt,
+    )
+    .join(Merchant, Merchant.id == TraceCode.merchant_id)
+    .join(SigningKey, SigningKey.kid == TraceCode.kid)
+    .where(TraceCode.id == sa.bindparam("id"), TraceCode.kid == sa.bindparam("kid"))
+)
 
 
 class TraceCodeService:
@@ -283,24 +297,24 @@ class TraceCodeService:
     # -- scanning ---------------------------------------------------------------------------------
 
     def scan(self, token: str, signature: str | None, gtin: str | None = None) -> Scan:
-        """A QR's ``{kid}{id}`` and ``s``: genuine, withdrawn, or forged (unknown, altered, revoked)."""
+        """A QR's ``{kid}{id}`` and ``s``: genuine, withdrawn, or forged (unknown, altered, revoked).
+
+        The hot path of the scan page: one Core query (code, merchant name, key state and salt), no
+        ORM session; the key derivation is memoised per (kid, salt), which never changes.
+        """
         if signature is None or len(signature) != SIGNATURE_LENGTH or not is_base32(token, ID_LENGTH + 1):
             return Scan("forged")
         kid, code_id = token[0], token[1:]
-        if not self.signer.verify(kid, code_id, signature):
+        with self.db.engine.connect() as connection:
+            row = connection.execute(_SCAN_QUERY, {"id": code_id, "kid": kid}).first()
+        if row is None or row.key_state == KeyState.REVOKED.value:
             return Scan("forged")
-        with self.db.transaction() as session:
-            found = session.execute(
-                sa.select(TraceCode, Merchant.name)
-                .join(Merchant, Merchant.id == TraceCode.merchant_id)
-                .where(TraceCode.id == code_id, TraceCode.kid == kid)
-            ).first()
-        if found is None:
+        expected = sign(self.signer.derived(kid, row.salt), kid, code_id)
+        if not hmac.compare_digest(expected, signature):
             return Scan("forged")
-        code, name = found
-        if gtin is not None and code.gtin != gtin:
+        if gtin is not None and row.gtin != gtin:
             return Scan("forged")
-        return Scan("withdrawn" if code.withdrawn_at else "genuine", code, name)
+        return Scan("withdrawn" if row.withdrawn_at else "genuine", row, row.merchant_name)
 
     # -- the verifier's port -----------------------------------------------------------------------
 
