@@ -1,6 +1,6 @@
 """Building live tracking clients and webhook checks from plain configuration values, off the specs.
 
-The composition root (``trace_verify.web.serve``, the command line) reads the settings and calls
+The start-up (``trace_verify.startup``) reads the settings and calls
 :func:`build_clients` with one mapping per carrier id, e.g. ``{"dhl": {"base_url": …, "api_key": …}}``
 (configured as ``TRACE_VERIFY_CARRIER_<ID>_<NAME>``, :meth:`carriers.spec.CarrierSpec.env_name`);
 ``carriers`` never reads configuration itself. A carrier whose required values are missing gets no

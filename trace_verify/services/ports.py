@@ -49,7 +49,7 @@ def verify_signature_header(headers: Mapping[str, str], body: bytes, secret: str
 
 @dataclass(frozen=True)
 class CarrierPorts:
-    """The carrier side of the service, injected by the composition root (``web/serve.py``, the CLI)."""
+    """The carrier side of the service, injected by the start-up (``trace_verify.startup``)."""
 
     documents: DocumentReader
     #: Adapter ids; an empty set accepts any id (the reader then decides).
