@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 
 from trace_verify.domain.numbers import identify
-from trace_verify.domain.numbers.carrier_map import NO_CARRIERS
+from trace_verify.refdata import no_carriers
 
 
 def courier_of(
@@ -22,7 +22,7 @@ def courier_of(
     ``codes`` maps tracking_number_data courier codes to the aggregator's codes; ``s10_code`` gives the
     code for a UPU S10 item from its issuing country.
     """
-    candidates = identify(number, carriers=NO_CARRIERS).candidates
+    candidates = identify(number, carriers=no_carriers()).candidates
     checked = [c for c in candidates if c.check_digit] or candidates
     found = {s10_code(c.origin_country) if c.courier == "s10" else codes.get(c.courier) for c in checked}
     found.discard(None)

@@ -30,6 +30,7 @@ from carriers import (
 from carriers.spec import CarrierSpec
 from trace_verify.domain.documents import DocumentRejected, ParseResult
 from trace_verify.domain.numbers.carrier_map import CarrierNumbering, CarrierNumbers
+from trace_verify.refdata import number_definitions
 
 #: One line per carrier, in the order ``trace-verify carriers`` lists them.
 SPECS: Final[tuple[CarrierSpec, ...]] = (
@@ -52,15 +53,18 @@ SPECS: Final[tuple[CarrierSpec, ...]] = (
 def numbers_of(specs: Iterable[CarrierSpec]) -> CarrierNumbers:
     """The tracking-number attribution the domain is given (its reference port), from the specs."""
     return CarrierNumbers(
-        CarrierNumbering(
-            carrier=spec.id,
-            formats=spec.numbers.formats,
-            couriers=spec.numbers.couriers,
-            s10_countries=spec.numbers.s10_countries,
-            operator_names=spec.numbers.operator_names,
-            aggregator=spec.numbers.aggregator,
-        )
-        for spec in specs
+        (
+            CarrierNumbering(
+                carrier=spec.id,
+                formats=spec.numbers.formats,
+                couriers=spec.numbers.couriers,
+                s10_countries=spec.numbers.s10_countries,
+                operator_names=spec.numbers.operator_names,
+                aggregator=spec.numbers.aggregator,
+            )
+            for spec in specs
+        ),
+        number_definitions(),
     )
 
 

@@ -10,12 +10,14 @@ from here; a test may build its own ``Reference`` instead. Sources and dates: ``
 from __future__ import annotations
 
 import gzip
+import json
 from functools import cache
 from importlib import resources
 from importlib.resources.abc import Traversable
 
 from trace_verify.domain.context import Reference
-from trace_verify.domain.numbers.carrier_map import NO_CARRIERS, CarrierNumbers
+from trace_verify.domain.numbers.carrier_map import CarrierNumbers
+from trace_verify.domain.numbers.definitions import Definition, definitions_from
 from trace_verify.domain.places import ALIASES_FILE, INDEX_FILE, Gazetteer, read_aliases
 from trace_verify.domain.reference import (
     BONDED_ZONES_FILE,
@@ -71,7 +73,33 @@ def supervision_modes() -> SupervisionModes:
 
 
 @cache
-def default_reference(carriers: CarrierNumbers = NO_CARRIERS) -> Reference:
+def number_definitions() -> tuple[Definition, ...]:
+    """The tracking-number formats: jkeen/tracking_number_data's courier files, then the sourced
+    Chinese couriers (``data/tracking_numbers/{couriers,china}/*.json``, each folder in name order)."""
+    root = resources.files("trace_verify.data.tracking_numbers")
+    files = [
+        f
+        for folder in ("couriers", "china")
+        for f in sorted(root.joinpath(folder).iterdir(), key=lambda f: f.name)
+        if f.name.endswith(".json")
+    ]
+    return definitions_from(json.loads(f.read_text(encoding="utf-8")) for f in files)
+
+
+@cache
+def no_carriers() -> CarrierNumbers:
+    """No carrier known: every number is judged by the format data alone."""
+    return CarrierNumbers((), number_definitions())
+
+
+@cache
+def default_reference(carriers: CarrierNumbers | None = None) -> Reference:
     """The reference port filled with the shipped data, once per process, and with ``carriers``' number
     facts (``carriers.REGISTRY.numbers``; the composition root passes them, the domain spells no id)."""
-    return Reference(default_gazetteer(), bonded_zones(), customs_districts(), supervision_modes(), carriers)
+    return Reference(
+        default_gazetteer(),
+        bonded_zones(),
+        customs_districts(),
+        supervision_modes(),
+        carriers or no_carriers(),
+    )

@@ -22,7 +22,8 @@ from tests.support import run_cli
 from trace_verify.domain import numbers
 from trace_verify.domain.numbers import normalize_number, s10_country
 from trace_verify.domain.numbers.checksums import s10_check_digit
-from trace_verify.domain.numbers.definitions import MAX_NUMBER_LENGTH, all_definitions
+from trace_verify.domain.numbers.definitions import MAX_NUMBER_LENGTH
+from trace_verify.refdata import number_definitions as all_definitions
 
 UPPER = st.sampled_from("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
 DIGIT = st.sampled_from("0123456789")

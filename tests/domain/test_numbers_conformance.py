@@ -17,7 +17,8 @@ import pytest
 from carriers import REGISTRY
 from trace_verify.domain import numbers
 from trace_verify.domain.numbers.checksums import ALGORITHMS
-from trace_verify.domain.numbers.definitions import all_definitions, translate_regex
+from trace_verify.domain.numbers.definitions import translate_regex
+from trace_verify.refdata import number_definitions as all_definitions
 
 SUITE = Path(__file__).resolve().parents[2] / "fixtures" / "conformance" / "tracking-number-data" / "couriers"
 SHIPPED = Path(__file__).resolve().parents[2] / "trace_verify" / "data" / "tracking_numbers" / "couriers"

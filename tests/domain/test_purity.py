@@ -13,8 +13,6 @@ import pytest
 
 DOMAIN = Path(__file__).resolve().parents[2] / "trace_verify" / "domain"
 FILE_MODULES = {"importlib.resources", "importlib.resources.abc", "gzip", "pathlib", "os", "io.open"}
-#: Not moved yet (issue 9 §3, see notes): the tracking-number definitions are read by the domain itself.
-NOT_YET = {"numbers/definitions.py"}
 
 
 def _file_access(path: Path) -> list[str]:
@@ -32,6 +30,4 @@ def _file_access(path: Path) -> list[str]:
 
 @pytest.mark.parametrize("path", sorted(DOMAIN.rglob("*.py")), ids=lambda p: str(p.relative_to(DOMAIN)))
 def test_no_domain_module_reads_a_file(path: Path) -> None:
-    if str(path.relative_to(DOMAIN)) in NOT_YET:
-        pytest.skip("reads its data itself until the definitions reach the domain through its port")
     assert _file_access(path) == []

@@ -16,7 +16,7 @@ from trace_verify.domain.chains import Chain, build_chains
 from trace_verify.domain.codecheck import CodeCheck, check_codes
 from trace_verify.domain.history import TrackingHistory
 from trace_verify.domain.model import MAINLAND, Event, Location
-from trace_verify.domain.numbers.carrier_map import NO_CARRIERS, CarrierNumbers
+from trace_verify.domain.numbers.carrier_map import CarrierNumbers
 from trace_verify.domain.places import Gazetteer, Place
 from trace_verify.domain.policy import Policy
 from trace_verify.domain.registry import CodeRegistry
@@ -65,9 +65,9 @@ class Reference:
     zones: Zones
     districts: Districts
     modes: Modes
-    #: How the carriers relate to tracking-number formats (built from the carrier specs by the
-    #: composition root; the domain spells no carrier id).
-    carriers: CarrierNumbers = NO_CARRIERS
+    #: The tracking-number formats and how the carriers relate to them (built from the format data
+    #: and the carrier specs outside the domain; the domain spells no carrier id and reads no file).
+    carriers: CarrierNumbers
 
 
 BONDED_MODES = frozenset({"1210", "1239"})

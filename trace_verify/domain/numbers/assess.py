@@ -23,7 +23,7 @@ from typing import Literal
 
 from trace_verify.domain.numbers.carrier_map import CarrierNumbers
 from trace_verify.domain.numbers.checksums import s10_check_digit
-from trace_verify.domain.numbers.definitions import MAX_NUMBER_LENGTH, Definition, all_definitions
+from trace_verify.domain.numbers.definitions import MAX_NUMBER_LENGTH, Definition
 from trace_verify.domain.numbers.normalize import normalize_number
 
 Status = Literal["valid", "invalid", "unrecognised", "no_formats"]
@@ -63,11 +63,13 @@ def _s10_country(normalized: str) -> str | None:
     return match.group(3)
 
 
-def _select(formats: Iterable[tuple[str, frozenset[str] | None]]) -> tuple[Definition, ...]:
+def _select(
+    definitions: tuple[Definition, ...], formats: Iterable[tuple[str, frozenset[str] | None]]
+) -> tuple[Definition, ...]:
     wanted = tuple(formats)
     return tuple(
         d
-        for d in all_definitions()
+        for d in definitions
         if any(d.courier == code and (keys is None or d.key in keys) for code, keys in wanted)
     )
 
@@ -88,10 +90,10 @@ def _scope(carriers: CarrierNumbers, carrier: str, operators: tuple[str, ...]) -
 
 def _build_scope(carriers: CarrierNumbers, carrier: str, operators: tuple[str, ...]) -> _Scope:
     if carrier in carriers.aggregators:
-        chosen = _select(carriers.formats_for_operators(operators))
-        return _Scope(chosen, True) if chosen else _Scope(all_definitions(), False)
+        chosen = _select(carriers.definitions, carriers.formats_for_operators(operators))
+        return _Scope(chosen, True) if chosen else _Scope(carriers.definitions, False)
     formats = carriers.formats.get(carrier) or carriers.formats_for_operator(carrier)
-    return _Scope(_select(formats), True)
+    return _Scope(_select(carriers.definitions, formats), True)
 
 
 def assess(

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any, Final
 
-from trace_verify.domain.numbers.definitions import courier_files
+from trace_verify.domain.numbers.definitions import Definition
 
 #: ``(courier_code, definition keys or None for all)`` pairs: the formats a shipment may carry.
 Formats = tuple[tuple[str, frozenset[str] | None], ...]
@@ -37,8 +37,10 @@ class CarrierNumbering:
 class CarrierNumbers:
     """Number attribution for a set of carriers (one instance per process, shared by every verification)."""
 
-    def __init__(self, rows: Iterable[CarrierNumbering]) -> None:
+    def __init__(self, rows: Iterable[CarrierNumbering], definitions: tuple[Definition, ...]) -> None:
         self.rows: Final = tuple(rows)
+        #: Every tracking-number format known (data order), compiled by ``trace_verify.refdata``.
+        self.definitions: Final = definitions
         #: Carrier that tracks numbers of a courier_code.
         self.for_courier: Final = {c: r.carrier for r in self.rows for c in r.couriers}
         #: Carrier for an S10 number, by issuing country (the suffix).
@@ -54,7 +56,10 @@ class CarrierNumbers:
     def operator_table(self) -> dict[str, Formats]:
         """Folded operator name → formats: courier codes, then carrier ids, then aliases."""
         return {
-            **{fold_operator(code): ((code, None),) for code in courier_files()},
+            **{
+                fold_operator(code): ((code, None),)
+                for code in dict.fromkeys(d.courier for d in self.definitions)
+            },
             **{fold_operator(carrier): formats for carrier, formats in self.formats.items()},
             **_COURIER_ALIASES,
             **{fold_operator(name): r.formats for r in self.rows for name in r.operator_names},
@@ -72,10 +77,6 @@ class CarrierNumbers:
                 if item not in out:
                     out.append(item)
         return tuple(out)
-
-
-#: No carrier known: every number is judged by the format data alone.
-NO_CARRIERS: Final = CarrierNumbers(())
 
 
 #: Spellings (folded: lower case, letters and digits only) of couriers no carrier spec names, beyond

@@ -1,4 +1,5 @@
-"""Tracking-number format definitions, loaded once from package data.
+"""Tracking-number format definitions, compiled from the courier files' objects (read outside the
+domain, by ``trace_verify.refdata``; they reach the domain inside ``CarrierNumbers``).
 
 The data is ``jkeen/tracking_number_data`` (MIT, v2.0.0 courier files, shipped unchanged under
 ``trace_verify/data/tracking_numbers/couriers/``) plus this project's format-only definitions of
@@ -12,18 +13,12 @@ whitespace tolerance ``\\s*`` between characters is dropped, because numbers are
 
 from __future__ import annotations
 
-import json
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from functools import lru_cache
-from importlib.resources import files
-from importlib.resources.abc import Traversable
 from typing import Any
 
 from trace_verify.domain.numbers.checksums import Check, build_check
-
-_DATA_DIRS = ("couriers", "china")
 
 #: No definition matches more than 42 characters (USPS IMpb with routing code); longer input is not
 #: matched at all, which bounds the work per call whatever a caller passes in.
@@ -120,27 +115,18 @@ def _definition(courier: Mapping[str, Any], spec: Mapping[str, Any]) -> Definiti
     )
 
 
-def _courier_files() -> Iterator[Traversable]:
-    root = files("trace_verify.data.tracking_numbers")
-    for folder in _DATA_DIRS:
-        yield from sorted(
-            (f for f in (root / folder).iterdir() if f.name.endswith(".json")), key=lambda f: f.name
-        )
+def definitions_from(couriers: Iterable[Mapping[str, Any]]) -> tuple[Definition, ...]:
+    """Every definition of every courier object (a decoded courier file), in the order given.
+
+    ``trace_verify.refdata.number_definitions`` reads the shipped files (upstream ``couriers/`` first,
+    then ``china/``, each in name order) and compiles them here, once per process.
+    """
+    return tuple(_definition(courier, spec) for courier in couriers for spec in courier["tracking_numbers"])
 
 
-@lru_cache(maxsize=1)
-def all_definitions() -> tuple[Definition, ...]:
-    """Every definition of every courier file, in file order (upstream files first, then china/)."""
-    out: list[Definition] = []
-    for path in _courier_files():
-        courier = json.loads(path.read_text(encoding="utf-8"))
-        out.extend(_definition(courier, spec) for spec in courier["tracking_numbers"])
-    return tuple(out)
-
-
-def courier_files() -> dict[str, tuple[Definition, ...]]:
-    """Definitions grouped by courier code (for tests and tooling)."""
+def by_courier(definitions: Iterable[Definition]) -> dict[str, tuple[Definition, ...]]:
+    """Definitions grouped by courier code, couriers in first-seen order (for tests and tooling)."""
     grouped: dict[str, list[Definition]] = {}
-    for definition in all_definitions():
+    for definition in definitions:
         grouped.setdefault(definition.courier, []).append(definition)
     return {code: tuple(defs) for code, defs in grouped.items()}

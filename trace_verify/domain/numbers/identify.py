@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from trace_verify.domain.numbers.carrier_map import CarrierNumbers
-from trace_verify.domain.numbers.definitions import MAX_NUMBER_LENGTH, Definition, all_definitions
+from trace_verify.domain.numbers.definitions import MAX_NUMBER_LENGTH, Definition
 from trace_verify.domain.numbers.normalize import normalize_number
 
 
@@ -69,7 +69,7 @@ def identify(number: str, *, carriers: CarrierNumbers) -> Identification:
     checked: list[Candidate] = []
     format_only: list[Candidate] = []
     if 0 < len(normalized) <= MAX_NUMBER_LENGTH:
-        for definition in all_definitions():
+        for definition in carriers.definitions:
             match = definition.pattern.fullmatch(normalized)
             if match is None or not definition.check_passes(match) or not definition.lookups_pass(match):
                 continue
