@@ -1,0 +1,177 @@
+"""Several machines: two server processes and two workers on one PostgreSQL and one Redis.
+
+A key's rate limit holds across both servers, a bulk job submitted to one is read from the other,
+and no job runs twice. Every process binds loopback on a free port and is stopped by its own id;
+the whole test is bounded in time. PostgreSQL and Redis are required under CI=true (``.ci/run``).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import requests
+import sqlalchemy as sa
+
+from tests.db.support import throwaway_postgres
+from tests.redis_support import flushed, redis_url
+from tests.support import BUNDLES, ROOT
+
+pytestmark = [pytest.mark.slow, pytest.mark.postgres]
+
+CLI = [sys.executable, "-m", "trace_verify.cli"]
+RATE = 10  # requests per minute (and at once) for the rate-limit check
+DEADLINE = 120.0  # seconds for the whole scenario's waits
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture
+def environment(tmp_path: Path) -> Iterator[dict[str, str]]:
+    """One PostgreSQL database (migrated), one Redis database, one shared bulk directory."""
+    database = next(throwaway_postgres_iter := iter(throwaway_postgres()))
+    redis_iter = iter(flushed(redis_url(13)))
+    redis = next(redis_iter)
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(ROOT),
+        "DATABASE_URL": database,
+        "REDIS_URL": redis,
+        "TRACE_VERIFY_BULK_DIR": str(tmp_path / "bulk"),
+        "TRACE_VERIFY_DATA_DIR": str(tmp_path),
+        "TRACE_VERIFY_RATE_PER_MINUTE": str(RATE),
+        "TRACE_VERIFY_RATE_BURST": str(RATE),
+        "TRACE_VERIFY_WORKERS": "1",
+        "WEB_CONCURRENCY": "1",
+    }
+    subprocess.run([*CLI, "db", "upgrade"], env=env, check=True, capture_output=True, timeout=120)
+    try:
+        yield env
+    finally:
+        for iterator in (redis_iter, throwaway_postgres_iter):
+            next(iterator, None)
+
+
+def _key(env: dict[str, str]) -> str:
+    created = subprocess.run(
+        [*CLI, "keys", "create", "--role", "platform"], env=env, check=True, capture_output=True, timeout=60
+    )
+    return created.stdout.decode().strip()
+
+
+@pytest.fixture
+def cluster(environment: dict[str, str]) -> Iterator[list[str]]:
+    """Two servers (their base URLs) and two workers, started here and stopped by their ids."""
+    processes: list[subprocess.Popen[bytes]] = []
+    bases = []
+    try:
+        for _ in range(2):
+            port = _free_port()
+            processes.append(
+                subprocess.Popen(
+                    [*CLI, "serve", "--host", "127.0.0.1", "--port", str(port)],
+                    env=environment,
+                    stdout=subprocess.DEVNULL,
+                    stderr=subprocess.DEVNULL,
+                )
+            )
+            bases.append(f"http://127.0.0.1:{port}")
+        for _ in range(2):
+            processes.append(
+                subprocess.Popen(
+                    [*CLI, "worker"], env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+                )
+            )
+        deadline = time.monotonic() + 60
+        for base in bases:
+            while True:
+                try:
+                    if requests.get(f"{base}/readyz", timeout=2).status_code == 200:
+                        break
+                except requests.ConnectionError:
+                    pass
+                assert time.monotonic() < deadline, f"{base} did not become ready"
+                time.sleep(0.2)
+        yield bases
+    finally:
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            try:
+                process.wait(15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait(5)
+
+
+def _bundle_line(order_id: str) -> bytes:
+    obj = json.loads((BUNDLES / "direct-met.json").read_text("utf-8"))
+    obj.pop("$now", None)
+    obj["order"]["id"] = order_id
+    return json.dumps(obj).encode() + b"\n"
+
+
+def test_two_servers_two_workers_one_database_one_redis(
+    environment: dict[str, str], cluster: list[str]
+) -> None:
+    first, second = cluster
+    limited = _key(environment)
+
+    # a key's rate limit holds across both servers: RATE answers in all, not RATE per server
+    statuses = [
+        requests.get(
+            f"{(first, second)[n % 2]}/api/v1/orders",
+            headers={"Authorization": f"Bearer {limited}"},
+            timeout=10,
+        ).status_code
+        for n in range(RATE + 4)
+    ]
+    assert statuses.count(200) == RATE and statuses[RATE:] == [429] * 4, statuses
+
+    # bulk jobs submitted to one server are read from the other; each runs once. One key per job
+    # (each makes three requests, well within its rate); progress is watched in the database.
+    engine = sa.create_engine(environment["DATABASE_URL"])
+    jobs = []
+    for n in range(4):
+        headers = {"Authorization": f"Bearer {_key(environment)}"}
+        body = b"".join(_bundle_line(f"ORD-MI-{n}-{i}") for i in range(20)) + b"{oops\n"
+        answer = requests.post(
+            f"{(first, second)[n % 2]}/api/v1/validations?now=2026-03-05T12:00:00Z",
+            data=body,
+            headers={**headers, "Content-Type": "application/x-ndjson"},
+            timeout=30,
+        )
+        assert answer.status_code == 202, answer.text
+        jobs.append((answer.json()["id"], (second, first)[n % 2], headers))
+    try:
+        deadline = time.monotonic() + DEADLINE
+        while True:
+            with engine.connect() as connection:
+                states = connection.execute(sa.text("SELECT state FROM validation_jobs")).scalars().all()
+            if all(state in ("done", "failed") for state in states):
+                break
+            assert time.monotonic() < deadline, states
+            time.sleep(0.3)
+        with engine.connect() as connection:
+            claims = connection.execute(sa.text("SELECT id, attempts, claimed_by FROM validation_jobs")).all()
+    finally:
+        engine.dispose()
+    assert len(claims) == 4 and all(attempts == 1 for _, attempts, _ in claims), claims
+    for job_id, other, headers in jobs:
+        status = requests.get(f"{other}/api/v1/validations/{job_id}", headers=headers, timeout=10).json()
+        assert (status["state"], status["done"], status["failed"]) == ("done", 20, 1), status
+        results = requests.get(f"{other}/api/v1/validations/{job_id}/results", headers=headers, timeout=30)
+        rows = [json.loads(line) for line in results.content.splitlines()]
+        assert [r["line"] for r in rows] == list(range(1, 22)), rows[:2]
+        assert {r.get("verdict") for r in rows[:20]} == {"met"}
