@@ -382,18 +382,34 @@ def tracking_history(session: Session, bundle: Bundle) -> TrackingHistory:
     Other orders are described by their consumer and first storage time only (rules.md §6a), so nothing
     the verifier is given can name another order.
     """
-    keys = {normalize_number(s.tracking_number) for s in bundle.shipments}
-    if not keys:
-        return TrackingHistory()
+    return tracking_histories(session, [bundle])[0]
+
+
+def tracking_histories(session: Session, bundles: Sequence[Bundle]) -> list[TrackingHistory]:
+    """:func:`tracking_history` of each bundle, with one query for all of them (bulk jobs' chunks)."""
+    keys_of = [{normalize_number(s.tracking_number) for s in bundle.shipments} for bundle in bundles]
+    every = set().union(*keys_of)
+    if not every:
+        return [TrackingHistory() for _ in bundles]
     rows = session.execute(
         sa.select(Shipment.tracking_key, Shipment.order_id, Order.consumer_id, Shipment.created_at)
         .join(Order, Order.id == Shipment.order_id)
-        .where(Shipment.tracking_key.in_(sorted(keys)))
+        .where(Shipment.tracking_key.in_(sorted(every)))
     ).all()
+    by_key: dict[str, list[Any]] = {}
+    for row in rows:
+        by_key.setdefault(row[0], []).append(row)
+    return [
+        _history(bundle.order.id, [row for key in sorted(keys) for row in by_key.get(key, ())])
+        for bundle, keys in zip(bundles, keys_of, strict=True)
+    ]
+
+
+def _history(order_id_of_bundle: str, rows: Sequence[Any]) -> TrackingHistory:
     own: dict[str, datetime] = {}
     others: dict[str, dict[str, OtherAttachment]] = {}
     for key, order_id, consumer_id, stored_at in rows:
-        if order_id == bundle.order.id:
+        if order_id == order_id_of_bundle:
             own[key] = min(own.get(key, stored_at), stored_at)
             continue
         previous = others.setdefault(key, {}).get(order_id)

@@ -20,6 +20,8 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any, Final
 
 from trace_verify.contract.jsonio import dumps_bytes, strict_loads
+from trace_verify.domain.bundle import Bundle
+from trace_verify.domain.history import TrackingHistory
 from trace_verify.domain.readiness import missing_by_path
 from trace_verify.errors import Forbidden, ServiceError, TooLarge
 from trace_verify.services.verification import JsonlOutcome
@@ -59,6 +61,24 @@ class BulkRowJudge:
 
     def verify_line(self, number: int, raw: bytes, now: datetime) -> JsonlOutcome | None:
         """The results row of line ``number`` (None for a blank line)."""
+        return self.verify_chunk([(number, raw)], now)[0]
+
+    def verify_chunk(self, items: list[tuple[int, bytes]], now: datetime) -> list[JsonlOutcome | None]:
+        """The results rows of a chunk of lines, in order; the stored history of every bundle of the
+        chunk is read with one query (a query per row cost most of a row's time)."""
+        read: list[tuple[int, Bundle] | JsonlOutcome | None] = [self._read(n, raw) for n, raw in items]
+        bundles = [entry[1] for entry in read if isinstance(entry, tuple)]
+        histories = iter(self._histories(bundles))
+        out: list[JsonlOutcome | None] = []
+        for entry in read:
+            if isinstance(entry, tuple):
+                number, bundle = entry
+                out.append(self._judge(number, bundle, now, next(histories)))
+            else:
+                out.append(entry)
+        return out
+
+    def _read(self, number: int, raw: bytes) -> tuple[int, Bundle] | JsonlOutcome | None:
         if not raw.strip():
             return None
         order_id: str | None = None
@@ -70,11 +90,25 @@ class BulkRowJudge:
             self._add_stored_evidence(obj, order_id)
             bundle = self.service.read(obj)
             self._check_tenant(bundle.order.id, bundle.order.merchant_id)
-            verdict = self.service.verify_bundle(bundle, now)
         except ServiceError as exc:
-            return JsonlOutcome(
-                number, dumps_bytes({"line": number, "order_id": order_id, **exc.to_json()}), False
-            )
+            return _error(number, order_id, exc)
+        return number, bundle
+
+    def _histories(self, bundles: list[Bundle]) -> list[TrackingHistory | None]:
+        if self.database is None or not bundles:
+            return [None] * len(bundles)
+        from trace_verify.db.repositories import tracking_histories
+
+        with self.database.transaction() as session:
+            return list(tracking_histories(session, bundles))
+
+    def _judge(
+        self, number: int, bundle: Bundle, now: datetime, history: TrackingHistory | None
+    ) -> JsonlOutcome:
+        try:
+            verdict = self.service.verify_bundle(bundle, now, history)
+        except ServiceError as exc:
+            return _error(number, bundle.order.id, exc)
         row = {
             "line": number,
             "order_id": verdict.order_id,
@@ -136,6 +170,10 @@ class BulkRowJudge:
                 for name in ("events", "documents"):
                     if name in evidence:
                         shipment[name] = evidence[name]
+
+
+def _error(number: int, order_id: str | None, exc: ServiceError) -> JsonlOutcome:
+    return JsonlOutcome(number, dumps_bytes({"line": number, "order_id": order_id, **exc.to_json()}), False)
 
 
 def _order_id(obj: Any) -> str | None:

@@ -63,9 +63,20 @@ def _init_worker(recipe: Recipe) -> None:
 def _verify_chunk(items: list[_Item], now: datetime) -> list[JsonlOutcome]:
     service = _worker_service
     assert service is not None, "worker not initialised"
+    return _answer(service, items, now)
+
+
+def _answer(service: LineVerifier, items: list[_Item], now: datetime) -> list[JsonlOutcome]:
+    """A chunk's outcomes in order: through ``verify_chunk`` when the verifier batches, else per line."""
+    raw_items = [(number, raw) for number, raw in items if not isinstance(raw, JsonlOutcome)]
+    batch = getattr(service, "verify_chunk", None)
+    if batch is not None:
+        fresh = iter(batch(raw_items, now))
+    else:
+        fresh = iter(service.verify_line(number, raw, now) for number, raw in raw_items)
     out: list[JsonlOutcome] = []
-    for number, raw in items:
-        outcome = raw if isinstance(raw, JsonlOutcome) else service.verify_line(number, raw, now)
+    for _, raw in items:
+        outcome = raw if isinstance(raw, JsonlOutcome) else next(fresh)
         if outcome is not None:
             out.append(outcome)
     return out
@@ -186,10 +197,7 @@ class ParallelVerifier:
         service = self.recipe.build()
         try:
             for chunk in _chunks(items, self.chunk_lines, self.chunk_bytes):
-                for number, raw in chunk:
-                    outcome = raw if isinstance(raw, JsonlOutcome) else service.verify_line(number, raw, now)
-                    if outcome is not None:
-                        yield outcome
+                yield from _answer(service, chunk, now)
                 if on_chunk is not None:
                     on_chunk(chunk[-1][0])
         finally:
