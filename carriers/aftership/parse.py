@@ -22,6 +22,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any, Final
 
+from carriers import _wording as wording
 from carriers._common import PlaceIndex, status_error
 from carriers._dropped import EventDropped, each_event, keeps_warnings
 from carriers._fields import JsonFields
@@ -112,15 +113,28 @@ def _country(raw: Mapping[str, Any], end: str, at: str, places: PlaceIndex) -> s
 def _scan(raw: Mapping[str, Any], at: str, index: int, slug: str | None, places: PlaceIndex) -> Scan:
     location, zone = _location(raw, at, places)
     tag, subtag = _str(raw, "tag", at), _str(raw, "subtag", at)
+    message = _str(raw, "message", at) or _str(raw, "subtag_message", at) or ""
     return Scan.timed(
         index,
         _time(raw, at, location, zone),
         location,
-        codes.kind(tag, subtag),
+        _worded(codes.kind(tag, subtag), message),
         subtag or tag,
-        _str(raw, "message", at) or _str(raw, "subtag_message", at) or "",
+        message,
         operator=_str(raw, "slug", at) or slug,
     )
+
+
+def _worded(kind: codes.Kind, message: str) -> codes.Kind:
+    """A generic kind (InTransit, InTransit_001, none) refined by the carrier's own border wording, which
+    AfterShip passes through (Chinese, Japanese, Korean postal texts); a departure stays a ``departed``
+    kind so that the route still picks the border one."""
+    if kind not in ("in_transit", "unknown"):
+        return kind
+    worded = wording.border_milestone(message)
+    if worded is None:
+        return kind
+    return "departed" if worded == "departed_origin" else worded
 
 
 def _time(raw: Mapping[str, Any], at: str, location: Location, zone: str | None) -> ResolvedTime:

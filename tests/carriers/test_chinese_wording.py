@@ -224,3 +224,14 @@ def test_declared_origin_never_fills_an_events_country() -> None:
     oldest["context"] = "【某某分拨点】快件已收寄"
     [shipment] = KUAIDI100.parse(json.dumps(doc, ensure_ascii=False).encode()).shipments
     assert shipment.events[0].location.to_json() == {"facility": "某某分拨点"}
+
+
+def test_aftership_passes_the_border_wording_through_on_generic_checkpoints() -> None:
+    """AfterShip's generic InTransit_001 checkpoint with the carrier's Chinese words is read by them."""
+    path = FIXTURES / "aftership" / "tracking-2024-10-dhl-tokyo-sf-hangzhou-delivered.json"
+    doc = json.loads(path.read_text())
+    doc["data"]["checkpoints"][1]["message"] = "【东京】快件已完成日本出口申报"
+    [shipment] = REGISTRY.read("aftership", json.dumps(doc, ensure_ascii=False).encode()).shipments
+    worded = [e for e in shipment.events if e.description == "【东京】快件已完成日本出口申报"]
+    assert [(e.milestone, e.location.country) for e in worded] == [("export_cleared", "JP")]
+    assert "departed_origin" in [e.milestone for e in shipment.events], "the DHL departure stays the border"
