@@ -14,7 +14,7 @@ import sys
 from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, NoReturn
+from typing import IO, TYPE_CHECKING, Any, NoReturn
 
 from trace_verify import startup
 from trace_verify.config import Settings, load_settings
@@ -355,7 +355,8 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
     finally:
         system.database.dispose()
     print(
-        f"demo data: {summary.merchants} merchants, {summary.orders} orders, {summary.keys} keys added",
+        f"demo data: {summary.merchants} merchants, {summary.orders} orders, {summary.keys} keys added"
+        f" ({summary.deposits} deposits topped up)",
         file=sys.stderr,
     )
     print(f"demo traceability codes ({summary.trace_codes} added; their QR opens):", file=sys.stderr)
@@ -390,6 +391,43 @@ def _demo_code_urls(codes: TraceCodeService, directory: Path) -> list[str]:
     return lines
 
 
+def cmd_audit(args: argparse.Namespace, settings: Settings) -> int:
+    """``audit verify [--anchors FILE]`` (exit 1 when the chain is broken) and ``audit anchor FILE``."""
+    from trace_verify.services import audit
+
+    database = startup.open_database(settings)
+    try:
+        with database.transaction() as session:
+            if args.action == "anchor":
+                head = audit.head(session)
+                if head is None:
+                    raise InvalidInput("AUDIT_EMPTY", "the audit log has no record to anchor yet")
+                audit.write_anchor(Path(args.file), head, Clock().now())
+                print(f"anchored seq {head.seq} {head.hash} in {args.file}")
+                return EXIT_OK
+            anchors = _anchors(args.anchors) if args.anchors else []
+            report = audit.verify_chain(session, anchors)
+    finally:
+        database.dispose()
+    for problem in report.problems:
+        print(f"BROKEN: {problem}")
+    head_text = f"seq {report.head.seq} {report.head.hash}" if report.head else "empty"
+    state = "intact" if report.ok else "BROKEN"
+    print(f"audit log {state}: {report.records} records, head {head_text}, {len(anchors)} anchors checked")
+    return EXIT_OK if report.ok else EXIT_SOME_FAILED
+
+
+def _anchors(path: str) -> list[Any]:
+    from trace_verify.services import audit
+
+    try:
+        return audit.read_anchors(Path(path))
+    except OSError as exc:
+        raise InvalidInput("INPUT_UNREADABLE", f"cannot read {path}: {exc.strerror}", "--anchors") from None
+    except ValueError as exc:
+        raise InvalidInput("INVALID_ARGUMENT", str(exc), "--anchors") from None
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace, Settings], int]] = {
     "verify": cmd_verify,
     "validate": cmd_validate,
@@ -402,6 +440,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, Settings], int]] = {
     "keys": cmd_keys,
     "demo": cmd_demo,
     "signing-keys": cmd_signing_keys,
+    "audit": cmd_audit,
 }
 
 _DEMO_DATA = Path(__file__).resolve().parent.parent / "fixtures" / "demo"
@@ -491,6 +530,13 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--no-serve", action="store_true", help="load and print the keys, do not serve")
     demo.add_argument("--host")
     demo.add_argument("--port", type=int)
+
+    audit = sub.add_parser("audit", help="verify the hash-chained audit log, or anchor its head outside")
+    audit_sub = audit.add_subparsers(dest="action", required=True, parser_class=_Parser)
+    check = audit_sub.add_parser("verify", help="check every record's link and hash (exit 1 when broken)")
+    check.add_argument("--anchors", metavar="FILE", help="anchor file written by `audit anchor`")
+    anchor = audit_sub.add_parser("anchor", help="append the current (seq, head hash) to FILE")
+    anchor.add_argument("file", metavar="FILE", help="a file outside the database (appended to)")
 
     # Listed for --help only: main() hands this command's arguments to the simulator's own parser.
     sub.add_parser("simulate-carriers", help="serve carrier APIs from fixtures on loopback (see its --help)")

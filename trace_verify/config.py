@@ -23,6 +23,12 @@ Everything else receives a :class:`Settings`. Variables (all optional):
 ``PUBLIC_BASE_URL``            what a QR code's URL starts with, at most 32 bytes (``http://127.0.0.1:8000``)
 ``TRACE_VERIFY_SIGNING_SECRET`` the installation's QR signing secret (32+ bytes; unset → a
                                ``signing.secret`` file made once in the data directory)
+``TRACE_VERIFY_JOBS``          run the in-process job runner in ``serve`` (re-checks; 1, default)
+``TRACE_VERIFY_JOB_INTERVAL``  seconds between the job runner's rounds (30)
+``TRACE_VERIFY_RECHECK_DELAY`` seconds before the first re-check of a complaint a carrier failure left
+                               undecided (60; then doubling, at most 8 re-checks)
+``TRACE_VERIFY_FAULTS``        test-only fault points to arm (comma-separated); refused unless
+                               ``TRACE_VERIFY_TESTING=1``
 ``TRACE_VERIFY_CARRIER_<ID>_<NAME>`` a carrier's live-client and webhook settings, e.g.
                                ``TRACE_VERIFY_CARRIER_DHL_API_KEY``, ``…_DHL_EXPRESS_BASE_URL``,
                                ``…_AFTERSHIP_WEBHOOK_SECRET`` (names: see :data:`CARRIER_NAMES`)
@@ -92,6 +98,11 @@ class Settings:
     #: Traceability codes (issue 12): the QR URL's base and the installation's signing secret.
     public_base_url: str = "http://127.0.0.1:8000"
     signing_secret: str | None = field(default=None, repr=False)
+    # -- complaints (issue 13) -----------------------------------------------------------------------
+    run_jobs: bool = True
+    job_interval_seconds: float = 30.0
+    recheck_delay_seconds: float = 60.0
+    faults: frozenset[str] = frozenset()
 
     def webhook_secrets(self) -> dict[str, str]:
         """adapter id → the secret its pushes are signed with."""
@@ -137,6 +148,10 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         redis_url=env.get("REDIS_URL") or None,
         public_base_url=_public_base_url(env.get("PUBLIC_BASE_URL") or "http://127.0.0.1:8000"),
         signing_secret=env.get("TRACE_VERIFY_SIGNING_SECRET") or None,
+        run_jobs=env.get("TRACE_VERIFY_JOBS", "1") != "0",
+        job_interval_seconds=float(env.get("TRACE_VERIFY_JOB_INTERVAL", "30")),
+        recheck_delay_seconds=float(env.get("TRACE_VERIFY_RECHECK_DELAY", "60")),
+        faults=_faults(env),
     )
 
 
@@ -152,3 +167,11 @@ def _public_base_url(value: str) -> str:
             f"PUBLIC_BASE_URL must be an http(s) URL of at most {MAX_PUBLIC_BASE_URL_BYTES} bytes"
         )
     return base
+
+
+def _faults(env: Mapping[str, str]) -> frozenset[str]:
+    """Test-only fault points: refused outright unless the process is a test's (``TRACE_VERIFY_TESTING``)."""
+    names = frozenset(n.strip() for n in env.get("TRACE_VERIFY_FAULTS", "").split(",") if n.strip())
+    if names and env.get("TRACE_VERIFY_TESTING") != "1":
+        raise ValueError("TRACE_VERIFY_FAULTS is for tests only (set TRACE_VERIFY_TESTING=1 in a test)")
+    return names

@@ -12,6 +12,7 @@ The database and the carriers' live clients are imported only when asked for, so
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 from enum import Enum
 from typing import TYPE_CHECKING
 
@@ -23,6 +24,8 @@ from trace_verify.services.ports import CarrierPorts
 if TYPE_CHECKING:
     from trace_verify.db.session import Database
     from trace_verify.services.bulk_rows import BulkRowJudge
+    from trace_verify.services.complaints import ComplaintService
+    from trace_verify.services.deposits import DepositService
     from trace_verify.services.keys import KeyService
     from trace_verify.services.merchants import MerchantService
     from trace_verify.services.orders import OrderService
@@ -62,6 +65,9 @@ class Services:
     #: The traceability-code registry (issue 12) and the per-client limit of failed scans of ``/t/…``.
     trace_codes: TraceCodeService
     scan_limiter: RateLimiter
+    # -- complaints and deposits (issue 13) ----------------------------------------------------------
+    deposits: DepositService
+    complaints: ComplaintService
 
 
 def carrier_ports(settings: Settings) -> CarrierPorts:
@@ -144,6 +150,8 @@ def build_services(
     clock: Clock | None = None,
 ) -> Services:
     """Every use case, wired to one database, one set of carrier ports and one clock."""
+    from trace_verify.services.complaints import ComplaintService
+    from trace_verify.services.deposits import DepositService
     from trace_verify.services.history import StoredHistory
     from trace_verify.services.keys import KeyService
     from trace_verify.services.merchants import MerchantService
@@ -168,6 +176,10 @@ def build_services(
         trace_codes=registry,
         scan_limiter=RateLimiter(
             SCAN_FAILURES_PER_MINUTE, SCAN_FAILURES_BURST, storage_uri(settings.redis_url)
+        ),
+        deposits=DepositService(database),
+        complaints=ComplaintService(
+            database, verifier, ports, recheck_delay=timedelta(seconds=settings.recheck_delay_seconds)
         ),
     )
 

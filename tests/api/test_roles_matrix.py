@@ -24,6 +24,7 @@ from tests.api.support import (
     ORDER_A,
     ORDER_B,
     World,
+    auth,
     call,
     direct_met,
     merchant_body,
@@ -58,8 +59,19 @@ TABLE: dict[str, dict[str, str]] = {
         "merchant": "own",
         "consumer": "–",
     },
+    # issue 13, "Complaints that pay"
+    "file a complaint": {"platform": "✔", "staff": "–", "merchant": "–", "consumer": "own orders"},
+    "read complaints": {
+        "platform": "✔",
+        "staff": "✔",
+        "merchant": "own orders (no consumer personal data)",
+        "consumer": "own",
+    },
+    "decide `manual_review`": {"platform": "–", "staff": "✔", "merchant": "–", "consumer": "–"},
+    "top up a deposit": {"platform": "✔", "staff": "–", "merchant": "–", "consumer": "–"},
+    "read a deposit and its ledger": {"platform": "✔", "staff": "✔", "merchant": "own", "consumer": "–"},
 }
-MERCHANTS, ORDERS, VERIFY, WEBHOOKS, CODES = TABLE
+MERCHANTS, ORDERS, VERIFY, WEBHOOKS, CODES, FILE, READ_COMPLAINTS, DECIDE, TOP_UP, DEPOSIT = TABLE
 
 ROLES = ("platform", "staff", "merchant", "consumer")
 TARGETS = ("own", "other")
@@ -103,6 +115,13 @@ ROUTES = [
     Route("GET", "/api/v1/trace-codes/<code_id>/qr.png", CODES, reads=True),
     Route("GET", "/api/v1/trace-codes/<code_id>/qr.svg", CODES, reads=True),
     Route("GET", "/api/v1/label-sheets/<batch>", CODES, reads=True),
+    Route("POST", "/api/v1/orders/<order_id>/complaints", FILE, reads=False, success=201),
+    Route("GET", "/api/v1/complaints", READ_COMPLAINTS, reads=True, targeted=False),
+    Route("GET", "/api/v1/complaints/<complaint_id>", READ_COMPLAINTS, reads=True),
+    Route("POST", "/api/v1/complaints/<complaint_id>/decision", DECIDE, reads=False),
+    Route("POST", "/api/v1/merchants/<merchant_id>/deposit/top-ups", TOP_UP, reads=False, success=201),
+    Route("GET", "/api/v1/merchants/<merchant_id>/deposit", DEPOSIT, reads=True),
+    Route("GET", "/api/v1/merchants/<merchant_id>/deposit/ledger", DEPOSIT, reads=True),
 ]
 
 #: Routes anyone may call: not part of the table.
@@ -142,7 +161,7 @@ def expected(route: Route, role: str, target: str) -> int:
         if not route.reads:
             return 403
         return route.success if target == "own" or not route.targeted else 404
-    assert cell in ("own", "own orders"), cell
+    assert cell in ("own", "own orders", "own orders (no consumer personal data)"), cell
     if target == "own" or not route.targeted:
         return route.success
     # Another tenant's object is "not found"; naming another tenant in a body is forbidden.
@@ -196,6 +215,12 @@ def request_for(route: Route, target: str, world: World) -> tuple[str, Any]:
         body = {"event": "tracking_update"}
     elif route.rule == "/api/v1/trace-codes" and route.method == "POST":
         body = {"codes": [code_record(merchant_id=merchant)]}
+    elif route.rule.endswith("/complaints") and route.method == "POST":
+        body = {"type": "direct_supply", "credentials": [{"kind": "waybill"}]}
+    elif route.rule.endswith("/decision"):
+        body = {"decision": "rejected", "reason": "no certificate after three reminders"}
+    elif route.rule.endswith("/top-ups"):
+        body = {"amount": "100.00", "currency": "CNY", "reference": f"wire-{n}"}
     return path, body
 
 
@@ -210,7 +235,13 @@ CASES = [
 @pytest.mark.parametrize(("route", "role", "target"), CASES)
 def test_matrix(world: World, route: Route, role: str, target: str) -> None:
     path, body = request_for(route, target, world)
-    response = call(world.client, route.method, path, role, body)
+    if "<complaint_id>" in route.rule:
+        path = path.replace("<complaint_id>", _complaint_of(world, ORDER_A if target == "own" else ORDER_B))
+    if route.method == "POST" and not route.rule.endswith("/webhooks/<carrier>"):
+        headers = {**auth(role), "Idempotency-Key": f"matrix-{next(_counter)}"}
+        response = world.client.open(path, method="POST", headers=headers, json=body)
+    else:
+        response = call(world.client, route.method, path, role, body)
     assert response.status_code == expected(route, role, target), response.get_json()
     if response.status_code >= 400:
         error = response.get_json()["error"]
@@ -222,6 +253,16 @@ def test_matrix(world: World, route: Route, role: str, target: str) -> None:
         for marker in (ORDER_B, CONSUMER_B) + ((MERCHANT_B,) if response.status_code != 403 else ()):
             if target == "own" or response.status_code >= 400:
                 assert marker not in text, (marker, text[:300])
+
+
+def _complaint_of(world: World, order_id: str) -> str:
+    """A complaint in manual review on ``order_id`` (a genuine-goods complaint without certificate)."""
+    body = {"type": "genuine_goods", "filed_at": "2026-03-07T08:00:00Z"}
+    headers = {**auth("platform"), "Idempotency-Key": f"matrix-complaint-{next(_counter)}"}
+    filed = world.client.post(f"/api/v1/orders/{order_id}/complaints", json=body, headers=headers)
+    assert filed.status_code == 201 and filed.get_json()["status"] == "manual_review", filed.get_json()
+    complaint_id: str = filed.get_json()["id"]
+    return complaint_id
 
 
 def test_every_route_of_the_app_is_in_the_matrix(world: World) -> None:

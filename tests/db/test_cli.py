@@ -77,11 +77,11 @@ def test_keys_create_refuses_a_wrong_tenant(data_dir: Path, args: tuple[str, ...
 def test_demo_loads_once_and_prints_the_documented_keys(data_dir: Path) -> None:
     first = run_cli("demo", "--no-serve")
     assert first.status == 0, first.stderr
-    assert "3 merchants, 9 orders, 5 keys added" in first.stderr
+    assert "3 merchants, 10 orders, 5 keys added (2 deposits topped up)" in first.stderr
     for key in DEMO_KEYS:
         assert key.secret in first.stderr
     second = run_cli("demo", "--no-serve")
-    assert "0 merchants, 0 orders, 0 keys added" in second.stderr
+    assert "0 merchants, 0 orders, 0 keys added (0 deposits topped up)" in second.stderr
 
 
 def test_verify_db_uses_the_stored_history(data_dir: Path) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
@@ -346,3 +347,186 @@ class TraceCode(Base):
     product: Mapped[str | None] = mapped_column(sa.String(200))
     created_at: Mapped[datetime]
     withdrawn_at: Mapped[datetime | None]
+
+
+# -- complaints, the deposit ledger, idempotency keys, the audit log (issue 13) -------------------------
+
+#: Money columns: exact decimals, four places (every ISO 4217 minor unit fits; amounts are rounded to
+#: the currency's own unit before they are stored).
+Money = sa.Numeric(20, 4)
+
+
+class ComplaintStatus(enum.StrEnum):
+    """A stored complaint's decision (the contract's ``complaint.decision``)."""
+
+    UPHELD = "upheld"
+    REJECTED = "rejected"
+    MANUAL_REVIEW = "manual_review"
+    INADMISSIBLE = "inadmissible"
+
+
+class Complaint(Base):
+    """A consumer's complaint about an order, with the decision and the verdict it rests on.
+
+    ``active_type`` holds the type while the complaint is open (``manual_review``) or ``upheld`` and is
+    NULL otherwise: ``UNIQUE(order_id, active_type)`` lets at most one complaint of each type per order
+    be open or upheld, whatever the application does (NULLs never collide).
+    """
+
+    __tablename__ = "complaints"
+    __table_args__ = (
+        sa.UniqueConstraint("order_id", "active_type"),
+        sa.CheckConstraint(
+            "active_type IS NULL OR (active_type = type AND status IN ('upheld', 'manual_review'))",
+            name="active_type",
+        ),
+    )
+
+    id: Mapped[str] = mapped_column(sa.String(32), primary_key=True)
+    order_id: Mapped[str] = mapped_column(sa.ForeignKey("orders.id"), index=True)
+    merchant_id: Mapped[str] = mapped_column(sa.ForeignKey("merchants.id"), index=True)
+    consumer_id: Mapped[str | None] = mapped_column(sa.String(64), index=True)
+    type: Mapped[str] = mapped_column(sa.String(16))
+    active_type: Mapped[str | None] = mapped_column(sa.String(16))
+    status: Mapped[ComplaintStatus] = mapped_column(portable_enum(ComplaintStatus, "complaint_status"))
+    #: The complaint object as filed (the contract's ``complaint``, ``filed_at`` included).
+    data: Mapped[dict[str, Any]] = mapped_column(sa.JSON)
+    filed_at: Mapped[datetime]
+    filed_by: Mapped[str] = mapped_column(sa.String(32))  # the API key's id
+    filed_by_role: Mapped[str] = mapped_column(sa.String(16))
+    #: What the carriers answered for the consumer's own tracking numbers: credential index →
+    #: ``[{"carrier", "content_base64"}]`` (evidence the decision rests on, kept with the complaint).
+    fetched: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON)
+    verdict_id: Mapped[int | None] = mapped_column(sa.ForeignKey("verdicts.id"))
+    rules_version: Mapped[str] = mapped_column(sa.String(64))
+    #: ``{"currency", "lines": [{"kind", "amount"}], "total"}`` when upheld (amounts as strings).
+    compensation: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON)
+    #: Finding codes that sent the complaint to manual review (``CARRIER_UNAVAILABLE`` …).
+    reasons: Mapped[list[Any]] = mapped_column(sa.JSON)
+    decided_by: Mapped[str] = mapped_column(sa.String(32))  # "automatic" or the staff key's id
+    decision_reason: Mapped[str | None] = mapped_column(sa.String(500))
+    #: Set while a re-check job should look at the complaint again (a carrier could not be reached).
+    recheck_at: Mapped[datetime | None] = mapped_column(index=True)
+    recheck_attempts: Mapped[int]
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
+class Deposit(Base):
+    """A merchant's security deposit in one currency: the balance is a cache of its ledger account,
+    never negative (CHECK), and the row every money write of the merchant locks."""
+
+    __tablename__ = "deposits"
+    __table_args__ = (
+        sa.UniqueConstraint("merchant_id", "currency"),
+        sa.CheckConstraint("balance >= 0", name="balance_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    merchant_id: Mapped[str] = mapped_column(sa.ForeignKey("merchants.id"))
+    currency: Mapped[str] = mapped_column(sa.String(3))
+    balance: Mapped[Decimal] = mapped_column(Money)
+    updated_at: Mapped[datetime]
+
+
+class LedgerTransaction(Base):
+    """One money movement: its entries balance (debits = credits). Never updated nor deleted.
+
+    ``UNIQUE(complaint_id, kind)``: a complaint is deducted once; ``UNIQUE(merchant_id, reference)``:
+    a top-up reference is booked once.
+    """
+
+    __tablename__ = "ledger_transactions"
+    __table_args__ = (
+        sa.UniqueConstraint("complaint_id", "kind"),
+        sa.UniqueConstraint("merchant_id", "reference"),
+        sa.CheckConstraint("kind IN ('top_up', 'deduction', 'settlement')", name="kind"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(sa.String(16))
+    merchant_id: Mapped[str] = mapped_column(sa.ForeignKey("merchants.id"), index=True)
+    currency: Mapped[str] = mapped_column(sa.String(3))
+    complaint_id: Mapped[str | None] = mapped_column(sa.ForeignKey("complaints.id"))
+    shortfall_id: Mapped[int | None] = mapped_column(sa.ForeignKey("shortfalls.id"))
+    reference: Mapped[str | None] = mapped_column(sa.String(100))
+    created_at: Mapped[datetime]
+
+    entries: Mapped[list[LedgerEntry]] = relationship(order_by="LedgerEntry.id")
+
+
+class LedgerEntry(Base):
+    """One side of a transaction on one account (``deposit:<merchant>``, ``platform:cash``,
+    ``payable:complaint:<id>``, ``receivable:merchant:<id>``)."""
+
+    __tablename__ = "ledger_entries"
+    __table_args__ = (
+        sa.UniqueConstraint("transaction_id", "account", "direction"),
+        sa.CheckConstraint("amount > 0", name="amount_positive"),
+        sa.CheckConstraint("direction IN ('debit', 'credit')", name="direction"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    transaction_id: Mapped[int] = mapped_column(sa.ForeignKey("ledger_transactions.id"), index=True)
+    account: Mapped[str] = mapped_column(sa.String(120), index=True)
+    direction: Mapped[str] = mapped_column(sa.String(6))
+    amount: Mapped[Decimal] = mapped_column(Money)
+    currency: Mapped[str] = mapped_column(sa.String(3))
+
+
+class Shortfall(Base):
+    """What an upheld complaint's deduction could not take from the deposit; settled by top-ups,
+    oldest first (rules.md §2). Open while ``settled < amount``."""
+
+    __tablename__ = "shortfalls"
+    __table_args__ = (
+        sa.UniqueConstraint("complaint_id"),
+        sa.CheckConstraint("amount > 0 AND settled >= 0 AND settled <= amount", name="settled_within"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    complaint_id: Mapped[str] = mapped_column(sa.ForeignKey("complaints.id"))
+    merchant_id: Mapped[str] = mapped_column(sa.ForeignKey("merchants.id"), index=True)
+    currency: Mapped[str] = mapped_column(sa.String(3))
+    amount: Mapped[Decimal] = mapped_column(Money)
+    settled: Mapped[Decimal] = mapped_column(Money)
+    created_at: Mapped[datetime]
+    settled_at: Mapped[datetime | None]
+
+
+class IdempotencyKey(Base):
+    """A client's ``Idempotency-Key``, scoped to the API key: the request's hash, and once it finished,
+    the answer to replay. ``locked_at`` is the claim of the request still running."""
+
+    __tablename__ = "idempotency_keys"
+    __table_args__ = (sa.UniqueConstraint("api_key_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    api_key_id: Mapped[str] = mapped_column(sa.String(32))
+    key: Mapped[str] = mapped_column(sa.String(255))
+    request_hash: Mapped[str] = mapped_column(sa.String(64))
+    locked_at: Mapped[datetime | None]
+    response_status: Mapped[int | None]
+    response_body: Mapped[str | None] = mapped_column(sa.Text)
+    created_at: Mapped[datetime] = mapped_column(index=True)
+
+
+class AuditRecord(Base):
+    """The append-only audit log: ``hash = SHA-256(prev_hash ‖ canonical JSON of the record)``.
+
+    ``UNIQUE(seq)`` and ``UNIQUE(prev_hash)`` keep the chain from forking; on PostgreSQL a trigger
+    refuses UPDATE and DELETE (``trace-verify audit verify`` catches what a superuser still does).
+    """
+
+    __tablename__ = "audit_log"
+    __table_args__ = (sa.UniqueConstraint("seq"), sa.UniqueConstraint("prev_hash"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    seq: Mapped[int]
+    action: Mapped[str] = mapped_column(sa.String(40))
+    actor: Mapped[str] = mapped_column(sa.String(40))
+    subject: Mapped[str] = mapped_column(sa.String(120))
+    details: Mapped[dict[str, Any]] = mapped_column(sa.JSON)
+    at: Mapped[datetime]
+    prev_hash: Mapped[str] = mapped_column(sa.String(64))
+    hash: Mapped[str] = mapped_column(sa.String(64))

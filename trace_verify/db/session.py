@@ -53,6 +53,25 @@ def create_engine(url: str) -> Engine:
     return sa.create_engine(url, json_serializer=_dumps, pool_pre_ping=True)
 
 
+def _immediate_sqlite_engine(url: str) -> Engine:
+    """A second SQLite engine whose transactions start with ``BEGIN IMMEDIATE``: the write lock is taken
+    first, so a read-then-write transaction (money, the audit chain) never fails to upgrade its lock
+    half-way and concurrent writers queue on the busy timeout instead."""
+    engine = sa.create_engine(url, json_serializer=_dumps, connect_args={"timeout": 30})
+    event.listen(engine, "connect", _sqlite_pragmas)
+    event.listen(engine, "connect", _sqlite_manual_begin)
+    event.listen(engine, "begin", _sqlite_begin_immediate)
+    return engine
+
+
+def _sqlite_manual_begin(connection: Any, _record: Any) -> None:
+    connection.isolation_level = None  # pysqlite must not BEGIN on its own
+
+
+def _sqlite_begin_immediate(connection: Any) -> None:
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
 def _sqlite_pragmas(connection: Any, _record: Any) -> None:
     cursor = connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
@@ -66,6 +85,8 @@ class Database:
         self.url = url
         self.engine = create_engine(url)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self._writer_engine: Engine | None = None
+        self._writers: sessionmaker[Session] | None = None
 
     @property
     def dialect(self) -> str:
@@ -78,6 +99,23 @@ class Database:
         with self.sessions.begin() as session:
             yield session
 
+    @contextmanager
+    def write_transaction(self) -> Iterator[Session]:
+        """A transaction for money and the audit chain: on SQLite it begins with ``BEGIN IMMEDIATE``
+        (the whole database's write lock, taken up front); on PostgreSQL it is a plain transaction and
+        the code inside takes row locks (``SELECT … FOR UPDATE``)."""
+        if self.dialect != "sqlite":
+            with self.sessions.begin() as session:
+                yield session
+            return
+        if self._writers is None:
+            self._writer_engine = _immediate_sqlite_engine(self.url)
+            self._writers = sessionmaker(self._writer_engine, expire_on_commit=False)
+        with self._writers.begin() as session:
+            yield session
+
     def dispose(self) -> None:
         """Close every pooled connection."""
         self.engine.dispose()
+        if self._writer_engine is not None:
+            self._writer_engine.dispose()

@@ -32,6 +32,11 @@ class Resource(enum.StrEnum):
     ORDERS = "orders"  # create/read orders, shipments, customs
     VERIFICATION = "verification"  # POST /verify, an order's verdict
     TRACE_CODES = "trace codes"  # register, withdraw, read traceability codes (issue 12)
+    COMPLAINT_FILING = "complaint filing"  # file a complaint (issue 13)
+    COMPLAINTS = "complaints"  # read complaints
+    COMPLAINT_DECISION = "complaint decisions"  # decide a complaint in manual review
+    DEPOSIT_TOP_UP = "deposit top-ups"  # top up a deposit
+    DEPOSITS = "deposits"  # read a deposit and its ledger
 
 
 #: The README's table, "Roles and keys" (issue 6).
@@ -59,6 +64,37 @@ PERMISSIONS: Final[dict[Resource, dict[Role, Access]]] = {
         Role.PLATFORM: Access.READ,
         Role.STAFF: Access.READ,
         Role.MERCHANT: Access.OWN,
+        Role.CONSUMER: Access.NONE,
+    },
+    # -- issue 13, "Complaints that pay" -------------------------------------------------------------
+    Resource.COMPLAINT_FILING: {
+        Role.PLATFORM: Access.ALL,
+        Role.STAFF: Access.NONE,
+        Role.MERCHANT: Access.NONE,
+        Role.CONSUMER: Access.OWN,
+    },
+    Resource.COMPLAINTS: {
+        Role.PLATFORM: Access.ALL,
+        Role.STAFF: Access.READ,
+        Role.MERCHANT: Access.OWN_READ,
+        Role.CONSUMER: Access.OWN_READ,
+    },
+    Resource.COMPLAINT_DECISION: {
+        Role.PLATFORM: Access.NONE,
+        Role.STAFF: Access.ALL,
+        Role.MERCHANT: Access.NONE,
+        Role.CONSUMER: Access.NONE,
+    },
+    Resource.DEPOSIT_TOP_UP: {
+        Role.PLATFORM: Access.ALL,
+        Role.STAFF: Access.NONE,
+        Role.MERCHANT: Access.NONE,
+        Role.CONSUMER: Access.NONE,
+    },
+    Resource.DEPOSITS: {
+        Role.PLATFORM: Access.ALL,
+        Role.STAFF: Access.READ,
+        Role.MERCHANT: Access.OWN_READ,
         Role.CONSUMER: Access.NONE,
     },
 }

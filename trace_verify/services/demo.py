@@ -11,6 +11,7 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from decimal import Decimal
 from functools import partial
 from pathlib import Path
 from typing import Final
@@ -18,10 +19,11 @@ from typing import Final
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from trace_verify.db.models import ApiKey, KeyState, Role
+from trace_verify.db.models import ApiKey, KeyState, LedgerTransaction, Role
 from trace_verify.db.session import Database
 from trace_verify.domain.documents import DocumentReader
 from trace_verify.errors import Conflict
+from trace_verify.services import ledger
 from trace_verify.services.access import Principal
 from trace_verify.services.keys import KeyService, digest
 from trace_verify.services.merchants import MerchantService
@@ -75,6 +77,7 @@ class DemoSummary:
     orders: int
     keys: int
     trace_codes: int = 0
+    deposits: int = 0
 
 
 def load_demo(
@@ -117,7 +120,7 @@ def load_demo(
             key_id=key.id,
         )
         added_keys += 1
-    return DemoSummary(added_merchants, added_orders, added_keys, added_codes)
+    return DemoSummary(added_merchants, added_orders, added_keys, added_codes, _deposits(db, directory, now))
 
 
 def _load_codes(service: TraceCodeService, path: Path, now: datetime) -> int:
@@ -129,6 +132,35 @@ def _load_codes(service: TraceCodeService, path: Path, now: datetime) -> int:
     added = 0
     for entry in json.loads(path.read_text("utf-8")):
         added += service.preload(entry["merchant_id"], list(entry["ids"]), entry["record"], now)
+    return added
+
+
+def _deposits(db: Database, directory: Path, now: datetime) -> int:
+    """The opening deposits of ``deposits.json`` (each booked once, by its reference)."""
+    path = directory / "deposits.json"
+    if not path.is_file():
+        return 0
+    added = 0
+    for item in json.loads(path.read_text("utf-8")):
+        with db.write_transaction() as session:
+            booked = session.scalars(
+                sa.select(LedgerTransaction.id).where(
+                    LedgerTransaction.merchant_id == item["merchant_id"],
+                    LedgerTransaction.reference == item["reference"],
+                )
+            ).first()
+            if booked is None:
+                amount = Decimal(item["amount"])
+                ledger.top_up(
+                    session,
+                    item["merchant_id"],
+                    item["currency"],
+                    amount,
+                    item["reference"],
+                    now,
+                    _LOADER.key_id,
+                )
+                added += 1
     return added
 
 

@@ -18,6 +18,7 @@ import sqlalchemy as sa
 from trace_verify.db.models import ApiKey, Merchant, Role
 from trace_verify.db.session import Database
 from trace_verify.errors import InvalidInput, Unprocessable
+from trace_verify.services import audit
 from trace_verify.services.access import Principal
 
 PREFIX = "tvk_"
@@ -71,7 +72,7 @@ class KeyService:
         secret = secret or new_secret()
         key_id = key_id or "key_" + secrets.token_hex(6)
         expires_at = now + timedelta(days=expires_in_days) if expires_in_days else None
-        with self.db.transaction() as session:
+        with self.db.write_transaction() as session:
             if merchant_id is not None and session.get(Merchant, merchant_id) is None:
                 raise Unprocessable("UNKNOWN_MERCHANT", f"no merchant {merchant_id[:64]!r}", "/merchant_id")
             session.add(
@@ -87,16 +88,25 @@ class KeyService:
                     revoked_at=None,
                 )
             )
+            session.flush()
+            details = {
+                "role": role.value,
+                "merchant_id": merchant_id,
+                "consumer_id": consumer_id,
+                "label": label,
+            }
+            audit.append(session, "key.created", "operator", f"key:{key_id}", details, now)
         return IssuedKey(key_id, secret, role, merchant_id, consumer_id, expires_at)
 
     def revoke(self, key_id: str, now: datetime) -> bool:
         """Revoke a key by id; False when there is no such key."""
-        with self.db.transaction() as session:
+        with self.db.write_transaction() as session:
             key = session.get(ApiKey, key_id)
             if key is None:
                 return False
             if key.revoked_at is None:
                 key.revoked_at = now
+                audit.append(session, "key.revoked", "operator", f"key:{key_id}", {}, now)
             return True
 
     def list(self) -> list[ApiKey]:

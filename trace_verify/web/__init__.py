@@ -10,16 +10,20 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask
+from flask import Flask, current_app
 
 from trace_verify.config import Settings, load_settings
 from trace_verify.db.session import Database
 from trace_verify.domain.documents import DocumentReader
+from trace_verify.services.idempotency import DatabaseIdempotency
+from trace_verify.services.jobs import InProcessRunner
 from trace_verify.services.ports import CarrierPorts
-from trace_verify.startup import Shell, System, open_database, start
+from trace_verify.startup import Services, Shell, System, open_database, start
 from trace_verify.web import (
     api,
     codes,
+    complaints,
+    deposits,
     errors,
     health,
     merchants,
@@ -65,7 +69,12 @@ def create_app(
         *validations.OPERATIONS,
         *codes.OPERATIONS,
         *scan.OPERATIONS,
+        *deposits.OPERATIONS,
+        *complaints.OPERATIONS,
     ]
+    idempotency = DatabaseIdempotency(system.database)
+    app.extensions["trace_verify.idempotency"] = idempotency
+    app.extensions["trace_verify.jobs"] = _jobs(settings, system.services, idempotency)
     blueprints = (
         api.bp,
         merchants.bp,
@@ -76,11 +85,14 @@ def create_app(
         validations.bp,
         codes.bp,
         scan.bp,
+        deposits.bp,
+        complaints.bp,
     )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
     errors.register(app)
     observe.register(app)
+    app.before_request(_start_jobs)
     logging.getLogger("trace_verify").setLevel(logging.INFO)
     return app
 
@@ -101,3 +113,19 @@ def _start(
         )
     database = database or open_database(settings, migrated=False)
     return start(settings, Shell.HTTP, database=database, ports=ports)
+
+
+def _jobs(settings: Settings, services: Services, idempotency: DatabaseIdempotency) -> InProcessRunner:
+    """The in-process job runner: complaint re-checks and the idempotency keys' clean-up."""
+    runner = InProcessRunner(settings.job_interval_seconds)
+    runner.add("complaint-rechecks", services.complaints.recheck_due)
+    runner.add("idempotency-purge", idempotency.purge)
+    return runner
+
+
+def _start_jobs() -> None:
+    """Start this process's job runner on its first request, when the server asked for it
+    (``TRACE_VERIFY_START_JOBS``): threads do not survive gunicorn's fork, so each worker starts its own."""
+    if current_app.config.get("TRACE_VERIFY_START_JOBS"):
+        runner: InProcessRunner = current_app.extensions["trace_verify.jobs"]
+        runner.start()

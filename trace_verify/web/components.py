@@ -221,6 +221,163 @@ TRACE_CODE_BATCH = _closed(
 )
 
 
+# -- deposits and complaints (issue 13) ------------------------------------------------------------
+
+_MONEY = {"type": "string", "pattern": "^[0-9]+(\\.[0-9]+)?$"}
+
+TOP_UP = _closed(
+    [
+        "transaction_id",
+        "merchant_id",
+        "currency",
+        "amount",
+        "reference",
+        "settlements",
+        "balance",
+        "created_at",
+    ],
+    {
+        "transaction_id": {"type": "integer"},
+        "merchant_id": {"type": "string"},
+        "currency": {"type": "string"},
+        "amount": _MONEY,
+        "reference": {"type": "string"},
+        "settlements": {
+            "type": "array",
+            "description": "open shortfalls this top-up settled, oldest first",
+            "items": _closed(
+                ["transaction_id", "complaint_id", "amount"],
+                {"transaction_id": {"type": "integer"}, "complaint_id": {"type": "string"}, "amount": _MONEY},
+            ),
+        },
+        "balance": _MONEY,
+        "created_at": _TIME,
+    },
+)
+
+SHORTFALL = _closed(
+    ["id", "complaint_id", "currency", "amount", "settled", "outstanding", "created_at", "settled_at"],
+    {
+        "id": {"type": "integer"},
+        "complaint_id": {"type": "string"},
+        "currency": {"type": "string"},
+        "amount": _MONEY,
+        "settled": _MONEY,
+        "outstanding": _MONEY,
+        "created_at": _TIME,
+        "settled_at": _TIME_OR_NULL,
+    },
+)
+
+DEPOSIT = _closed(
+    ["merchant_id", "balances", "open_shortfalls"],
+    {
+        "merchant_id": {"type": "string"},
+        "balances": {
+            "type": "array",
+            "items": _closed(
+                ["currency", "balance", "reconciled"],
+                {
+                    "currency": {"type": "string"},
+                    "balance": _MONEY,
+                    "reconciled": {"type": "boolean", "description": "the balance equals the ledger's sum"},
+                },
+            ),
+        },
+        "open_shortfalls": {"type": "array", "items": _ref("Shortfall")},
+    },
+)
+
+LEDGER_TRANSACTION = _closed(
+    ["id", "kind", "currency", "complaint_id", "shortfall_id", "reference", "created_at", "entries"],
+    {
+        "id": {"type": "integer"},
+        "kind": {"enum": ["top_up", "deduction", "settlement"]},
+        "currency": {"type": "string"},
+        "complaint_id": {"type": ["string", "null"]},
+        "shortfall_id": {"type": ["integer", "null"]},
+        "reference": {"type": ["string", "null"]},
+        "created_at": _TIME,
+        "entries": {
+            "type": "array",
+            "items": _closed(
+                ["account", "direction", "amount"],
+                {"account": {"type": "string"}, "direction": {"enum": ["debit", "credit"]}, "amount": _MONEY},
+            ),
+        },
+    },
+)
+
+
+STORED_COMPLAINT = _closed(
+    [
+        "id",
+        "order_id",
+        "merchant_id",
+        "consumer_id",
+        "type",
+        "status",
+        "complaint",
+        "decision",
+        "reasons",
+        "decided_by",
+        "decision_reason",
+        "rules_version",
+        "verdict",
+        "deduction",
+        "recheck_at",
+        "filed_at",
+        "created_at",
+        "updated_at",
+    ],
+    {
+        "id": {"type": "string"},
+        "order_id": {"type": "string"},
+        "merchant_id": {"type": "string"},
+        "consumer_id": {"type": ["string", "null"], "description": "null for a merchant's key"},
+        "type": {"enum": ["direct_supply", "genuine_goods"]},
+        "status": {"enum": ["upheld", "rejected", "manual_review", "inadmissible"]},
+        "complaint": {
+            "type": "object",
+            "description": "the complaint as filed (a merchant sees no personal data)",
+        },
+        "decision": {
+            "type": "object",
+            "description": "the contract's complaint decision with its compensation",
+        },
+        "reasons": {"type": "array", "items": {"type": "object"}, "description": "why a person reviews it"},
+        "decided_by": {"enum": ["automatic", "staff"]},
+        "decision_reason": {"type": ["string", "null"]},
+        "rules_version": {"type": "string"},
+        "verdict": {"anyOf": [_ref("Verdict"), {"type": "null"}]},
+        "deduction": {"anyOf": [_ref("LedgerTransaction"), {"type": "null"}]},
+        "recheck_at": _TIME_OR_NULL,
+        "filed_at": _TIME,
+        "created_at": _TIME,
+        "updated_at": _TIME,
+    },
+)
+
+
+def complaint_schemas() -> dict[str, Any]:
+    """The component schemas of deposits and complaints."""
+    from trace_verify.services.complaints import complaint_schema, decision_schema
+    from trace_verify.services.deposits import top_up_schema
+
+    return {
+        "ComplaintCreate": complaint_schema(),
+        "ComplaintDecision": decision_schema(),
+        "StoredComplaint": STORED_COMPLAINT,
+        "StoredComplaintPage": _page("StoredComplaint"),
+        "TopUpCreate": top_up_schema(),
+        "TopUp": TOP_UP,
+        "Shortfall": SHORTFALL,
+        "Deposit": DEPOSIT,
+        "LedgerTransaction": LEDGER_TRANSACTION,
+        "LedgerPage": _page("LedgerTransaction"),
+    }
+
+
 def resource_schemas() -> dict[str, Any]:
     """Every component schema the resource operations name."""
     return {
@@ -254,4 +411,5 @@ def resource_schemas() -> dict[str, Any]:
         "TraceCode": TRACE_CODE,
         "TraceCodePage": _page("TraceCode"),
         "TraceCodeBatch": TRACE_CODE_BATCH,
+        **complaint_schemas(),
     }

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import Request, current_app, request
+from flask import Request, current_app, g, request
 
 from trace_verify.errors import RateLimited, Unauthorized
 from trace_verify.services.access import Principal
@@ -31,7 +31,16 @@ def _unauthorized(message: str) -> Unauthorized:
 
 def principal(req: Request | None = None) -> Principal:
     """The holder of the ``Authorization: Bearer`` key: 401 without a valid key, 429 over its rate."""
-    req = req or request
+    if req is None and "principal" in g:  # one authentication (and one rate-limit token) per request
+        cached: Principal = g.principal
+        return cached
+    found = _authenticate(req or request)
+    if req is None:
+        g.principal = found
+    return found
+
+
+def _authenticate(req: Request) -> Principal:
     header = req.headers.get("Authorization", "")
     scheme, _, token = header.partition(" ")
     if not header:

@@ -64,6 +64,16 @@ class Operation:
     security: bool = True
     #: Error statuses a page for people may also answer as HTML (the scan page's 429).
     html_errors: tuple[int, ...] = ()
+    #: ``Idempotency-Key`` must be sent (complaint filing, top-ups); every other keyed POST accepts it.
+    idempotency_required: bool = False
+    #: False for a POST whose body is streamed, not read whole (a bulk upload of up to gigabytes):
+    #: the key would need the whole body to compare requests.
+    accepts_idempotency_key: bool = True
+
+    @property
+    def idempotent(self) -> bool:
+        """True when the operation honours ``Idempotency-Key`` (every POST made with an API key)."""
+        return self.method == "POST" and self.security and self.accepts_idempotency_key
 
     @property
     def flask_rule(self) -> str:
@@ -71,6 +81,15 @@ class Operation:
         return _PARAM.sub(lambda m: f"<int:{m[1]}>" if m[1] in INT_PARAMETERS else f"<{m[1]}>", self.path)
 
 
+IDEMPOTENCY_PARAMETER: dict[str, Any] = {
+    "name": "Idempotency-Key",
+    "in": "header",
+    "description": (
+        "Retries with the same key and body get the first answer (status and body), kept 24 h per API key; "
+        "another body: 422 IDEMPOTENCY_KEY_REUSED; first still running: 409 IDEMPOTENCY_IN_FLIGHT"
+    ),
+    "schema": {"type": "string", "minLength": 1, "maxLength": 255, "pattern": "^[\\x21-\\x7e]+$"},
+}
 _PARAM = re.compile(r"\{([a-z_]+)\}")
 #: Path parameters that are integers.
 INT_PARAMETERS = frozenset({"index"})
@@ -84,6 +103,7 @@ PARAMETER_TEXT = {
     "batch": "A registration's batch id",
     "token": "The QR's key id and code id ({kid}{id}, up to 13 base32 characters)",
     "gtin": "The code's GTIN, 14 digits",
+    "complaint_id": "The complaint's id",
 }
 
 
@@ -117,8 +137,10 @@ def _operation(op: Operation) -> dict[str, Any]:
         }
     else:
         responses[str(op.response_status)] = {"description": "Success"}
-    # Every operation can refuse an undeclared query parameter (400 UNKNOWN_PARAMETER).
-    for status in sorted({*op.errors, 400}):
+    # Every operation can refuse an undeclared query parameter (400 UNKNOWN_PARAMETER); an idempotent
+    # one answers 409 IDEMPOTENCY_IN_FLIGHT and 422 IDEMPOTENCY_KEY_REUSED.
+    extra = {409, 422} if op.idempotent else set()
+    for status in sorted({*op.errors, 400, *extra}):
         content: dict[str, Any] = {"application/json": {"schema": _ref("Error")}}
         if status in op.html_errors:
             content["text/html"] = {"schema": {"type": "string"}}
@@ -127,6 +149,8 @@ def _operation(op: Operation) -> dict[str, Any]:
     if op.tags:
         doc["tags"] = list(op.tags)
     parameters = [*_path_parameters(op.path), *op.parameters]
+    if op.idempotent:
+        parameters.append(IDEMPOTENCY_PARAMETER | {"required": op.idempotency_required})
     if parameters:
         doc["parameters"] = parameters
     if op.request_schema is not None:

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from flask import Blueprint, Response, current_app, jsonify, request
+from flask import Blueprint, Response, current_app, g, jsonify, request
 
 from trace_verify.contract.jsonio import strict_loads
 from trace_verify.errors import InvalidInput
@@ -45,11 +45,14 @@ PAGE_PARAMETERS: tuple[dict[str, Any], ...] = (
 
 def register(bp: Blueprint, routes: list[tuple[Operation, View]]) -> list[Operation]:
     """Add each view at its operation's rule; returns the operations for the OpenAPI document."""
+    from trace_verify.web.idempotency import idempotent  # it imports this module's View
+
     for operation, view in routes:
+        guarded = idempotent(operation, view) if operation.idempotent else view
         bp.add_url_rule(
             operation.flask_rule,
             endpoint=operation.operation_id,
-            view_func=_declared_query_only(operation, view),
+            view_func=_declared_query_only(operation, guarded),
             methods=[operation.method],
         )
     return [operation for operation, _ in routes]
@@ -78,7 +81,10 @@ def json_body(limit: int | None = None) -> Any:
     """The JSON body: ``application/json``, within ``limit`` (default: the body limit), strict (no NaN,
     no duplicate keys)."""
     require_json(request)
-    return strict_loads(read_body(request, limit or current_app.config["MAX_CONTENT_LENGTH"]))
+    raw = g.get("raw_body")  # already read (within the body limit) by the Idempotency-Key check
+    if raw is None:
+        raw = read_body(request, limit or current_app.config["MAX_CONTENT_LENGTH"])
+    return strict_loads(raw)
 
 
 def request_now() -> datetime:

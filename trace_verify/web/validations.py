@@ -96,6 +96,7 @@ OPERATIONS = register(
                 errors=(400, 401, 403, 413, 415, 429),
                 parameters=(NOW_PARAMETER,),
                 tags=("validations",),
+                accepts_idempotency_key=False,  # a streamed upload (issue 13's keys read whole bodies)
             ),
             submit,
         ),

@@ -1,0 +1,108 @@
+"""The real server for the money tests: ``trace-verify serve`` (gunicorn, threaded workers) in its
+own process on a free loopback port, over a throw-away PostgreSQL database."""
+
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+VENV_BIN = Path(sys.executable).parent
+
+
+def free_port() -> int:
+    """A port nothing listens on right now (127.0.0.1)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+@dataclass(frozen=True)
+class Reply:
+    """An HTTP answer: status, headers and decoded JSON body (None when the connection died)."""
+
+    status: int
+    headers: dict[str, str]
+    body: Any
+
+
+def request(
+    port: int, method: str, path: str, key: str, body: Any = None, headers: Mapping[str, str] | None = None
+) -> Reply:
+    """One request on a fresh connection of its own."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    try:
+        sent = {"Authorization": f"Bearer {key}", **(headers or {})}
+        data = None
+        if body is not None:
+            data = json.dumps(body).encode("utf-8")
+            sent["Content-Type"] = "application/json"
+        connection.request(method, path, body=data, headers=sent)
+        response = connection.getresponse()
+        raw = response.read()
+        return Reply(response.status, dict(response.getheaders()), json.loads(raw) if raw else None)
+    finally:
+        connection.close()
+
+
+@contextmanager
+def server(database_url: str, extra_env: Mapping[str, str] | None = None, workers: int = 2) -> Iterator[int]:
+    """Serve ``database_url`` until the block ends; yields the port."""
+    port = free_port()
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "WEB_CONCURRENCY": str(workers),
+        "TRACE_VERIFY_RATE_PER_MINUTE": "1000000",
+        "TRACE_VERIFY_RATE_BURST": "1000000",
+        "TRACE_VERIFY_TESTING": "1",
+        **(extra_env or {}),
+    }
+    process = subprocess.Popen(
+        [str(VENV_BIN / "trace-verify"), "serve", "--host", "127.0.0.1", "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        _wait_ready(port, process)
+        yield port
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        if process.stderr is not None:
+            process.stderr.close()
+
+
+def _wait_ready(port: int, process: subprocess.Popen[bytes]) -> None:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            err = process.stderr.read().decode("utf-8", "replace") if process.stderr else ""
+            raise RuntimeError(f"the server exited ({process.returncode}): {err[-2000:]}")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                pass
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+            connection.request("GET", "/healthz")
+            if connection.getresponse().status == 200:
+                connection.close()
+                return
+        except OSError:
+            pass
+        time.sleep(0.2)
+    raise RuntimeError("the server did not answer /healthz within 30 s")
