@@ -43,8 +43,26 @@ class StoredDecision:
     recheck: bool
 
 
-def _review(reasons: list[Finding], recheck: bool) -> StoredDecision:
-    return StoredDecision("manual_review", None, tuple(reasons), recheck)
+#: Findings that send a complaint to a person (rules.md §3, §8): a manual review lists those it has.
+REVIEW_CODES = frozenset(
+    {
+        "CARRIER_UNAVAILABLE",
+        "CERTIFICATE_UNVERIFIED",
+        "PATH_SELF_REPORTED",
+        "CONSUMER_WAYBILL_UNVERIFIED",
+        "GGG_CERTIFICATE_MISSING",
+        "DOCUMENT_UNREADABLE",
+        "TRACE_INCOMPLETE",
+        "NOT_DELIVERED",
+    }
+)
+
+
+def _review(verdict: Verdict, reasons: list[Finding], recheck: bool) -> StoredDecision:
+    """Manual review, with the reasons given and those the verdict holds."""
+    codes = {f.code for f in reasons}
+    held = [f for f in verdict.findings if f.code in REVIEW_CODES and f.code not in codes]
+    return StoredDecision("manual_review", None, (*reasons, *held), recheck)
 
 
 def decide_stored(verdict: Verdict, facts: EvidenceFacts) -> StoredDecision:
@@ -75,11 +93,11 @@ def decide_stored(verdict: Verdict, facts: EvidenceFacts) -> StoredDecision:
                 [PointerRef("/complaint/certificate")],
             )
         )
-        return _review(reasons, recheck=False)
+        return _review(verdict, reasons, recheck=False)
     if outcome.type == "direct_supply" and decision == "upheld":
         blockers = {f.code for f in verdict.findings if f.severity == "blocker"}
         if blockers and blockers <= set(facts.consumer_only_blockers):
-            return _review(reasons, recheck=failed)
+            return _review(verdict, reasons, recheck=failed)
     rejected_on_met = decision == "rejected" and verdict.verdict == "met"
     if outcome.type == "direct_supply" and rejected_on_met and facts.self_reported:
         reasons.append(
@@ -89,7 +107,7 @@ def decide_stored(verdict: Verdict, facts: EvidenceFacts) -> StoredDecision:
                 list(facts.self_reported),
             )
         )
-        return _review(reasons, recheck=False)
+        return _review(verdict, reasons, recheck=False)
     if decision == "manual_review":
-        return _review(reasons, recheck=failed)
+        return _review(verdict, reasons, recheck=failed)
     return StoredDecision(decision, outcome.compensation, tuple(reasons), recheck=False)
