@@ -1,7 +1,7 @@
-"""WSGI entry point: ``gunicorn wsgi:app``, over the system the start-up builds from the environment."""
+"""WSGI entry point: ``gunicorn wsgi:app``, over the system the start-up builds from the environment
+(the same app ``trace-verify serve`` runs, its job runner included)."""
 
 from trace_verify.config import load_settings
-from trace_verify.startup import start
-from trace_verify.web import create_app
+from trace_verify.web.serve import build_app
 
-app = create_app(system=start(load_settings()))
+app = build_app(load_settings())

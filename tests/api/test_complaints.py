@@ -95,6 +95,12 @@ def test_a_consumers_certificate_waits_for_staff_then_upholding_deducts(world: W
     assert [r["code"] for r in filed["reasons"]] == ["CERTIFICATE_UNVERIFIED"]
     assert filed["verdict"]["complaint"]["decision"] == "manual_review"
     assert deductions(world.database) == 0
+    services = world.app.extensions["trace_verify.services"]
+    with world.database.write_transaction() as session:  # new carrier evidence arrived (issue 14's hook)
+        assert services.complaints.request_recheck(session, "ORD-OPEN", datetime.now(UTC)) == 1
+    assert services.complaints.recheck_due(datetime.now(UTC) + timedelta(seconds=1)) == 1
+    again = call(world.client, "GET", f"/api/v1/complaints/{filed['id']}", "staff").get_json()
+    assert again["status"] == "manual_review" and again["recheck_at"] is None  # still the certificate
     path = f"/api/v1/complaints/{filed['id']}/decision"
     confirmed = call(
         world.client, "POST", path, "staff", {"decision": "upheld", "reason": "certificate checked"}

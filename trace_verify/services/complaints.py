@@ -470,6 +470,21 @@ class ComplaintService:
                 log.exception("re-check of complaint %s failed", complaint_id)
         return decided
 
+    @staticmethod
+    def request_recheck(session: Session, order_id: str, now: datetime) -> int:
+        """Ask for a re-check of the order's complaints still in automatic manual review (new carrier
+        evidence arrived: a refresh or a push, issue 14); in the caller's transaction. Returns how many."""
+        result = session.execute(
+            sa.update(Complaint)
+            .where(
+                Complaint.order_id == order_id,
+                Complaint.status == ComplaintStatus.MANUAL_REVIEW,
+                Complaint.decided_by.in_(("automatic", "recheck")),
+            )
+            .values(recheck_at=now)
+        )
+        return int(getattr(result, "rowcount", 0) or 0)
+
     def _recheck(self, complaint_id: str, now: datetime) -> int:
         with self.db.transaction() as session:
             row = session.get(Complaint, complaint_id)
