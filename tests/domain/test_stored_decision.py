@@ -18,7 +18,7 @@ from trace_verify.domain.verdict import (
     VerdictValue,
 )
 
-PAID = Compensation("CNY", (CompensationLine("refund", Decimal("1.00")),), Decimal("1.00"))
+PAID = Compensation("CNY", (CompensationLine("refund", Decimal("1.00")),), Decimal("1.00"), 2)
 
 
 def _verdict(
