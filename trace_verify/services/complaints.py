@@ -61,6 +61,7 @@ from trace_verify.services.faults import fault_point
 from trace_verify.services.pages import PageRequest, page
 from trace_verify.services.ports import CarrierPorts
 from trace_verify.services.refresh import Fetched, Wanted, refresh
+from trace_verify.services.verdicts import courier_of
 from trace_verify.services.verification import VerificationService
 
 log = logging.getLogger(__name__)
@@ -218,7 +219,8 @@ class ComplaintService:
         wanted = []
         for shipment in order.shipments:
             if shipment.carrier in clients and not self._fresh(shipment.documents, shipment.carrier, now):
-                wanted.append(Wanted(shipment.position, shipment.carrier, shipment.tracking_number))
+                courier = courier_of(shipment)
+                wanted.append(Wanted(shipment.position, shipment.carrier, shipment.tracking_number, courier))
         known = {s.tracking_key for s in order.shipments}
         for index, credential in enumerate(complaint.get("credentials") or ()):
             carrier, number = credential.get("carrier"), credential.get("tracking_number")
