@@ -40,7 +40,7 @@ def request(
     port: int, method: str, path: str, key: str, body: Any = None, headers: Mapping[str, str] | None = None
 ) -> Reply:
     """One request on a fresh connection of its own."""
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=180)  # a loaded CI box
     try:
         sent = {"Authorization": f"Bearer {key}", **(headers or {})}
         data = None
