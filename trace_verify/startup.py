@@ -168,8 +168,9 @@ def build_services(
         keys=KeyService(database),
         merchants=MerchantService(database),
         orders=OrderService(database, ports.documents),
-        verdicts=VerdictService(database, verifier, ports),
-        webhooks=WebhookService(database, ports),
+        # New carrier evidence re-checks the order's complaints in automatic manual review (§8.1).
+        verdicts=VerdictService(database, verifier, ports, on_carrier_news=ComplaintService.request_recheck),
+        webhooks=WebhookService(database, ports, on_carrier_news=ComplaintService.request_recheck),
         limiter=RateLimiter(settings.rate_per_minute, settings.rate_burst, storage_uri(settings.redis_url)),
         clock=clock or Clock(),
         validations=validations(settings, database),
