@@ -54,3 +54,28 @@ def test_the_demo_shows_confirmed_self_reported_and_contradicted(database: Datab
     contradicted = _verdict(client, "ORD-2026-000303")
     assert contradicted["verdict"] == "not_met"
     assert "SUBMITTED_EVENT_CONTRADICTED" in [f["code"] for f in contradicted["findings"]]
+
+
+def test_the_demo_consumer_files_one_complaint_of_each_kind(database: Database, simulator: str) -> None:
+    load_demo(database, REGISTRY, FIXTURES / "demo", datetime(2026, 3, 4, tzinfo=UTC))
+    client = make_app(database, clients={"dhl": dhl_client(simulator)}).test_client()
+    consumer = next(k.secret for k in DEMO_KEYS if k.id == "demo-consumer")
+    outcomes = {}
+    for order_id, carrier, number in (
+        ("ORD-2026-000301", "dhl", "5987120344"),
+        ("ORD-2026-000302", "fedex", "986578788855"),
+        ("ORD-2026-000303", "dhl", "5871203940"),
+    ):
+        body = {
+            "type": "direct_supply",
+            "credentials": [{"kind": "waybill", "carrier": carrier, "tracking_number": number}],
+        }
+        headers = {"Authorization": f"Bearer {consumer}", "Idempotency-Key": f"demo-{order_id}"}
+        response = client.post(f"/api/v1/orders/{order_id}/complaints", json=body, headers=headers)
+        assert response.status_code == 201, response.get_json()
+        filed = response.get_json()
+        outcomes[order_id] = (filed["status"], [r["code"] for r in filed["reasons"]])
+    assert outcomes["ORD-2026-000301"] == ("rejected", [])  # DHL's own record confirms the route
+    assert outcomes["ORD-2026-000302"][0] == "manual_review"  # only the merchant says so
+    assert "PATH_SELF_REPORTED" in outcomes["ORD-2026-000302"][1]
+    assert outcomes["ORD-2026-000303"][0] == "upheld"  # DHL's record starts in Shenzhen

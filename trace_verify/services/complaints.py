@@ -305,8 +305,15 @@ class ComplaintService:
         bundle_json["complaint"] = _with_credential_documents(complaint, credentials)
         bundle: Bundle = self.verification.read(bundle_json)
         bundle = _not_asked(_with_failures(bundle, fetched), set(self.ports.clients))
-        vouched: dict[int, Source] = {int(index): "carrier_api" for index in credentials}
-        count = len(complaint.get("credentials") or ())
+        presented = complaint.get("credentials") or ()
+        # A credential's tracking is the carrier's word only when the service fetched it and the filer
+        # added no events or documents of its own to it (rules.md §8.3: those stay the filer's word).
+        vouched: dict[int, Source] = {
+            int(index): "carrier_api"
+            for index in credentials
+            if not (presented[int(index)].get("events") or presented[int(index)].get("documents"))
+        }
+        count = len(presented)
         sources = replace(
             stored_sources(order, bundle),
             certificate=filer,
