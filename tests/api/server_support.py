@@ -9,12 +9,13 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 VENV_BIN = Path(sys.executable).parent
 
@@ -68,14 +69,17 @@ def server(database_url: str, extra_env: Mapping[str, str] | None = None, worker
         "TRACE_VERIFY_TESTING": "1",
         **(extra_env or {}),
     }
+    # The server logs a line per request: into a file, never a pipe nobody reads (a full pipe blocks
+    # every worker thread on its next log line).
+    log = tempfile.TemporaryFile()  # noqa: SIM115 (closed in the finally below, after the yield)
     process = subprocess.Popen(
         [str(VENV_BIN / "trace-verify"), "serve", "--host", "127.0.0.1", "--port", str(port)],
         env=env,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        stderr=log,
     )
     try:
-        _wait_ready(port, process)
+        _wait_ready(port, process, log)
         yield port
     finally:
         process.terminate()
@@ -84,15 +88,15 @@ def server(database_url: str, extra_env: Mapping[str, str] | None = None, worker
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
-        if process.stderr is not None:
-            process.stderr.close()
+        log.close()
 
 
-def _wait_ready(port: int, process: subprocess.Popen[bytes]) -> None:
+def _wait_ready(port: int, process: subprocess.Popen[bytes], log: IO[bytes]) -> None:
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            err = process.stderr.read().decode("utf-8", "replace") if process.stderr else ""
+            log.seek(0)
+            err = log.read().decode("utf-8", "replace")
             raise RuntimeError(f"the server exited ({process.returncode}): {err[-2000:]}")
         try:
             with socket.create_connection(("127.0.0.1", port), timeout=1):
