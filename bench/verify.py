@@ -1,7 +1,9 @@
 """Benchmark of the verifier (issue 3): µs per stage, bundles/s and peak memory, against targets.
 
 (a) ``verify(bundle, now)`` on already-read bundles, in this process;
-(b) ``trace-verify verify --jsonl`` end to end, in a child process pinned to one core, fed through a pipe.
+(b) ``trace-verify verify --jsonl --workers 1`` end to end, in a child process pinned to one core, fed
+through a pipe (bundles per CPU second);
+(c) ``trace-verify verify --jsonl --workers <cores>`` unpinned, on every core (bundles per wall second).
 The baseline, measured in the same run, is the floor any JSON service pays: ``json.loads`` plus
 ``json.dumps`` of the same bundles. Usage: ``python bench/verify.py [--bundles N] [--lines N]``;
 ``--smoke`` runs both once on 1,000 bundles (what ``make test`` does); timings are then not judged.
@@ -35,7 +37,9 @@ from trace_verify.services.verification import VerificationService  # noqa: E402
 NOW = datetime(2026, 11, 1, tzinfo=UTC)
 TARGET_VERIFY_PER_S = 20_000
 TARGET_JSONL_PER_S = 8_000
+TARGET_JSONL_ALL_CORES_PER_S = 14_000
 TARGET_JSONL_RSS_MB = 150
+TARGET_PIPELINE_X_FLOOR = 3.0
 POOL = 10_000  # distinct bundles cycled through for the long --jsonl run
 
 
@@ -104,29 +108,44 @@ def _feed(stdin: Any, pool: list[bytes], total: int) -> None:
         pass
 
 
-#: The child pins itself to one core and reports its own peak RSS (VmHWM) at exit: the parent's
-#: rusage ru_maxrss would include the bench process's memory at fork time, which Linux keeps across exec.
+#: The child (pinned to one core when PIN is set) reports its own peak RSS (VmHWM) at exit, and the
+#: largest peak among its worker processes (rusage of waited-for children): the parent's rusage
+#: ru_maxrss would include the bench process's memory at fork time, which Linux keeps across exec.
 _CHILD = """
-import atexit, os, sys
-os.sched_setaffinity(0, {0})
+import atexit, os, resource, sys
+if os.environ.get("TRACE_VERIFY_BENCH_PIN"):
+    os.sched_setaffinity(0, {0})
 def _hwm():
     for line in open("/proc/self/status"):
         if line.startswith("VmHWM:"):
             sys.stderr.write("VmHWM_KB=" + line.split()[1] + "\\n")
+    sys.stderr.write("WORKERS_KB=" + str(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) + "\\n")
 atexit.register(_hwm)
 from trace_verify.cli import main
 sys.exit(main())
 """
 
 
-def bench_jsonl(total: int) -> dict[str, float]:
-    """Run the real command over ``total`` lines; wall time, CPU time and peak RSS of the child."""
+def bench_jsonl(total: int, workers: int = 1, pin: bool = True) -> dict[str, float]:
+    """Run the real command over ``total`` lines; wall time, CPU time and peak RSS per process."""
     pool = [json.dumps(o).encode() + b"\n" for o in generate(min(total, POOL), seed=7)]
     command = [sys.executable, "-c", _CHILD]
-    command += ["verify", "--jsonl", "-", "--now", NOW.strftime("%Y-%m-%dT%H:%M:%SZ")]
+    command += [
+        "verify",
+        "--jsonl",
+        "-",
+        "--now",
+        NOW.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "--workers",
+        str(workers),
+    ]
+    env = dict(os.environ)
+    env.pop("TRACE_VERIFY_BENCH_PIN", None)
+    if pin:
+        env["TRACE_VERIFY_BENCH_PIN"] = "1"
     started = time.perf_counter()
     child = subprocess.Popen(
-        command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT
+        command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT, env=env
     )
     feeder = threading.Thread(target=_feed, args=(child.stdin, pool, total), daemon=True)
     feeder.start()
@@ -138,11 +157,21 @@ def bench_jsonl(total: int) -> dict[str, float]:
     errors = child.stderr.read().decode("utf-8", "replace")
     _, status, usage = os.wait4(child.pid, 0)
     wall = time.perf_counter() - started
-    hwm = [line for line in errors.splitlines() if line.startswith("VmHWM_KB=")]
     if lines_out != total or os.waitstatus_to_exitcode(status) not in (0, 1):
         raise SystemExit(f"--jsonl run failed: {lines_out} of {total} lines, status {status}")
-    rss_mb = int(hwm[-1].split("=")[1]) / 1024 if hwm else float("nan")
-    return {"lines": total, "wall_s": wall, "cpu_s": usage.ru_utime + usage.ru_stime, "rss_mb": rss_mb}
+    return {
+        "lines": total,
+        "wall_s": wall,
+        "cpu_s": usage.ru_utime + usage.ru_stime,
+        "rss_mb": _reported_kb(errors, "VmHWM_KB=") / 1024,
+        "worker_rss_mb": _reported_kb(errors, "WORKERS_KB=") / 1024,
+    }
+
+
+def _reported_kb(errors: str, prefix: str) -> float:
+    """The last ``PREFIX<kB>`` line the child wrote to stderr, or NaN when it wrote none."""
+    found = [line for line in errors.splitlines() if line.startswith(prefix)]
+    return float(found[-1].split("=")[1]) if found else float("nan")
 
 
 def verdict(value: float, target: float, higher_is_better: bool = True) -> str:
@@ -153,6 +182,8 @@ def verdict(value: float, target: float, higher_is_better: bool = True) -> str:
 def report(bundles: int, lines: int, smoke: bool) -> str:
     stages = bench_in_process(bundles)
     jsonl = bench_jsonl(lines)
+    cores = len(os.sched_getaffinity(0))
+    every_core = bench_jsonl(lines, workers=cores, pin=False)
     out = [
         "trace_verify benchmark: bench/verify.py",
         f"machine : {machine()}",
@@ -167,9 +198,14 @@ def report(bundles: int, lines: int, smoke: bool) -> str:
         out.append(f"  {name:<36}{seconds * 1e6:>9.1f}")
     pipeline = sum(v for k, v in stages.items() if not k.startswith("floor"))
     floor = stages["floor: json.loads+dumps"]
-    out.append(f"  {'whole pipeline':<36}{pipeline * 1e6:>9.1f}   ({pipeline / floor:.1f}× the floor)")
+    times_floor = pipeline / floor
+    out.append(f"  {'whole pipeline':<36}{pipeline * 1e6:>9.1f}   ({times_floor:.1f}× the floor)")
     verify_rate = 1 / stages["verify"]
     jsonl_rate = jsonl["lines"] / jsonl["cpu_s"]
+    all_rate = every_core["lines"] / every_core["wall_s"]
+    all_target, floor_target = TARGET_JSONL_ALL_CORES_PER_S, TARGET_PIPELINE_X_FLOOR
+    one_mb = max(jsonl["rss_mb"], jsonl["worker_rss_mb"])
+    peak_mb = max(every_core["rss_mb"], every_core["worker_rss_mb"])
     out += [
         "",
         "results                                   measured        target",
@@ -178,8 +214,17 @@ def report(bundles: int, lines: int, smoke: bool) -> str:
         f"  (b) verify --jsonl end to end, 1 core  {jsonl_rate:>9,.0f}/s   ≥ {TARGET_JSONL_PER_S:,}/s    "
         f"{verdict(jsonl_rate, TARGET_JSONL_PER_S)}",
         f"      (wall {jsonl['wall_s']:.1f} s, CPU {jsonl['cpu_s']:.1f} s for {jsonl['lines']:,} lines)",
-        f"  (b) peak RSS of --jsonl                {jsonl['rss_mb']:>9.1f} MB  ≤ {TARGET_JSONL_RSS_MB} MB "
-        f"(over {lines:,} lines)  {verdict(jsonl['rss_mb'], TARGET_JSONL_RSS_MB, higher_is_better=False)}",
+        f"  (b) peak RSS of --jsonl                {one_mb:>9.1f} MB  ≤ {TARGET_JSONL_RSS_MB} MB "
+        f"(over {lines:,} lines)  {verdict(one_mb, TARGET_JSONL_RSS_MB, higher_is_better=False)}",
+        f"  (c) verify --jsonl, {cores} workers (wall)  {all_rate:>9,.0f}/s   ≥ {all_target:,}/s   "
+        f"{verdict(all_rate, all_target)}",
+        f"      (wall {every_core['wall_s']:.1f} s, CPU {every_core['cpu_s']:.1f} s for {lines:,} lines; "
+        f"{all_rate / (lines / jsonl['wall_s']):.2f}× the 1-worker wall rate)",
+        f"  (c) peak RSS per process, {cores} workers  {peak_mb:>9.1f} MB  ≤ {TARGET_JSONL_RSS_MB} MB "
+        f"(parent {every_core['rss_mb']:.0f}, largest worker {every_core['worker_rss_mb']:.0f})  "
+        f"{verdict(peak_mb, TARGET_JSONL_RSS_MB, higher_is_better=False)}",
+        f"  pipeline / json.loads+dumps floor     {times_floor:>9.1f}×    ≤ {floor_target:.0f}×        "
+        f"{verdict(times_floor, floor_target, higher_is_better=False)}",
     ]
     if smoke:
         out.append("  (smoke run: sizes too small to judge the targets)")
