@@ -25,7 +25,10 @@ def test_verify_benchmark_runs_and_reports_every_target() -> None:
     for header in ("machine :", "commit  :", "date    :"):
         assert header in out
     verdicts = re.findall(r"\b(PASS|MISS)\b", out)
-    assert len(verdicts) == 3, out  # (a) speed, (b) speed, (b) memory
+    # (a) speed; (b) one worker: speed, memory; (c) every core: speed, memory per process; pipeline/floor
+    assert len(verdicts) == 6, out
+    for line in ("workers (wall)", "peak RSS per process", "pipeline / json.loads+dumps floor"):
+        assert line in out
     assert re.search(r"verify\s+\d+\.\d", out)
 
 
