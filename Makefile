@@ -14,7 +14,7 @@ export TEST_POSTGRES_URL
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/10
 export TEST_REDIS_URL
 
-.PHONY: run test test-fast lint bench bench-verify bench-parse bench-assess bench-tracecodes bench-bulk karrio-envs install clean
+.PHONY: run test test-fast lint bench bench-verify bench-parse bench-assess bench-tracecodes bench-bulk bench-slow-clients bench-tenancy karrio-envs install clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -40,11 +40,18 @@ lint: $(STAMP)
 	$(BIN)/lint-imports
 
 ## Full benchmarks; each prints machine, commit, date, figures and PASS/MISS per target
-bench: bench-verify bench-parse bench-assess bench-tracecodes bench-bulk
+bench: bench-verify bench-parse bench-assess bench-tracecodes bench-bulk bench-slow-clients bench-tenancy
 
 ## Tracking-number assessment: µs per assess() call against its 10 µs target
 bench-assess: $(STAMP)
 	$(BIN)/python bench/assess.py
+
+## Hardening (issue 10): the server model under 50 slow clients for 60 s; tenancy timing oracle
+bench-slow-clients: $(STAMP)
+	$(BIN)/python bench/slow_clients.py
+
+bench-tenancy: $(STAMP)
+	$(BIN)/python bench/tenancy.py
 
 bench-verify: $(STAMP)
 	$(BIN)/python bench/verify.py

@@ -9,7 +9,9 @@ client (its stored documents are still read; re-verification simply does not ref
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import importlib
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
 
 from carriers.registry import SPECS
 from carriers.spec import CarrierSpec, Fetcher, PushCheck
@@ -32,3 +34,17 @@ def build_clients(
 def push_verifiers(specs: Iterable[CarrierSpec] = SPECS) -> dict[str, PushCheck]:
     """``verify_push(headers, body, secret)`` of every carrier that signs its pushes."""
     return {spec.id: spec.verify_push for spec in specs if spec.verify_push is not None}
+
+
+def push_signed_contents(specs: Iterable[CarrierSpec] = SPECS) -> dict[str, Callable[[bytes], bytes | None]]:
+    """``signed_content(body)`` of every carrier whose signature covers part of a push only; it lives
+    next to the carrier's ``verify_push`` (Kuaidi100 signs only its ``param`` field)."""
+    found: dict[str, Callable[[bytes], bytes | None]] = {}
+    for spec in specs:
+        if spec.verify_push is None:
+            continue
+        module: Any = importlib.import_module(spec.verify_push.__module__)
+        content = getattr(module, "signed_content", None)
+        if callable(content):
+            found[spec.id] = content
+    return found

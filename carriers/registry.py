@@ -98,7 +98,12 @@ class Registry:
         spec = self._specs.get(carrier)
         if spec is None:
             raise DocumentRejected("DOCUMENT_UNREADABLE", f"no adapter for carrier {carrier[:40]!r}")
-        return spec.parse(data)
+        try:
+            return spec.parse(data)
+        except OverflowError:  # a wall-clock time with no UTC value (9999-12-31T23:00 at -05:00)
+            raise DocumentRejected(
+                "DOCUMENT_UNREADABLE", f"{carrier}: a date or time outside the representable range"
+            ) from None
 
 
 REGISTRY: Final = Registry(SPECS)

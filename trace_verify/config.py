@@ -8,7 +8,11 @@ Everything else receives a :class:`Settings`. Variables (all optional):
 ``TRACE_VERIFY_POLICY``        policy version decisions are made under (default: newest)
 ``TRACE_VERIFY_MAX_BODY``      HTTP body limit in bytes (default 1 MiB)
 ``HOST`` / ``PORT``            where ``serve`` listens (127.0.0.1:8000)
-``WEB_CONCURRENCY``            gunicorn worker processes for ``serve`` (2)
+``WEB_CONCURRENCY``            gunicorn worker processes, for ``gunicorn wsgi:app`` only (2)
+``TRACE_VERIFY_THREADS``       worker threads of ``serve`` (waitress; 8)
+``TRACE_VERIFY_REQUEST_TIMEOUT`` seconds a request may take to arrive whole before its connection
+                               is closed (30)
+``TRACE_VERIFY_IDLE_TIMEOUT``  seconds an idle connection is kept open (30)
 ``TRACE_VERIFY_DEMO_DIR``      demo bundles the front page lists (the repository's fixtures/bundles)
 ``TRACE_VERIFY_RATE_PER_MINUTE`` requests per API key per minute and process (120)
 ``TRACE_VERIFY_RATE_BURST``    requests a key may make at once before the rate applies (60)
@@ -80,6 +84,10 @@ class Settings:
     rate_per_minute: int = 120
     rate_burst: int = 60
     refresh_budget_seconds: float = 10.0
+    # -- the HTTP server (web/http_server.py) --
+    threads: int = 8
+    request_timeout_seconds: float = 30.0
+    idle_timeout_seconds: float = 30.0
     #: adapter id → {"base_url": …, "api_key": …, "webhook_secret": …}
     carriers: dict[str, dict[str, str]] = field(default_factory=dict)
     # -- bulk validations and jobs (issue 15) --
@@ -140,6 +148,9 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         rate_per_minute=int(env.get("TRACE_VERIFY_RATE_PER_MINUTE", "120")),
         rate_burst=int(env.get("TRACE_VERIFY_RATE_BURST", "60")),
         refresh_budget_seconds=float(env.get("TRACE_VERIFY_REFRESH_BUDGET", "10")),
+        threads=int(env.get("TRACE_VERIFY_THREADS", "8")),
+        request_timeout_seconds=float(env.get("TRACE_VERIFY_REQUEST_TIMEOUT", "30")),
+        idle_timeout_seconds=float(env.get("TRACE_VERIFY_IDLE_TIMEOUT", "30")),
         carriers=_carriers(env),
         bulk_dir=Path(env["TRACE_VERIFY_BULK_DIR"]) if env.get("TRACE_VERIFY_BULK_DIR") else None,
         bulk_max_bytes=int(env.get("TRACE_VERIFY_BULK_MAX_BYTES", str(4 * 1024 * MIB))),

@@ -73,13 +73,14 @@ class Services:
 def carrier_ports(settings: Settings) -> CarrierPorts:
     """The carrier registry, live clients and webhook checks, from the settings' plain values."""
     from carriers import REGISTRY
-    from carriers.clients import build_clients, push_verifiers
+    from carriers.clients import build_clients, push_signed_contents, push_verifiers
 
     return CarrierPorts(
         REGISTRY,
         known=frozenset(spec.id for spec in REGISTRY.all()),
         clients=build_clients(settings.carriers),
         push_verifiers=push_verifiers(),
+        signed_contents=push_signed_contents(),
         webhook_secrets=settings.webhook_secrets(),
         refresh_budget_seconds=settings.refresh_budget_seconds,
     )

@@ -9,17 +9,61 @@ error code (``INVALID_JSON`` for requests, ``DOCUMENT_UNREADABLE``/``DOCUMENT_UN
 from __future__ import annotations
 
 import json
+import threading
 from decimal import Decimal
-from typing import Any
+from typing import Any, Final
+
+#: The widest number literal accepted: 40 significant characters covers every id, count and amount a
+#: carrier or client sends (a 22-digit tracking number, a 19-digit int64), and keeps every later
+#: conversion (``int()``, ``str()``, ``quantize``) at microseconds. ``1e999999999`` would otherwise
+#: become a billion-digit integer the first time anything converts it (issue 10, class 1).
+MAX_NUMBER_CHARS: Final = 40
+#: Decimal exponents beyond this are refused: no quantity, amount or coordinate needs more, and it
+#: keeps ``int(Decimal)`` and float conversions bounded and finite.
+MAX_EXPONENT: Final = 100
 
 
 class StrictJsonError(ValueError):
     """Input that is not strict JSON; ``too_deep`` marks nesting past the decoder's recursion limit."""
 
-    def __init__(self, message: str, *, too_deep: bool = False) -> None:
+    def __init__(self, message: str, *, too_deep: bool = False, pointer: str | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.too_deep = too_deep
+        #: RFC 6901 pointer of the offending value, when known (numbers out of range).
+        self.pointer = pointer
+
+
+class _OutOfRange:
+    """Stands in for a number literal refused by the bounds; found again after decoding for its pointer."""
+
+    __slots__ = ()
+
+
+_OUT_OF_RANGE: Final = _OutOfRange()
+_seen = threading.local()
+
+
+def _refuse_number() -> _OutOfRange:
+    _seen.out_of_range = True
+    return _OUT_OF_RANGE
+
+
+def _bounded_int(literal: str) -> int | _OutOfRange:
+    """An integer literal, if short enough; checked on the text, before ``int()`` sees it."""
+    if len(literal) - literal.startswith("-") > MAX_NUMBER_CHARS:
+        return _refuse_number()
+    return int(literal)
+
+
+def _bounded_decimal(literal: str) -> Decimal | _OutOfRange:
+    """A fraction or exponent literal as an exact Decimal, if its length and exponent are bounded."""
+    if len(literal) > MAX_NUMBER_CHARS + 8:
+        return _refuse_number()
+    value = Decimal(literal)
+    if not -MAX_EXPONENT <= value.adjusted() <= MAX_EXPONENT:
+        return _refuse_number()
+    return value
 
 
 def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -38,11 +82,16 @@ def _reject_constant(name: str) -> Any:
 
 
 _DECODER = json.JSONDecoder(
-    object_pairs_hook=_no_duplicates, parse_constant=_reject_constant, parse_float=Decimal
+    object_pairs_hook=_no_duplicates,
+    parse_constant=_reject_constant,
+    parse_float=_bounded_decimal,
+    parse_int=_bounded_int,
 )
 #: For formats whose published examples repeat a key (GS1's EPCIS JSON-LD examples do): the last
 #: value wins, as in JavaScript's JSON.parse, which such producers are written against.
-_LAST_WINS_DECODER = json.JSONDecoder(parse_constant=_reject_constant, parse_float=Decimal)
+_LAST_WINS_DECODER = json.JSONDecoder(
+    parse_constant=_reject_constant, parse_float=_bounded_decimal, parse_int=_bounded_int
+)
 
 
 def loads(raw: bytes | str, *, duplicate_keys: str = "refuse") -> Any:
@@ -58,6 +107,7 @@ def loads(raw: bytes | str, *, duplicate_keys: str = "refuse") -> Any:
             raise StrictJsonError(f"not UTF-8 (byte {exc.start})") from None
     else:
         text = raw
+    _seen.out_of_range = False
     try:
         decoder = _LAST_WINS_DECODER if duplicate_keys == "last" else _DECODER
         obj = decoder.decode(text)
@@ -69,6 +119,11 @@ def loads(raw: bytes | str, *, duplicate_keys: str = "refuse") -> Any:
         raise StrictJsonError(f"{exc.msg} at line {exc.lineno} column {exc.colno}") from None
     except ValueError:  # e.g. an integer longer than CPython's digit limit
         raise StrictJsonError("a value is out of range") from None
+    if _seen.out_of_range:
+        raise StrictJsonError(
+            f"a number longer than {MAX_NUMBER_CHARS} digits or beyond 1e{MAX_EXPONENT}",
+            pointer=_pointer_to(obj, _OUT_OF_RANGE) or "",
+        )
     if ("\\ud" in text or "\\uD" in text) and _has_lone_surrogate(obj):
         raise StrictJsonError("lone surrogate in a string")
     return obj
@@ -81,3 +136,20 @@ def _has_lone_surrogate(obj: Any) -> bool:
     except UnicodeEncodeError:
         return True
     return False
+
+
+def _pointer_to(obj: Any, target: object) -> str | None:
+    """The RFC 6901 pointer of the first ``target`` inside ``obj`` (iteratively: depth is bounded anyway)."""
+    stack: list[tuple[Any, str]] = [(obj, "")]
+    while stack:
+        node, pointer = stack.pop()
+        if node is target:
+            return pointer
+        if isinstance(node, dict):
+            items = [(v, f"{pointer}/{k.replace('~', '~0').replace('/', '~1')}") for k, v in node.items()]
+        elif isinstance(node, list):
+            items = [(v, f"{pointer}/{i}") for i, v in enumerate(node)]
+        else:
+            continue
+        stack.extend(reversed(items))
+    return None

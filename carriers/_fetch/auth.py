@@ -8,7 +8,6 @@ so that the client can fetch a fresh one and retry once.
 from __future__ import annotations
 
 import base64
-import json
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -16,6 +15,7 @@ from typing import Literal, Protocol
 
 from carriers._fetch.clock import SYSTEM_CLOCK, Clock
 from carriers._fetch.errors import CarrierAuthError, CarrierBadResponse
+from trace_verify import strictjson
 
 TokenPost = Callable[[str, Mapping[str, str], Mapping[str, str]], tuple[int, bytes]]
 """``post(url, form, headers) -> (status, body)``: the client's own transport, inside the call's deadline."""
@@ -127,7 +127,7 @@ class OAuth2ClientCredentials:
 def _read_token(carrier: str, body: bytes) -> tuple[str, float]:
     """``access_token`` and ``expires_in`` (seconds) from a token response."""
     try:
-        doc = json.loads(body)
+        doc = strictjson.loads(body)
         token = doc["access_token"]
         lifetime = float(doc.get("expires_in", 300))
     except (ValueError, KeyError, TypeError):

@@ -15,7 +15,7 @@ from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
 from carriers import REGISTRY
-from carriers.clients import push_verifiers
+from carriers.clients import push_signed_contents, push_verifiers
 from tests.support import BUNDLES
 from trace_verify.config import Settings
 from trace_verify.db.models import Role
@@ -28,7 +28,12 @@ NOW = "2026-03-05T12:00:00Z"
 PUBLIC_BASE_URL = "https://tv.example.cn"
 SIGNING_SECRET = "test-installation-signing-secret-0123456789abcdef"
 CREATED = datetime(2026, 3, 4, 0, 0, tzinfo=UTC)
-WEBHOOK_SECRETS = {"aftership": "aftership-test-secret", "dhl": "dhl-test-secret", "17track": "17track-key"}
+WEBHOOK_SECRETS = {
+    "aftership": "aftership-test-secret",
+    "dhl": "dhl-test-secret",
+    "17track": "17track-key",
+    "kuaidi100": "sim-salt-3f9c2a71d04e4b6c8e15a9d2",  # the salt the fixture push is signed with
+}
 
 #: Tenant A and tenant B; "own" objects are A's, "other" objects B's.
 MERCHANT_A, MERCHANT_B = "M-A-OSAKA", "M-B-SEOUL"
@@ -73,6 +78,7 @@ def make_app(
         known=frozenset(a.id for a in REGISTRY.all()),
         clients=clients or {},
         push_verifiers=push_verifiers(),
+        signed_contents=push_signed_contents(),
         webhook_secrets=WEBHOOK_SECRETS,
         refresh_budget_seconds=budget,
     )
@@ -141,6 +147,26 @@ def call(client: FlaskClient, method: str, path: str, role: str | None, body: An
     if body is None:
         return client.open(path, method=method, headers=headers)
     return client.open(path, method=method, headers=headers, json=body)
+
+
+def submit_order(client: FlaskClient, role: str, body: dict[str, Any]) -> None:
+    """Store ``body`` as ``role`` would after issue 10: the platform creates the order itself (it issues
+    order ids); any other role's shipments and customs records are then added with that role's key, so
+    they are that role's evidence (rules.md §8)."""
+    if role == "platform":
+        response = call(client, "POST", "/api/v1/orders", "platform", body)
+        assert response.status_code == 201, response.get_json()
+        return
+    bare = {**body, "shipments": [], "customs": []}
+    response = call(client, "POST", "/api/v1/orders", "platform", bare)
+    assert response.status_code == 201, response.get_json()
+    order_id = body["order"]["id"]
+    for shipment in body.get("shipments") or ():
+        response = call(client, "POST", f"/api/v1/orders/{order_id}/shipments", role, shipment)
+        assert response.status_code == 201, response.get_json()
+    for record in body.get("customs") or ():
+        response = call(client, "POST", f"/api/v1/orders/{order_id}/customs", role, record)
+        assert response.status_code == 201, response.get_json()
 
 
 @dataclass(frozen=True)

@@ -177,8 +177,11 @@ def test_unknown_merchant_and_duplicate_order(world: World) -> None:
     assert unknown.status_code == 422
     again = call(world.client, "POST", "/api/v1/orders", "platform", order_body(ORDER_A, MERCHANT_A, None))
     assert again.status_code == 409
+    renamed = {**merchant_body(MERCHANT_A), "name": "Another name"}
+    assert call(world.client, "POST", "/api/v1/merchants", "platform", renamed).status_code == 409
+    # The same registration again is an idempotent replay: the original answer (issue 10, class 3).
     twice = call(world.client, "POST", "/api/v1/merchants", "platform", merchant_body(MERCHANT_A))
-    assert twice.status_code == 409
+    assert twice.status_code == 201
 
 
 def test_wrong_media_type_and_large_bodies(world: World) -> None:

@@ -19,7 +19,16 @@ from carriers._fetch.clock import SYSTEM_CLOCK
 from carriers.aftership.push import SIGNATURE_HEADER, sign
 from carriers.dhl.client import DhlClient
 from carriers.simulator import SimulatorApp, build_app, running
-from tests.api.support import MERCHANT_A, NOW, WEBHOOK_SECRETS, World, build_world, call, order_body
+from tests.api.support import (
+    MERCHANT_A,
+    NOW,
+    WEBHOOK_SECRETS,
+    World,
+    build_world,
+    call,
+    order_body,
+    submit_order,
+)
 from tests.support import FIXTURES
 from trace_verify.db.models import CarrierDocument, CustomsDeclaration, Shipment, TrackingEvent
 from trace_verify.db.session import Database
@@ -49,8 +58,7 @@ def _document(content: bytes, carrier: str = "dhl") -> dict[str, str]:
 def _create(world: World, role: str, order_id: str, shipments: list[dict[str, Any]]) -> None:
     body = order_body(order_id, MERCHANT_A, "C-SRC")
     body["shipments"] = shipments
-    response = call(world.client, "POST", "/api/v1/orders", role, body)
-    assert response.status_code == 201, response.get_json()
+    submit_order(world.client, role, body)
 
 
 def _sources(world: World, model: type, order_id: str) -> list[str]:
@@ -104,7 +112,7 @@ def _with_source(body: dict[str, Any], where: str) -> dict[str, Any]:
 @pytest.mark.parametrize("where", ["order", "shipment", "event", "document", "customs"])
 def test_a_body_cannot_set_a_source(world: World, where: str) -> None:
     body = _with_source(order_body("ORD-FORGED", MERCHANT_A, "C-SRC"), where)
-    response = call(world.client, "POST", "/api/v1/orders", "merchant", body)
+    response = call(world.client, "POST", "/api/v1/orders", "platform", body)
     assert response.status_code == 400, response.get_json()
     assert response.get_json()["error"]["code"] == "UNKNOWN_FIELD"
     assert call(world.client, "GET", "/api/v1/orders/ORD-FORGED", "platform").status_code == 404
@@ -209,7 +217,7 @@ def _codes(verdict: dict[str, Any]) -> list[str]:
 
 def test_a_stored_orders_verdict_says_what_it_rests_on_and_verify_is_unchanged(world: World) -> None:
     body = order_body("ORD-SELF", MERCHANT_A, "C-SRC", "4829105746")
-    assert call(world.client, "POST", "/api/v1/orders", "merchant", body).status_code == 201
+    submit_order(world.client, "merchant", body)
     stored = call(world.client, "POST", f"/api/v1/orders/ORD-SELF/verdict?now={NOW}", "merchant").get_json()
     assert stored["verdict"] == "met"
     sources = next(f for f in stored["findings"] if f["code"] == "EVIDENCE_SOURCES")
@@ -239,7 +247,7 @@ def test_bulk_pre_validation_judges_the_bundle_as_given(world: World) -> None:
     from tests.api.support import auth
 
     body = order_body("ORD-BULK-SRC", MERCHANT_A, "C-SRC", "4829105746")
-    assert call(world.client, "POST", "/api/v1/orders", "merchant", body).status_code == 201
+    submit_order(world.client, "merchant", body)
     bundle = {**body, "merchant": {"id": MERCHANT_A}}
     service = world.app.extensions["trace_verify.services"].validations
     service.queue = None  # the test runs the job itself

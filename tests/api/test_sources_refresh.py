@@ -17,7 +17,7 @@ from tests.api.sources_support import (
     simulator_root,
     typed_osaka_events,
 )
-from tests.api.support import MERCHANT_A, NOW, World, build_world, call, make_app, order_body
+from tests.api.support import MERCHANT_A, NOW, World, build_world, call, make_app, order_body, submit_order
 from tests.support import assert_valid_verdict
 from trace_verify.db.session import Database
 
@@ -39,8 +39,7 @@ def _typed_order(world: World, order_id: str, number: str) -> None:
             "events": typed_osaka_events(number),
         }
     ]
-    response = call(world.client, "POST", "/api/v1/orders", "merchant", body)
-    assert response.status_code == 201, response.get_json()
+    submit_order(world.client, "merchant", body)
 
 
 def _verdict(world: World, order_id: str) -> dict[str, Any]:

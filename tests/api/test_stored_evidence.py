@@ -29,7 +29,7 @@ def _raw_order(world: World) -> None:
         "documents": [{"carrier": "dhl", "content_base64": base64.b64encode(DELIVERED).decode()}],
     }
     body = {"order": order, "shipments": [shipment], "customs": bundle["customs"]}
-    response = call(world.client, "POST", "/api/v1/orders", "merchant", body)
+    response = call(world.client, "POST", "/api/v1/orders", "platform", body)
     assert response.status_code == 201, response.get_json()
 
 

@@ -35,3 +35,23 @@ def test_a_lower_case_sign_is_accepted_and_missing_fields_are_not() -> None:
     assert not verify_push({}, urlencode({"param": param}).encode(), SALT)
     assert not verify_push({}, b"\xff\xfe", SALT)
     assert not verify_push({}, urlencode([("param", param), ("param", param), ("sign", "x")]).encode(), SALT)
+
+
+def test_a_field_the_signature_does_not_cover_is_refused() -> None:
+    """Only ``param`` is signed: padding (issue 10, class 9) must not ride along with a valid signature."""
+    body = PUSH.read_bytes()
+    assert not verify_push({}, body + b"&pad=" + b"x" * 1000, SALT)
+    assert not verify_push({}, b"pad=1&" + body, SALT)
+
+
+def test_the_signed_content_is_the_same_however_the_form_is_encoded() -> None:
+    from urllib.parse import parse_qs, quote
+
+    from carriers.kuaidi100.push import signed_content
+
+    fields = {k: v[0] for k, v in parse_qs(PUSH.read_text("utf-8")).items()}
+    reordered = urlencode({"sign": fields["sign"], "param": fields["param"]}).encode()
+    percent_spaces = ("param=" + quote(fields["param"], safe="") + "&sign=" + fields["sign"]).encode()
+    assert verify_push({}, reordered, SALT) and verify_push({}, percent_spaces, SALT)
+    assert signed_content(reordered) == signed_content(percent_spaces) == signed_content(PUSH.read_bytes())
+    assert signed_content(PUSH.read_bytes() + b"&pad=1") is None

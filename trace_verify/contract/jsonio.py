@@ -15,7 +15,7 @@ def strict_loads(raw: bytes | str) -> Any:
     try:
         return loads(raw)
     except StrictJsonError as exc:
-        raise InvalidInput("INVALID_JSON", exc.message) from None
+        raise InvalidInput("INVALID_JSON", exc.message, exc.pointer) from None
 
 
 def dumps(obj: Any, *, pretty: bool = False) -> str:

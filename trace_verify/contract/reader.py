@@ -17,7 +17,7 @@ from typing import Any, cast
 import jsonschema_rs
 
 from trace_verify.contract.currencies import is_currency, minor_units
-from trace_verify.contract.schemas import rfc3339_or_none, validator
+from trace_verify.contract.schemas import INSTANT_RULE, rfc3339_or_none, validator
 from trace_verify.domain.bundle import (
     Address,
     Bundle,
@@ -128,9 +128,7 @@ class _BundleBuilder:
     def time(value: str, where: str) -> datetime:
         moment = rfc3339_or_none(value)
         if moment is None:
-            raise InvalidInput(
-                "INVALID_BUNDLE", "must be a real RFC 3339 date-time with an offset (Z or ±hh:mm)", where
-            )
+            raise InvalidInput("INVALID_BUNDLE", f"must be {INSTANT_RULE}", where)
         return moment
 
     def opt_time(self, value: str | None, where: str) -> datetime | None:

@@ -18,15 +18,20 @@ from typing import Any
 
 import jsonschema_rs
 
+from trace_verify.domain.instants import representable
+
 SchemaName = str
 _EVENT_REF = "event.schema.json"
 
 #: RFC 3339 date-time with a mandatory offset (a naive time is invalid, contract "Input rules").
+#: What an instant must be, in words (error messages).
+INSTANT_RULE = "a real RFC 3339 date-time with an offset (Z or ±hh:mm), from 0001-01-02 to 9999-12-30"
 _RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?(?:[Zz]|[+-]\d{2}:\d{2})$")
 
 
 def rfc3339_or_none(text: str) -> datetime | None:
-    """The instant ``text`` names when it is RFC 3339 with an offset and a real calendar time, else None."""
+    """The instant ``text`` names when it is RFC 3339 with an offset, a real calendar time and within
+    0001-01-02 … 9999-12-30 (``domain.instants``), else None."""
     if not _RFC3339.match(text):
         return None
     if "." in text:  # Python accepts at most microseconds; RFC 3339 allows more digits
@@ -34,9 +39,11 @@ def rfc3339_or_none(text: str) -> datetime | None:
         digits = len(tail) - len(tail.lstrip("0123456789"))
         text = f"{head}.{tail[:digits][:6].ljust(6, '0')}{tail[digits:]}"
     try:
-        return datetime.fromisoformat(text)  # the pattern guarantees an offset
+        moment = datetime.fromisoformat(text)  # the pattern guarantees an offset
     except ValueError:  # 2026-02-30, hour 25…
         return None
+    # 9999-12-31T23:59:59-05:00 has no UTC value; instants this close to the edges are refused.
+    return moment if representable(moment) else None
 
 
 def is_rfc3339(text: str) -> bool:

@@ -58,16 +58,23 @@ def event_key(event: Event) -> str:
 # -- orders ----------------------------------------------------------------------------------------
 
 
-def load_order(session: Session, order_id: str) -> Order | None:
-    """The order with its shipments, documents, events and customs records, or None."""
-    statement = (
-        sa.select(Order)
-        .where(Order.id == order_id)
-        .options(
-            selectinload(Order.shipments).selectinload(Shipment.documents),
-            selectinload(Order.shipments).selectinload(Shipment.events),
-            selectinload(Order.customs),
-        )
+def load_order(
+    session: Session, order_id: str, *, merchant_id: str | None = None, consumer_id: str | None = None
+) -> Order | None:
+    """The order with its shipments, documents, events and customs records, or None.
+
+    ``merchant_id`` / ``consumer_id`` restrict it to one tenant in the query itself, so another
+    tenant's order costs exactly what an absent one does (no timing oracle, issue 10).
+    """
+    statement = sa.select(Order).where(Order.id == order_id)
+    if merchant_id is not None:
+        statement = statement.where(Order.merchant_id == merchant_id)
+    if consumer_id is not None:
+        statement = statement.where(Order.consumer_id == consumer_id)
+    statement = statement.options(
+        selectinload(Order.shipments).selectinload(Shipment.documents),
+        selectinload(Order.shipments).selectinload(Shipment.events),
+        selectinload(Order.customs),
     )
     return session.scalars(statement).one_or_none()
 
@@ -282,6 +289,8 @@ def carrier_events(shipment: Shipment) -> frozenset[str]:
 
 def shipments_tracking(session: Session, carrier: str, number: str) -> list[Shipment]:
     """Stored shipments of ``carrier`` with this tracking number (normalised), with their documents."""
+    if "\x00" in carrier or "\x00" in number:
+        return []  # no stored row can hold a NUL (PostgreSQL would refuse the query itself)
     statement = (
         sa.select(Shipment)
         .where(Shipment.carrier == carrier, Shipment.tracking_key == normalize_number(number))
@@ -376,18 +385,27 @@ SOURCE_NAMES: dict[EvidenceSource, Source] = {
 }
 
 
-def tracking_history(session: Session, bundle: Bundle) -> TrackingHistory:
+def tracking_history(session: Session, bundle: Bundle, *, stored: bool = True) -> TrackingHistory:
     """What the database knows of the bundle's tracking numbers: when this order stored each, who else has it.
 
     Other orders are described by their consumer and first storage time only (rules.md §6a), so nothing
-    the verifier is given can name another order.
+    the verifier is given can name another order. ``stored=False`` judges the bundle as an order not
+    stored at all (a merchant naming an order id that is not its own): every stored row is another
+    order's, exactly as if the id were absent.
     """
-    return tracking_histories(session, [bundle])[0]
+    return tracking_histories(session, [bundle], stored=[stored])[0]
 
 
-def tracking_histories(session: Session, bundles: Sequence[Bundle]) -> list[TrackingHistory]:
+def tracking_histories(
+    session: Session, bundles: Sequence[Bundle], *, stored: Sequence[bool] | None = None
+) -> list[TrackingHistory]:
     """:func:`tracking_history` of each bundle, with one query for all of them (bulk jobs' chunks)."""
-    keys_of = [{normalize_number(s.tracking_number) for s in bundle.shipments} for bundle in bundles]
+    stored = [True] * len(bundles) if stored is None else stored
+    # A NUL is never stored, and PostgreSQL refuses it in a query.
+    keys_of = [
+        {k for s in bundle.shipments if "\x00" not in (k := normalize_number(s.tracking_number))}
+        for bundle in bundles
+    ]
     every = set().union(*keys_of)
     if not every:
         return [TrackingHistory() for _ in bundles]
@@ -400,12 +418,14 @@ def tracking_histories(session: Session, bundles: Sequence[Bundle]) -> list[Trac
     for row in rows:
         by_key.setdefault(row[0], []).append(row)
     return [
-        _history(bundle.order.id, [row for key in sorted(keys) for row in by_key.get(key, ())])
-        for bundle, keys in zip(bundles, keys_of, strict=True)
+        _history(
+            bundle.order.id if own else None, [row for key in sorted(keys) for row in by_key.get(key, ())]
+        )
+        for bundle, keys, own in zip(bundles, keys_of, stored, strict=True)
     ]
 
 
-def _history(order_id_of_bundle: str, rows: Sequence[Any]) -> TrackingHistory:
+def _history(order_id_of_bundle: str | None, rows: Sequence[Any]) -> TrackingHistory:
     own: dict[str, datetime] = {}
     others: dict[str, dict[str, OtherAttachment]] = {}
     for key, order_id, consumer_id, stored_at in rows:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -37,7 +38,8 @@ def _json_default(value: Any) -> Any:
     raise TypeError(f"not JSON serialisable: {type(value).__name__}")
 
 
-def _dumps(value: Any) -> str:
+def json_text(value: Any) -> str:
+    """How JSON columns serialise a value (Decimals as integers or strings)."""
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=_json_default)
 
 
@@ -47,17 +49,18 @@ def create_engine(url: str) -> Engine:
     if sa_url.get_backend_name() == "sqlite":
         if sa_url.database and sa_url.database != ":memory:":
             Path(sa_url.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = sa.create_engine(url, json_serializer=_dumps, connect_args={"timeout": 30})
+        engine = sa.create_engine(url, json_serializer=json_text, connect_args={"timeout": 30})
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_begin)
         return engine
-    return sa.create_engine(url, json_serializer=_dumps, pool_pre_ping=True)
+    return sa.create_engine(url, json_serializer=json_text, pool_pre_ping=True)
 
 
 def _immediate_sqlite_engine(url: str) -> Engine:
     """A second SQLite engine whose transactions start with ``BEGIN IMMEDIATE``: the write lock is taken
     first, so a read-then-write transaction (money, the audit chain) never fails to upgrade its lock
     half-way and concurrent writers queue on the busy timeout instead."""
-    engine = sa.create_engine(url, json_serializer=_dumps, connect_args={"timeout": 30})
+    engine = sa.create_engine(url, json_serializer=json_text, connect_args={"timeout": 30})
     event.listen(engine, "connect", _sqlite_pragmas)
     event.listen(engine, "connect", _sqlite_manual_begin)
     event.listen(engine, "begin", _sqlite_begin_immediate)
@@ -73,9 +76,43 @@ def _sqlite_begin_immediate(connection: Any) -> None:
 
 
 def _sqlite_pragmas(connection: Any, _record: Any) -> None:
+    # pysqlite's own implicit BEGIN is switched off: _sqlite_begin begins every transaction.
+    connection.isolation_level = None
     cursor = connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
+
+
+#: Set by :func:`writing`: the next transaction begun in this context takes SQLite's write lock at BEGIN.
+_IMMEDIATE: ContextVar[list[bool] | None] = ContextVar("trace_verify_sqlite_immediate", default=None)
+
+
+@contextmanager
+def writing() -> Iterator[None]:
+    """The first transaction begun inside takes SQLite's write lock at ``BEGIN`` (``BEGIN IMMEDIATE``).
+
+    With a deferred BEGIN, two concurrent writers both read, then each waits for the other's read lock
+    to go away: one fails at once with "database is locked" (a 500), and both may have judged on a
+    stale read (issue 10, class 3). A use case that writes runs inside ``writing()``: its transaction
+    queues for the lock (up to the 30 s busy timeout) and sees what the one before it committed.
+    Only the first transaction is immediate: a read opened inside it on another connection stays
+    deferred and shares the database instead of waiting for the lock its own caller holds.
+    PostgreSQL ignores this (its row locks and unique constraints do the work).
+    """
+    token = _IMMEDIATE.set([True])
+    try:
+        yield
+    finally:
+        _IMMEDIATE.reset(token)
+
+
+def _sqlite_begin(connection: Any) -> None:
+    pending = _IMMEDIATE.get()
+    if pending is not None and pending[0]:
+        pending[0] = False
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+    else:
+        connection.exec_driver_sql("BEGIN")
 
 
 class Database:

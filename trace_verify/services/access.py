@@ -29,7 +29,8 @@ class Resource(enum.StrEnum):
     """The rows of the README's table (webhooks authenticate by carrier signature instead)."""
 
     MERCHANTS = "merchants"  # register merchants, set return address / importer
-    ORDERS = "orders"  # create/read orders, shipments, customs
+    ORDER_CREATION = "order creation"  # create orders: the platform issues order ids
+    ORDERS = "orders"  # read orders; add shipments, documents, customs
     VERIFICATION = "verification"  # POST /verify, an order's verdict
     TRACE_CODES = "trace codes"  # register, withdraw, read traceability codes (issue 12)
     COMPLAINT_FILING = "complaint filing"  # file a complaint (issue 13)
@@ -45,6 +46,12 @@ PERMISSIONS: Final[dict[Resource, dict[Role, Access]]] = {
         Role.PLATFORM: Access.ALL,
         Role.STAFF: Access.NONE,
         Role.MERCHANT: Access.OWN_READ,
+        Role.CONSUMER: Access.NONE,
+    },
+    Resource.ORDER_CREATION: {
+        Role.PLATFORM: Access.ALL,
+        Role.STAFF: Access.NONE,
+        Role.MERCHANT: Access.NONE,
         Role.CONSUMER: Access.NONE,
     },
     Resource.ORDERS: {
@@ -127,6 +134,18 @@ class Principal:
         if self.role is Role.CONSUMER:
             return consumer_id is not None and consumer_id == self.consumer_id
         return True
+
+    def scope(self) -> dict[str, str]:
+        """The tenant columns a query must match for this key (none for the platform and staff).
+
+        Lookups filter by them in the query itself, so another tenant's object is found exactly as an
+        absent one is: same status, same body, same time.
+        """
+        if self.role is Role.MERCHANT and self.merchant_id is not None:
+            return {"merchant_id": self.merchant_id}
+        if self.role is Role.CONSUMER and self.consumer_id is not None:
+            return {"consumer_id": self.consumer_id}
+        return {}
 
     def sees(
         self, resource: Resource, merchant_id: str, consumer_id: str | None, *, write: bool = False

@@ -89,7 +89,7 @@ class BulkRowJudge:
             order_id = _order_id(obj)
             self._add_stored_evidence(obj, order_id)
             bundle = self.service.read(obj)
-            self._check_tenant(bundle.order.id, bundle.order.merchant_id)
+            self._check_tenant(bundle.order.merchant_id)
         except ServiceError as exc:
             return _error(number, order_id, exc)
         return number, bundle
@@ -100,7 +100,24 @@ class BulkRowJudge:
         from trace_verify.db.repositories import tracking_histories
 
         with self.database.transaction() as session:
-            return list(tracking_histories(session, bundles))
+            return list(tracking_histories(session, bundles, stored=self._stored(session, bundles)))
+
+    def _stored(self, session: Any, bundles: list[Bundle]) -> list[bool] | None:
+        """For a merchant's job: which rows' orders are that merchant's own stored orders. The others
+        are judged as not stored, so an absent id and another merchant's id answer alike (issue 10)."""
+        if self.merchant_id is None:
+            return None
+        import sqlalchemy as sa
+
+        from trace_verify.db.models import Order
+
+        ids = sorted({bundle.order.id for bundle in bundles})
+        own = set(
+            session.scalars(
+                sa.select(Order.id).where(Order.id.in_(ids), Order.merchant_id == self.merchant_id)
+            )
+        )
+        return [bundle.order.id in own for bundle in bundles]
 
     def _judge(
         self, number: int, bundle: Bundle, now: datetime, history: TrackingHistory | None
@@ -119,19 +136,9 @@ class BulkRowJudge:
         }
         return JsonlOutcome(number, dumps_bytes(row), True)
 
-    def _check_tenant(self, order_id: str, merchant_id: str) -> None:
-        if self.merchant_id is None:
-            return
-        refused = Forbidden("FORBIDDEN", "a merchant key validates orders of its own merchant only")
-        if merchant_id != self.merchant_id:
-            raise refused
-        if self.database is not None:
-            from trace_verify.db.models import Order
-
-            with self.database.transaction() as session:
-                stored = session.get(Order, order_id)
-                if stored is not None and stored.merchant_id != self.merchant_id:
-                    raise refused
+    def _check_tenant(self, merchant_id: str) -> None:
+        if self.merchant_id is not None and merchant_id != self.merchant_id:
+            raise Forbidden("FORBIDDEN", "a merchant key validates orders of its own merchant only")
 
     def _add_stored_evidence(self, obj: Any, order_id: str | None) -> None:
         """Give each shipment that carries no events and no documents the stored ones of its number.

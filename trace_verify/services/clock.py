@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from trace_verify.contract.schemas import rfc3339_or_none
+from trace_verify.contract.schemas import INSTANT_RULE, rfc3339_or_none
 from trace_verify.errors import InvalidInput
 
 
@@ -39,5 +39,5 @@ class Clock:
             return self.now()
         moment = rfc3339_or_none(text)
         if moment is None:
-            raise InvalidInput("INVALID_ARGUMENT", "now must be an RFC 3339 date-time with an offset", "/now")
+            raise InvalidInput("INVALID_ARGUMENT", f"now must be {INSTANT_RULE}", "/now")
         return moment

@@ -19,7 +19,7 @@ from typing import Final
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from trace_verify.db.models import ApiKey, KeyState, LedgerTransaction, Role
+from trace_verify.db.models import ApiKey, KeyState, LedgerTransaction, Merchant, Order, Role
 from trace_verify.db.session import Database
 from trace_verify.domain.documents import DocumentReader
 from trace_verify.errors import Conflict
@@ -93,7 +93,8 @@ def load_demo(
     merchants = MerchantService(db)
     added_merchants = 0
     for body in json.loads((directory / "merchants.json").read_text("utf-8")):
-        added_merchants += _created(partial(merchants.create, _LOADER, body, now))
+        if not _stored(db, Merchant, body["id"]):
+            added_merchants += _created(partial(merchants.create, _LOADER, body, now))
     added_codes = _load_codes(trace_codes, directory / "trace_codes.json", now) if trace_codes else 0
     orders = OrderService(db, documents)
     added_orders = 0
@@ -102,8 +103,9 @@ def load_demo(
         body = json.loads(file.read_text("utf-8"))
         # One second apart, in file order, as if stored one after the other ("after" matters: §6a).
         stored_at = now - timedelta(seconds=len(files) - position)
-        added_orders += _created(partial(orders.create, _LOADER, body, stored_at))
-    added_orders += _load_merchant_orders(orders, directory / "merchant-orders", now)
+        if not _stored(db, Order, body["order"]["id"]):
+            added_orders += _created(partial(orders.create, _LOADER, body, stored_at))
+    added_orders += _load_merchant_orders(db, orders, directory / "merchant-orders", now)
     keys = KeyService(db)
     added_keys = 0
     for key in DEMO_KEYS:
@@ -164,15 +166,29 @@ def _deposits(db: Database, directory: Path, now: datetime) -> int:
     return added
 
 
-def _load_merchant_orders(orders: OrderService, directory: Path, now: datetime) -> int:
-    """Orders the merchant itself submitted (its own key: ``merchant`` evidence, rules.md §8)."""
+def _load_merchant_orders(db: Database, orders: OrderService, directory: Path, now: datetime) -> int:
+    """Orders whose shipments and customs records the merchant itself submitted (``merchant`` evidence,
+    rules.md §8). The platform issues the order (issue 10); the merchant attaches what it shipped."""
     added = 0
     for file in sorted(directory.glob("*.json")) if directory.is_dir() else ():
         body = json.loads(file.read_text("utf-8"))
-        merchant_id = body["order"]["merchant_id"]
+        order_id, merchant_id = body["order"]["id"], body["order"]["merchant_id"]
+        if _stored(db, Order, order_id):
+            continue
         merchant = Principal(f"demo-merchant-{merchant_id}", Role.MERCHANT, merchant_id=merchant_id)
-        added += _created(partial(orders.create, merchant, body, now))
+        orders.create(_LOADER, {**body, "shipments": [], "customs": []}, now)
+        for shipment in body.get("shipments") or ():
+            orders.add_shipment(merchant, order_id, shipment, now)
+        for record in body.get("customs") or ():
+            orders.add_customs(merchant, order_id, record, now)
+        added += 1
     return added
+
+
+def _stored(db: Database, model: type[Merchant] | type[Order], key: str) -> bool:
+    """True when the row is there already (a second load adds nothing; a replay would answer 201)."""
+    with db.transaction() as session:
+        return session.get(model, key) is not None
 
 
 def _created(create: Callable[[], object]) -> int:

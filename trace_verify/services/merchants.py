@@ -10,8 +10,8 @@ import sqlalchemy as sa
 
 from trace_verify.db.models import Merchant, Role
 from trace_verify.db.session import Database
-from trace_verify.errors import Conflict
 from trace_verify.services.access import Principal, Resource, not_found
+from trace_verify.services.conflicts import as_stored, conflict, retrying
 from trace_verify.services.pages import PageRequest, page
 from trace_verify.services.requests import read_merchant
 from trace_verify.services.views import merchant_view
@@ -27,9 +27,15 @@ class MerchantService:
         """Register a merchant (platform); 409 when the id is taken."""
         who.access(Resource.MERCHANTS, write=True)
         body = read_merchant(obj, create=True)
+        return retrying(lambda: self._register(body, now), "a merchant with this id is registered", "/id")
+
+    def _register(self, body: dict[str, Any], now: datetime) -> dict[str, Any]:
         with self.db.transaction() as session:
-            if session.get(Merchant, body["id"]) is not None:
-                raise Conflict("CONFLICT", "a merchant with this id is registered", "/id")
+            existing = session.get(Merchant, body["id"])
+            if existing is not None:
+                if _same_merchant(existing, body):
+                    return merchant_view(existing)  # the same registration again: its original answer
+                raise conflict("a merchant with this id is registered", "/id")
             merchant = Merchant(
                 id=body["id"],
                 name=body["name"],
@@ -59,9 +65,13 @@ class MerchantService:
 
     def get(self, who: Principal, merchant_id: str) -> dict[str, Any]:
         """One merchant; another tenant's answers 404."""
+        if not who.sees(Resource.MERCHANTS, merchant_id, None):
+            raise not_found(
+                "merchant"
+            )  # decided before any query: another's id costs what an absent one does
         with self.db.transaction() as session:
             merchant = session.get(Merchant, merchant_id)
-            if merchant is None or not who.sees(Resource.MERCHANTS, merchant.id, None):
+            if merchant is None:
                 raise not_found("merchant")
             return merchant_view(merchant)
 
@@ -76,3 +86,15 @@ class MerchantService:
         with self.db.transaction() as session:
             rows = list(session.scalars(statement))
             return page([merchant_view(m) for m in rows], [m.id for m in rows], request)
+
+
+def _same_merchant(merchant: Merchant, body: dict[str, Any]) -> bool:
+    """True when ``body`` registers exactly what is stored (a replay, not a second merchant)."""
+    stored = {
+        "id": merchant.id,
+        "name": merchant.name,
+        "return_address": merchant.return_address,
+        "registered_importer": merchant.registered_importer,
+    }
+    wanted = {"return_address": None, "registered_importer": None, **as_stored(body)}
+    return stored == wanted

@@ -1,9 +1,11 @@
-"""Orders with their shipments, documents and customs records: created by the platform or the
-merchant itself, read by staff and by the order's consumer (README, "Roles and keys").
+"""Orders with their shipments, documents and customs records: created by the platform (which issues
+order ids), completed by the merchant with shipments, documents and customs records, read by staff and
+by the order's consumer (README, "Roles and keys").
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -16,8 +18,10 @@ from trace_verify.db.repositories import add_customs, add_shipment, insert_order
 from trace_verify.db.session import Database
 from trace_verify.domain.bundle import SubmittedBundle
 from trace_verify.domain.documents import DocumentReader
-from trace_verify.errors import Conflict, Unprocessable
-from trace_verify.services.access import Principal, Resource, forbidden, not_found
+from trace_verify.domain.numbers import normalize_number
+from trace_verify.errors import Unprocessable
+from trace_verify.services.access import PERMISSIONS, Access, Principal, Resource, forbidden, not_found
+from trace_verify.services.conflicts import as_stored, conflict, retrying
 from trace_verify.services.evidence import store_document
 from trace_verify.services.pages import PageRequest, page
 from trace_verify.services.requests import (
@@ -42,8 +46,8 @@ class OrderService:
     def _order(self, session: Session, who: Principal, order_id: str, *, write: bool = False) -> Order:
         """The order if this key reaches it; 404 otherwise (absent and foreign look the same)."""
         who.access(Resource.ORDERS, write=write)
-        order = load_order(session, order_id)
-        if order is None or not who.sees(Resource.ORDERS, order.merchant_id, order.consumer_id, write=write):
+        order = load_order(session, order_id, **who.scope())
+        if order is None:
             raise not_found("order")
         return order
 
@@ -80,19 +84,38 @@ class OrderService:
     # -- orders --------------------------------------------------------------------------------------
 
     def create(self, who: Principal, obj: Any, now: datetime) -> dict[str, Any]:
-        """Store an order; a merchant key may only create its own (another merchant id: 403)."""
-        who.access(Resource.ORDERS, write=True)
+        """Store an order (platform only: on a marketplace the platform issues order ids, issue 10).
+
+        A merchant key may not create orders at all, so it can neither take an id before its owner nor
+        learn from a 409 that another merchant's order holds one.
+        """
+        if PERMISSIONS[Resource.ORDER_CREATION][who.role] is Access.NONE:
+            raise forbidden("orders are created with the platform's key: the platform issues order ids")
         obj, courier_codes = take_courier_codes(obj)
         bundle = read_order(obj)
+        return retrying(
+            lambda: self._insert(obj, bundle, courier_codes, now, submitter(who)),
+            "an order with this id is stored",
+            "/order/id",
+        )
+
+    def _insert(
+        self,
+        obj: dict[str, Any],
+        bundle: SubmittedBundle,
+        courier_codes: Sequence[str | None],
+        now: datetime,
+        source: EvidenceSource,
+    ) -> dict[str, Any]:
         order = bundle.bundle.order
-        if who.role is Role.MERCHANT and order.merchant_id != who.merchant_id:
-            raise forbidden("a merchant key creates orders of its own merchant only")
         with self.db.transaction() as session:
             if session.get(Merchant, order.merchant_id) is None:
                 raise Unprocessable("UNKNOWN_MERCHANT", "no such merchant", "/order/merchant_id")
-            if session.get(Order, order.id) is not None:
-                raise Conflict("CONFLICT", "an order with this id is stored", "/order/id")
-            source = submitter(who)
+            existing = load_order(session, order.id)
+            if existing is not None:
+                if _same_order(existing, obj):  # the same order sent again: its original answer
+                    return order_view(existing, self._latest(session, existing.id))
+                raise conflict("an order with this id is stored", "/order/id")
             stored = insert_order(
                 session,
                 {"order": obj["order"], "trace_codes": obj.get("trace_codes")},
@@ -137,11 +160,24 @@ class OrderService:
     # -- shipments -----------------------------------------------------------------------------------
 
     def add_shipment(self, who: Principal, order_id: str, obj: Any, now: datetime) -> dict[str, Any]:
-        """Append a shipment (the bundle's shipment object) to a stored order."""
+        """Append a shipment (the bundle's shipment object) to a stored order.
+
+        One carrier and number appears once per order: sending it again is 409 ``CONFLICT``.
+        """
+        return retrying(
+            lambda: self._add_shipment(who, order_id, obj, now),
+            "the order's shipments changed while this one was added",
+        )
+
+    def _add_shipment(self, who: Principal, order_id: str, obj: Any, now: datetime) -> dict[str, Any]:
         with self.db.transaction() as session:
             order = self._order(session, who, order_id, write=True)
             obj, courier_code = take_courier_code(obj, "")
             bundle = read_part(order.data, "shipments", obj)
+            added = bundle.bundle.shipments[0]
+            key = normalize_number(added.tracking_number)
+            if any(s.carrier == added.carrier and s.tracking_key == key for s in order.shipments):
+                raise conflict("the order has a shipment of this carrier and number", "/tracking_number")
             shipment = self._store_shipment(
                 session, order, {**obj, "courier_code": courier_code}, bundle, 0, now, submitter(who)
             )
@@ -162,7 +198,18 @@ class OrderService:
     def replace_documents(
         self, who: Principal, order_id: str, index: int, obj: Any, now: datetime
     ) -> dict[str, Any]:
-        """Make ``documents`` the shipment's current documents; the replaced ones stay stored as evidence."""
+        """Make ``documents`` the shipment's current documents; the replaced ones stay stored as evidence.
+
+        Idempotent: the same documents sent again (or at the same moment) are stored once.
+        """
+        return retrying(
+            lambda: self._replace_documents(who, order_id, index, obj, now),
+            "the shipment's documents changed while these were stored",
+        )
+
+    def _replace_documents(
+        self, who: Principal, order_id: str, index: int, obj: Any, now: datetime
+    ) -> dict[str, Any]:
         with self.db.transaction() as session:
             order = self._order(session, who, order_id, write=True)
             shipment = _shipment_at(order, index)
@@ -190,10 +237,27 @@ class OrderService:
     # -- customs -------------------------------------------------------------------------------------
 
     def add_customs(self, who: Principal, order_id: str, obj: Any, now: datetime) -> dict[str, Any]:
-        """Append a customs declaration (the bundle's customs record) to a stored order."""
+        """Append a customs declaration (the bundle's customs record) to a stored order.
+
+        The same record sent again answers the stored one; another record under a declaration number
+        the order already holds is 409 ``CONFLICT``.
+        """
+        return retrying(
+            lambda: self._add_customs(who, order_id, obj, now),
+            "the order's customs records changed while this one was added",
+        )
+
+    def _add_customs(self, who: Principal, order_id: str, obj: Any, now: datetime) -> dict[str, Any]:
         with self.db.transaction() as session:
             order = self._order(session, who, order_id, write=True)
             read_part(order.data, "customs", obj)
+            wanted = as_stored(obj)
+            for record in order.customs:
+                if record.data == wanted:
+                    return customs_view(record)
+                number = obj.get("declaration_number")
+                if number is not None and record.declaration_number == number:
+                    raise conflict("the order has a declaration with this number", "/declaration_number")
             return customs_view(add_customs(session, order, obj, now, source=submitter(who)))
 
     def customs(self, who: Principal, order_id: str) -> dict[str, Any]:
@@ -222,3 +286,15 @@ def _shipment_at(order: Order, index: int) -> Shipment:
         if shipment.position == index:
             return shipment
     raise not_found("shipment")
+
+
+def _same_order(order: Order, obj: dict[str, Any]) -> bool:
+    """True when ``obj`` is the stored order sent again: the same order object, trace codes, shipments'
+    carriers and numbers, and customs records (compared as stored; events and documents are not)."""
+    shipments = [(s["carrier"], s["tracking_number"]) for s in obj.get("shipments") or ()]
+    return (
+        order.data == as_stored(obj["order"])
+        and order.trace_codes == (as_stored(obj["trace_codes"]) if obj.get("trace_codes") else None)
+        and [(s.carrier, s.tracking_number) for s in order.shipments] == shipments
+        and [c.data for c in order.customs] == as_stored(obj.get("customs") or [])
+    )

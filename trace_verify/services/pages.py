@@ -22,12 +22,15 @@ class PageRequest:
 
     @classmethod
     def parse(cls, limit: str | None, after: str | None) -> PageRequest:
-        """From query parameters; a limit above the maximum is clamped, a malformed one refused."""
+        """From query parameters; a limit above the maximum is clamped (however many digits it has),
+        anything but a positive decimal integer refused."""
         size = DEFAULT_LIMIT
         if limit is not None:
-            if not limit.isascii() or not limit.isdigit() or len(limit) > 9 or int(limit) < 1:
+            digits = limit.lstrip("0")
+            if not limit.isascii() or not limit.isdigit() or not digits:
                 raise InvalidInput("INVALID_ARGUMENT", f"limit must be an integer 1 to {MAX_LIMIT}", "/limit")
-            size = min(int(limit), MAX_LIMIT)
+            # Clamped on its length first: int() never sees a 10**30 or a 100,000-digit value.
+            size = MAX_LIMIT if len(digits) > len(str(MAX_LIMIT)) else min(int(digits), MAX_LIMIT)
         return cls(size, _decode(after) if after else None)
 
 
@@ -38,7 +41,7 @@ def _decode(cursor: str) -> str:
         decoded = base64.b64decode(padded, altchars=b"-_", validate=True).decode("utf-8")
     except (binascii.Error, UnicodeError, ValueError):
         raise InvalidInput("INVALID_ARGUMENT", "after is not a cursor this API returned", "/after") from None
-    if not decoded:
+    if not decoded or "\x00" in decoded:
         raise InvalidInput("INVALID_ARGUMENT", "after is not a cursor this API returned", "/after")
     return decoded
 

@@ -57,12 +57,20 @@ class CarrierPorts:
     clients: Mapping[str, TrackingClient] = field(default_factory=dict)
     push_verifiers: Mapping[str, PushVerifier] = field(default_factory=dict)
     webhook_secrets: Mapping[str, str] = field(default_factory=dict)
+    #: For adapters whose signature covers part of a push only: that part (the push's identity).
+    signed_contents: Mapping[str, Callable[[bytes], bytes | None]] = field(default_factory=dict)
     #: Seconds a re-verification waits for all its carrier calls together.
     refresh_budget_seconds: float = 10.0
 
     def push_verifier(self, carrier: str) -> PushVerifier:
         """The adapter's own check when it has one, else the service's signature header."""
         return self.push_verifiers.get(carrier, verify_signature_header)
+
+    def push_identity(self, carrier: str, body: bytes) -> bytes:
+        """What a push is de-duplicated on: what its signature covers (the whole body by default)."""
+        content = self.signed_contents.get(carrier)
+        signed = content(body) if content is not None else None
+        return body if signed is None else signed
 
     def is_known(self, carrier: str) -> bool:
         """True for an adapter id (or any id when no list was given)."""

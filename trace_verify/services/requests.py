@@ -18,12 +18,18 @@ import jsonschema_rs
 
 from trace_verify.contract.reader import read_bundle, schema_error
 from trace_verify.contract.schemas import flat_schema
-from trace_verify.domain.bundle import SubmittedBundle
+from trace_verify.domain.bundle import Bundle, SubmittedBundle
 from trace_verify.domain.countries import is_assigned
 from trace_verify.domain.numbers import normalize_number
 from trace_verify.errors import InvalidInput, ServiceError, pointer_of
 
+#: Every id a client chooses (merchant, order, consumer): ASCII letters and digits, then also ``.``,
+#: ``_``, ``:`` and ``-``, at most 64 characters. No spaces, slashes, control characters or look-alike
+#: letters, so an id is always one path segment that reads back with ``GET`` (issue 10, class 8).
 ID_PATTERN: Final = "^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$"
+_ID: Final = re.compile(ID_PATTERN.removeprefix("^").removesuffix("$"))
+#: The ids of an order body that the client chooses.
+ORDER_IDS: Final = ("id", "merchant_id", "consumer_id")
 #: Column widths (models.py): longer values are refused here, never truncated or failed in the database.
 MAX_ID, MAX_CARRIER, MAX_NUMBER, MAX_DECLARATION = 64, 32, 64, 32
 
@@ -60,10 +66,13 @@ def merchant_schema(create: bool) -> dict[str, Any]:
 def order_schema() -> dict[str, Any]:
     """The body of ``POST /orders``: a bundle without ``merchant`` (stored) and ``complaint``."""
     bundle = flat_schema("bundle")
+    properties = {name: copy.deepcopy(bundle["properties"][name]) for name in ORDER_FIELDS}
+    for name in ORDER_IDS:  # a pattern applies to strings only, so a null consumer_id stays valid
+        properties["order"]["properties"][name]["pattern"] = ID_PATTERN
     return {
         "type": "object",
         "required": ["order", "shipments"],
-        "properties": {name: copy.deepcopy(bundle["properties"][name]) for name in ORDER_FIELDS},
+        "properties": properties,
         "additionalProperties": False,
     }
 
@@ -125,7 +134,21 @@ def read_order(obj: Any) -> SubmittedBundle:
     _only(obj, ORDER_FIELDS)
     bundle = read_bundle(obj)
     check_widths(bundle)
+    check_ids(bundle.bundle)
     return bundle
+
+
+def check_ids(bundle: Bundle) -> None:
+    """Refuse order, merchant and consumer ids outside :data:`ID_PATTERN`, with the id's pointer."""
+    order = bundle.order
+    for name in ORDER_IDS:
+        value = getattr(order, name)
+        if value is not None and _ID.fullmatch(value) is None:
+            raise InvalidInput(
+                "INVALID_BUNDLE",
+                "an id is 1 to 64 of A-Z a-z 0-9 . _ : - and starts with a letter or digit",
+                f"/order/{name}",
+            )
 
 
 def _rebased(error: ServiceError, prefix: str) -> ServiceError:

@@ -53,17 +53,25 @@ class VerdictService:
         self.on_carrier_news = on_carrier_news
 
     def verify(self, who: Principal, obj: Any, now: datetime) -> dict[str, Any]:
-        """``POST /verify``: nothing is stored; a merchant may verify its own orders only (else 403)."""
+        """``POST /verify``: nothing is stored, and no order id is ever refused (issue 10).
+
+        A merchant's bundle must name that merchant (naming another tenant is 403, whatever exists);
+        its order, when not one of the merchant's own stored orders, is judged as an order that is not
+        stored, whether the id is absent or another merchant's: the answer cannot tell them apart.
+        """
         who.access(Resource.VERIFICATION)
         bundle = self.verification.read(obj)
-        if who.role is Role.MERCHANT:
-            if bundle.order.merchant_id != who.merchant_id:
-                raise forbidden("a merchant key verifies orders of its own merchant only")
-            with self.db.transaction() as session:
-                stored = session.get(Order, bundle.order.id)
-                if stored is not None and stored.merchant_id != who.merchant_id:
-                    raise forbidden("a merchant key verifies orders of its own merchant only")
-        verdict = self.verification.verify_bundle(bundle, now, conceal_others=who.role is Role.MERCHANT)
+        if who.role is Role.MERCHANT and bundle.order.merchant_id != who.merchant_id:
+            raise forbidden("a merchant key verifies bundles of its own merchant only")
+        with self.db.transaction() as session:
+            stored = True
+            if who.role is Role.MERCHANT:
+                own = sa.select(Order.id).where(Order.id == bundle.order.id).filter_by(**who.scope())
+                stored = session.scalar(own) is not None
+            history = tracking_history(session, bundle, stored=stored)
+        verdict = self.verification.verify_bundle(
+            bundle, now, history, conceal_others=who.role is Role.MERCHANT
+        )
         VERDICTS.labels("verify", verdict.verdict).inc()
         return verdict_to_json(verdict)
 
@@ -71,8 +79,8 @@ class VerdictService:
         """Verify a stored order again, refreshing tracking first; the new verdict is stored and returned."""
         who.access(Resource.VERIFICATION, write=True)
         with self.db.transaction() as session:
-            order = load_order(session, order_id)
-            if order is None or not who.sees(Resource.VERIFICATION, order.merchant_id, order.consumer_id):
+            order = load_order(session, order_id, **who.scope())
+            if order is None:
                 raise not_found("order")
             wanted = [
                 Wanted(s.position, s.carrier, s.tracking_number, courier_of(s)) for s in order.shipments
@@ -115,8 +123,8 @@ class VerdictService:
         """The order's stored verdicts, newest first."""
         who.access(Resource.VERIFICATION)
         with self.db.transaction() as session:
-            order = session.get(Order, order_id)
-            if order is None or not who.sees(Resource.VERIFICATION, order.merchant_id, order.consumer_id):
+            found = session.scalar(sa.select(Order.id).where(Order.id == order_id).filter_by(**who.scope()))
+            if found is None:
                 raise not_found("order")
             statement = (
                 sa.select(VerdictRecord)

@@ -1,7 +1,8 @@
 """Carrier webhooks: authenticated by the carrier's signature, each body stored once, events merged.
 
 The signature is checked on the raw bytes before anything is parsed (reliability.md §1.2). A replayed
-body is recognised by its SHA-256 and changes nothing but the delivery count; its events are merged
+push is recognised by the SHA-256 of what its signature covers (the whole body, or for Kuaidi100 the
+signed ``param``) and changes nothing but the delivery count, counted in SQL; its events are merged
 into every stored shipment of that carrier and number, idempotently (one row per event key).
 """
 
@@ -13,7 +14,6 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from trace_verify.db.models import EvidenceSource, Origin, WebhookPush
@@ -22,6 +22,7 @@ from trace_verify.db.session import Database
 from trace_verify.domain.documents import DocumentRejected, ParseResult, membership
 from trace_verify.errors import InvalidInput, Unauthorized
 from trace_verify.services.access import not_found
+from trace_verify.services.conflicts import retrying
 from trace_verify.services.news import CarrierNews, NewsWatch
 from trace_verify.services.ports import CarrierPorts
 
@@ -56,14 +57,15 @@ class WebhookService:
             result = self.ports.documents.read(push.carrier, push.body)
         except DocumentRejected as exc:
             raise InvalidInput(exc.code, exc.message) from None
-        try:
-            return self._store(push, result, now)
-        except IntegrityError:  # the same body arrived concurrently and was stored first
-            return self._store(push, result, now)
+        # The same body arriving concurrently: the loser of the insert race runs again and counts a delivery.
+        return retrying(lambda: self._store(push, result, now), "the push is being stored concurrently")
 
     def _store(self, push: Push, result: ParseResult, now: datetime) -> dict[str, Any]:
         with self.db.transaction() as session:
-            row, duplicate = _stored_push(session, push, now)
+            identity = sha256_hex(self.ports.push_identity(push.carrier, push.body))
+            row, duplicate = _stored_push(session, push, identity, now)
+            # A duplicate is evidence already kept: its first body is the document, never a re-encoding.
+            content = row.body if duplicate else push.body
             matched = added = 0
             stored = {
                 shipment.id: shipment
@@ -78,7 +80,7 @@ class WebhookService:
                     session,
                     shipment,
                     push.carrier,
-                    push.body,
+                    content,
                     Origin.PUSH,
                     now,
                     row.id,
@@ -105,15 +107,20 @@ class WebhookService:
             }
 
 
-def _stored_push(session: Session, push: Push, now: datetime) -> tuple[WebhookPush, bool]:
-    digest = sha256_hex(push.body)
+def _stored_push(session: Session, push: Push, digest: str, now: datetime) -> tuple[WebhookPush, bool]:
+    """The push's row, found by ``digest`` (of what was signed) or added; True when it was there."""
     row = session.scalars(
         sa.select(WebhookPush).where(WebhookPush.carrier == push.carrier, WebhookPush.sha256 == digest)
     ).one_or_none()
     if row is not None:
-        row.deliveries += 1
-        row.last_received_at = now
-        session.flush()
+        # One UPDATE … SET deliveries = deliveries + 1: concurrent deliveries never overwrite each other.
+        session.execute(
+            sa.update(WebhookPush)
+            .where(WebhookPush.id == row.id)
+            .values(deliveries=WebhookPush.deliveries + 1, last_received_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        session.refresh(row)
         return row, True
     row = WebhookPush(
         carrier=push.carrier,

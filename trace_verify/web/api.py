@@ -41,7 +41,8 @@ OPERATIONS = register(
                 "/api/v1/verify",
                 "verify",
                 "Verify a bundle against the stored history and return its verdict (nothing is stored; "
-                "no carrier is called); a merchant key verifies its own orders only",
+                "no carrier is called); a merchant's bundle whose order is not its own is judged as not "
+                "stored",
                 request_schema="Bundle",
                 response_schema="Verdict",
                 errors=(400, 401, 403, 413, 415, 429),

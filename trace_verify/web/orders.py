@@ -92,7 +92,7 @@ def _op(method: str, path: str, op_id: str, summary: str, **kwargs: Any) -> Oper
 
 
 _ORDER = "/api/v1/orders/{order_id}"
-_WRITE_ERRORS = (400, 401, 403, 404, 413, 415, 429)
+_WRITE_ERRORS = (400, 401, 403, 404, 409, 413, 415, 429)
 _READ_ERRORS = (401, 404, 429)
 
 OPERATIONS = register(
@@ -115,7 +115,7 @@ OPERATIONS = register(
                 "POST",
                 "/api/v1/orders",
                 "create_order",
-                "Store an order (platform; a merchant for itself)",
+                "Store an order (platform key: the platform issues order ids; the same order again: 201)",
                 request_schema="OrderCreate",
                 response_schema="StoredOrder",
                 response_status=201,

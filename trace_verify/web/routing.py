@@ -11,6 +11,7 @@ from typing import Any
 from flask import Blueprint, Response, current_app, g, jsonify, request
 
 from trace_verify.contract.jsonio import strict_loads
+from trace_verify.contract.text import refuse_nul_in, refuse_nul_in_json
 from trace_verify.errors import InvalidInput
 from trace_verify.web.body import read_body, require_json
 from trace_verify.web.context import services
@@ -68,6 +69,10 @@ def _declared_query_only(operation: Operation, view: View) -> View:
 
     @functools.wraps(view)
     def guarded(*args: Any, **kwargs: Any) -> Response:
+        # Path and query text no database could store (a NUL) is refused before anything reads it.
+        refuse_nul_in((f"/{name}", value) for name, value in kwargs.items() if isinstance(value, str))
+        refuse_nul_in((f"?{name[:40]}", name) for name in request.args)
+        refuse_nul_in((f"/{name[:40]}", value) for name, value in request.args.items(multi=True))
         unknown = sorted(set(request.args) - declared)
         if unknown:
             name = unknown[0][:40]
@@ -84,7 +89,9 @@ def json_body(limit: int | None = None) -> Any:
     raw = g.get("raw_body")  # already read (within the body limit) by the Idempotency-Key check
     if raw is None:
         raw = read_body(request, limit or current_app.config["MAX_CONTENT_LENGTH"])
-    return strict_loads(raw)
+    obj = strict_loads(raw)
+    refuse_nul_in_json(raw, obj)
+    return obj
 
 
 def request_now() -> datetime:

@@ -1,5 +1,5 @@
-"""Running the HTTP service: gunicorn (threaded) when installed, else Werkzeug's server, over the
-system ``trace_verify.startup`` builds."""
+"""Running the HTTP service on waitress (web/http_server.py says why), over the system
+``trace_verify.startup`` builds."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from flask import Flask
 
 from trace_verify.config import Settings
 from trace_verify.startup import start
+from trace_verify.web.http_server import ServerLimits, create_server
 
 
 def build_app(settings: Settings) -> Flask:
@@ -33,8 +34,19 @@ def concurrency_warning(settings: Settings, dialect: str) -> str | None:
     return None
 
 
+def server_limits(settings: Settings) -> ServerLimits:
+    """The HTTP server's bounds from the settings."""
+    return ServerLimits(
+        threads=settings.threads,
+        request_timeout=settings.request_timeout_seconds,
+        idle_timeout=settings.idle_timeout_seconds,
+        max_body_bytes=settings.max_body_bytes,
+    )
+
+
 def serve(settings: Settings, host: str, port: int) -> None:
-    """Serve until interrupted (logs as JSON lines on stderr)."""
+    """Serve until interrupted (waitress: whole requests before a thread; see web/http_server.py); logs
+    as JSON lines on stderr."""
     from trace_verify.observability import configure_logging
 
     configure_logging()
@@ -42,27 +54,16 @@ def serve(settings: Settings, host: str, port: int) -> None:
     warning = concurrency_warning(settings, app.extensions["trace_verify.database"].dialect)
     if warning:
         print(warning, file=sys.stderr)
+    server = create_server(app, host, port, server_limits(settings))
+    where = f"http://{host}:{server.effective_port}/"
     print(
-        f"trace_verify listening on http://{host}:{port}/  (API: /api/v1, docs: /api/v1/docs)",
+        f"trace_verify listening on {where}  (API: /api/v1, docs: /api/v1/docs)",
         file=sys.stderr,
+        flush=True,
     )
     try:
-        from gunicorn.app.base import BaseApplication
-    except ImportError:
-        from werkzeug.serving import run_simple
-
-        run_simple(host, port, app, threaded=True)
-        return
-
-    class _Gunicorn(BaseApplication):  # type: ignore[misc]
-        def load_config(self) -> None:
-            self.cfg.set("bind", f"{host}:{port}")
-            self.cfg.set("workers", settings.workers)
-            self.cfg.set("worker_class", "gthread")
-            self.cfg.set("threads", 4)
-            self.cfg.set("timeout", 30)
-
-        def load(self) -> object:
-            return app
-
-    _Gunicorn().run()
+        server.run()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.close()

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from trace_verify.domain.bundle import Credential
 from trace_verify.domain.context import Context
 from trace_verify.domain.findings import finding
+from trace_verify.domain.instants import add_days, local_date
 from trace_verify.domain.model import Event
 from trace_verify.domain.numbers import normalize_number as _norm
 from trace_verify.domain.verdict import Finding, PointerRef
@@ -122,8 +122,8 @@ def in_ggg_window(ctx: Context) -> bool:
     if complaint is None or completed is None:
         return True
     zone = ZoneInfo(ctx.policy.ggg_window_timezone)
-    last_day = completed.astimezone(zone).date() + timedelta(days=ctx.policy.ggg_window_days)
-    return complaint.filed_at.astimezone(zone).date() <= last_day
+    last_day = add_days(local_date(completed, zone), ctx.policy.ggg_window_days)
+    return local_date(complaint.filed_at, zone) <= last_day
 
 
 def has_accepted_certificate(ctx: Context) -> bool:

@@ -10,6 +10,7 @@ from trace_verify.domain.codecheck import code_ref
 from trace_verify.domain.context import Context
 from trace_verify.domain.customs import check_declaration
 from trace_verify.domain.findings import finding
+from trace_verify.domain.instants import local_year
 from trace_verify.domain.verdict import EvidenceRef, Finding, PointerRef
 
 _SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -31,7 +32,7 @@ def _numbers(ctx: Context) -> Iterator[tuple[EvidenceRef, str, str]]:
 
 def declaration_numbers(ctx: Context) -> Iterator[Finding]:
     """Structure of every declaration / inventory-list number."""
-    year = ctx.now.astimezone(_SHANGHAI).year
+    year = local_year(ctx.now, _SHANGHAI)
     for where, subject, number in _numbers(ctx):
         check = check_declaration(number, year, ctx.ref.districts, ctx.policy.first_declaration_year)
         if check.status == "invalid":
