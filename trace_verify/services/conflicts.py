@@ -14,9 +14,9 @@ import json
 from collections.abc import Callable
 from typing import Any, Final, TypeVar
 
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 
-from trace_verify.db.session import json_text
+from trace_verify.db.session import json_text, writing
 from trace_verify.errors import Conflict
 
 T = TypeVar("T")
@@ -30,12 +30,20 @@ def conflict(message: str, pointer: str | None = None) -> Conflict:
 
 
 def retrying(work: Callable[[], T], message: str, pointer: str | None = None) -> T:
-    """Run ``work`` (one whole transaction) again when it lost a unique-constraint race."""
+    """Run ``work`` (one whole, writing transaction) again when it lost a unique-constraint race.
+
+    On SQLite the transaction takes the write lock at BEGIN (:func:`writing`); should SQLite still
+    answer "database is locked" (its busy timeout ran out), the attempt is retried the same way.
+    """
     for _ in range(ATTEMPTS):
         try:
-            return work()
+            with writing():
+                return work()
         except IntegrityError:
             continue
+        except OperationalError as exc:
+            if "database is locked" not in str(exc.orig):
+                raise
     raise conflict(message, pointer)
 
 
