@@ -157,7 +157,7 @@ def test_a_stored_orders_verdict_uses_the_registry(world: World) -> None:
         order_id = f"ORD-GT-{expected}"
         bundle["order"]["id"] = order_id
         body = {k: bundle[k] for k in ("order", "shipments", "customs")}
-        created = call(world.client, "POST", "/api/v1/orders", "merchant", body)
+        created = call(world.client, "POST", "/api/v1/orders", "platform", body)  # the platform issues orders
         assert created.status_code == 201, created.get_json()
         verdict = call(
             world.client, "POST", f"/api/v1/orders/{order_id}/verdict?now={GENERAL_NOW}", "merchant"
