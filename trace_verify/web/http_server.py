@@ -49,6 +49,9 @@ class ServerLimits:
     request_timeout: float = 30.0
     idle_timeout: float = 30.0
     max_body_bytes: int = 1024 * 1024
+    #: Paths that take larger bodies (bulk uploads) and their limit; every other path has max_body_bytes.
+    large_body_paths: tuple[str, ...] = ()
+    large_body_bytes: int = 0
     max_header_bytes: int = 64 * 1024
     connection_limit: int = 500
 
@@ -78,8 +81,9 @@ class BoundedParser(HTTPRequestParser):  # type: ignore[misc]
 
     * ``Transfer-Encoding`` with ``Content-Length`` is refused (400): a request two parsers could frame
       differently is how requests are smuggled past a proxy (RFC 9112 §6.1 allows refusing it).
-    * A chunk announcing more than the body limit is refused (413) when announced, instead of the
-      connection waiting for bytes that could only be refused once they arrived.
+    * A body declared (``Content-Length``) or announced (a chunk) larger than its path's limit is
+      refused (413) at once, instead of the connection waiting for bytes that could only be refused
+      once they arrived. Only the large-body paths (bulk uploads) get the server's large limit.
     """
 
     completed: bool
@@ -93,12 +97,25 @@ class BoundedParser(HTTPRequestParser):  # type: ignore[misc]
     def received(self, data: bytes) -> int:
         consumed: int = super().received(data)
         receiver = self.body_rcv
-        if self.chunked and not self.completed and receiver is not None:
+        if self.completed or receiver is None:
+            return consumed
+        limit = _body_limit(self.adj, getattr(self, "path", ""))
+        if self.chunked:
             announced = self.body_bytes_received + receiver.chunk_remainder
-            if announced >= self.adj.max_request_body_size:
-                self.error = RequestEntityTooLarge("a chunk larger than the body limit")
-                self.completed = True
+        else:
+            announced = self.content_length
+        if announced > limit:
+            self.error = RequestEntityTooLarge(f"exceeds the body limit of {limit} bytes")
+            self.completed = True
         return consumed
+
+
+def _body_limit(adj: Any, path: str) -> int:
+    """The body limit of ``path``: the large one for bulk uploads, else the ordinary one."""
+    large: tuple[str, ...] = getattr(adj, "trace_verify_large_paths", ())
+    if any(path == p or path.startswith(p + "?") for p in large):
+        return int(adj.max_request_body_size) - 1
+    return int(getattr(adj, "trace_verify_body_limit", adj.max_request_body_size - 1))
 
 
 class BoundedChannel(HTTPChannel):  # type: ignore[misc]
@@ -145,12 +162,15 @@ def create_server(app: Any, host: str, port: int, limits: ServerLimits) -> Bound
         channel_timeout=int(max(1, limits.idle_timeout)),
         # How often idle and too-slow connections are looked for: a fraction of the shorter timeout.
         cleanup_interval=int(max(1, min(limits.request_timeout, limits.idle_timeout) / 4)),
-        max_request_body_size=limits.max_body_bytes + 1,  # waitress refuses at >=; the limit is inclusive
+        # waitress refuses at >=, so + 1; the per-path limit is BoundedParser's (_body_limit)
+        max_request_body_size=max(limits.max_body_bytes, limits.large_body_bytes) + 1,
         max_request_header_size=limits.max_header_bytes,
         connection_limit=limits.connection_limit,
         ident="trace_verify",
         expose_tracebacks=False,
     )
+    adj.trace_verify_body_limit = limits.max_body_bytes
+    adj.trace_verify_large_paths = limits.large_body_paths
     dispatcher = ThreadedTaskDispatcher()
     dispatcher.set_thread_count(adj.threads)
     return BoundedServer(

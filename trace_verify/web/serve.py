@@ -41,6 +41,8 @@ def server_limits(settings: Settings) -> ServerLimits:
         request_timeout=settings.request_timeout_seconds,
         idle_timeout=settings.idle_timeout_seconds,
         max_body_bytes=settings.max_body_bytes,
+        large_body_paths=("/api/v1/validations",),
+        large_body_bytes=settings.bulk_max_bytes,
     )
 
 
