@@ -20,6 +20,9 @@ from typing import IO, Any
 VENV_BIN = Path(sys.executable).parent
 
 
+ROOT = Path(__file__).resolve().parents[2]
+
+
 def free_port() -> int:
     """A port nothing listens on right now (127.0.0.1)."""
     with socket.socket() as sock:
@@ -57,8 +60,15 @@ def request(
 
 
 @contextmanager
-def server(database_url: str, extra_env: Mapping[str, str] | None = None, workers: int = 2) -> Iterator[int]:
-    """Serve ``database_url`` until the block ends; yields the port."""
+def server(
+    database_url: str, extra_env: Mapping[str, str] | None = None, workers: int = 2, supervised: bool = False
+) -> Iterator[int]:
+    """Serve ``database_url`` until the block ends; yields the port.
+
+    ``trace-verify serve`` (waitress, one process); ``supervised`` runs ``gunicorn wsgi:app`` instead, for
+    tests that kill a worker and need a supervisor to start another (in production that is the
+    instance's process supervisor).
+    """
     port = free_port()
     env = {
         **os.environ,
@@ -72,8 +82,12 @@ def server(database_url: str, extra_env: Mapping[str, str] | None = None, worker
     # The server logs a line per request: into a file, never a pipe nobody reads (a full pipe blocks
     # every worker thread on its next log line).
     log = tempfile.TemporaryFile()  # noqa: SIM115 (closed in the finally below, after the yield)
+    command = [str(VENV_BIN / "trace-verify"), "serve", "--host", "127.0.0.1", "--port", str(port)]
+    if supervised:
+        command = [str(VENV_BIN / "gunicorn"), "--bind", f"127.0.0.1:{port}", "--workers", str(workers)]
+        command += ["--worker-class", "gthread", "--threads", "4", "--chdir", str(ROOT), "wsgi:app"]
     process = subprocess.Popen(
-        [str(VENV_BIN / "trace-verify"), "serve", "--host", "127.0.0.1", "--port", str(port)],
+        command,
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=log,

@@ -200,7 +200,8 @@ def test_a_deposit_of_ten_and_a_half_compensations_and_a_hundred_upheld_complain
 def test_a_worker_killed_after_the_deduction_commits_answers_the_retry_from_the_stored_answer(
     database: Database,
 ) -> None:
-    with server(database.url, {"TRACE_VERIFY_JOBS": "0", "TRACE_VERIFY_FAULTS": "after_commit"}) as port:
+    faults = {"TRACE_VERIFY_JOBS": "0", "TRACE_VERIFY_FAULTS": "after_commit"}
+    with server(database.url, faults, supervised=True) as port:
         [order_id] = seed(database, port, 1, Decimal("100000.00"))
         with pytest.raises((http.client.RemoteDisconnected, ConnectionError)):
             file(port, order_id, "dies-after-commit")()
