@@ -3,27 +3,15 @@
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 
 import pytest
 
-from tests.support import ROOT
+from tests.bench.support import run_smoke
 
 
 @pytest.mark.slow
 def test_verify_benchmark_runs_and_reports_every_target() -> None:
-    result = subprocess.run(
-        [sys.executable, str(ROOT / "bench" / "verify.py"), "--smoke"],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        cwd=ROOT,
-    )
-    assert result.returncode == 0, result.stderr
-    out = result.stdout
-    for header in ("machine :", "commit  :", "date    :"):
-        assert header in out
+    out = run_smoke("verify.py")
     verdicts = re.findall(r"\b(PASS|MISS)\b", out)
     # (a) speed; (b) one worker: speed, memory; (c) every core: speed, memory per process; pipeline/floor
     assert len(verdicts) == 6, out
@@ -34,13 +22,5 @@ def test_verify_benchmark_runs_and_reports_every_target() -> None:
 
 def test_numbers_benchmark_runs_and_reports() -> None:
     """The measurement tests/domain/test_numbers.py once asserted on wall-clock time lives here."""
-    result = subprocess.run(
-        [sys.executable, str(ROOT / "bench" / "assess.py"), "--smoke"],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        cwd=ROOT,
-    )
-    assert result.returncode == 0, result.stderr
-    assert re.search(r"assess\(\)\s+\d+\.\d+ µs/call", result.stdout), result.stdout
-    assert "commit  :" in result.stdout
+    out = run_smoke("assess.py", timeout=120)
+    assert re.search(r"assess\(\)\s+\d+\.\d+ µs/call", out), out

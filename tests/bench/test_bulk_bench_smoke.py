@@ -3,26 +3,14 @@
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 
 import pytest
 
-from tests.support import ROOT
+from tests.bench.support import run_smoke
 
 
 @pytest.mark.slow
 def test_bulk_benchmark_runs_and_reports_every_target() -> None:
-    result = subprocess.run(
-        [sys.executable, str(ROOT / "bench" / "bulk.py"), "--smoke"],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        cwd=ROOT,
-    )
-    assert result.returncode == 0, result.stderr
-    out = result.stdout
-    for header in ("machine :", "commit  :", "date    :"):
-        assert header in out
+    out = run_smoke("bulk.py")
     assert len(re.findall(r"\b(PASS|MISS)\b", out)) == 2, out  # time, memory
     assert re.search(r"upload → results, 500 rows\s+\d+\.\d s", out)
