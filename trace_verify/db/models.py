@@ -245,6 +245,23 @@ class WebhookPush(Base):
     received_at: Mapped[datetime]
     last_received_at: Mapped[datetime]
     deliveries: Mapped[int]
+    #: When its events were merged into the stored shipments (None: stored, not yet processed; the
+    #: scheduler hands such a push to a ``webhook`` job).
+    processed_at: Mapped[datetime | None] = mapped_column(index=True)
+
+
+class CarrierPoll(Base):
+    """The last poll of one tracking number at one carrier: the claim that keeps every instance and
+    worker from polling it again inside the carrier's minimum interval (``services/polls.py``)."""
+
+    __tablename__ = "carrier_polls"
+
+    carrier: Mapped[str] = mapped_column(sa.String(32), primary_key=True)
+    tracking_key: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    #: When the last poll was claimed (it started then).
+    polled_at: Mapped[datetime] = mapped_column(index=True)
+    #: ``ok`` or why the last poll gave nothing (``None`` while it runs).
+    outcome: Mapped[str | None] = mapped_column(sa.String(64))
 
 
 # -- bulk validations (issue 15) -------------------------------------------------------------------
