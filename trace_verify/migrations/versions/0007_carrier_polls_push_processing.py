@@ -36,9 +36,7 @@ def upgrade() -> None:
     # Plain ADD COLUMN / CREATE INDEX (no batch table copy): native in SQLite 3.35+ and PostgreSQL.
     op.add_column("webhook_pushes", sa.Column("processed_at", sa.DateTime(timezone=True), nullable=True))
     op.execute("UPDATE webhook_pushes SET processed_at = received_at")
-    op.create_index(
-        op.f("ix_webhook_pushes_processed_at"), "webhook_pushes", ["processed_at"], unique=False
-    )
+    op.create_index(op.f("ix_webhook_pushes_processed_at"), "webhook_pushes", ["processed_at"], unique=False)
 
 
 def downgrade() -> None:
