@@ -16,6 +16,7 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any, Final, Protocol
 
 from carriers._common import PlaceIndex, default_places
@@ -27,6 +28,13 @@ NumberFormat = tuple[str, frozenset[str] | None]
 
 #: ``verify_push(headers, body, secret) -> bool``.
 PushCheck = Callable[[Mapping[str, str], bytes, str], bool]
+
+#: The minimum time between two polls of one tracking number, for carriers that publish no per-number
+#: rule. Kuaidi100's is the only per-number rule in the references (carriers.md §6.3: polled more often
+#: than every 30 minutes, a number is locked); the others publish account quotas only (FedEx 1,400 calls
+#: per 10 s, DHL 250 a day, USPS 60 an hour: carriers.md §4), which the rate limiter enforces. Carriers'
+#: scans rarely change a parcel's state faster, so 30 minutes loses no news and keeps every quota.
+DEFAULT_MIN_POLL_INTERVAL: Final = timedelta(minutes=30)
 
 #: Prefix of every carrier configuration variable: ``TRACE_VERIFY_CARRIER_<ID>_<NAME>``.
 ENV_PREFIX: Final = "TRACE_VERIFY_CARRIER_"
@@ -139,6 +147,9 @@ class CarrierSpec:
     #: only when the simulator starts (it pulls in Werkzeug).
     simulator: str | None = None
     numbers: Numbers = Numbers()
+    #: Never poll one tracking number more often than this (the scheduled refresh, complaint filings
+    #: and re-verifications all claim a poll first: ``trace_verify/services/polls.py``).
+    min_poll_interval: timedelta = DEFAULT_MIN_POLL_INTERVAL
 
     @property
     def live(self) -> bool:

@@ -83,6 +83,7 @@ def carrier_ports(settings: Settings) -> CarrierPorts:
         signed_contents=push_signed_contents(),
         webhook_secrets=settings.webhook_secrets(),
         refresh_budget_seconds=settings.refresh_budget_seconds,
+        poll_intervals={spec.id: spec.min_poll_interval for spec in REGISTRY.all()},
     )
 
 

@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import timedelta
 from typing import Final
 
 from carriers._couriers import courier_of
@@ -67,4 +68,6 @@ SPEC: Final = CarrierSpec(
     verify_push=verify_push,
     simulator=f"{__name__}.sim_routes",
     numbers=Numbers(aggregator=True),
+    # Kuaidi100's documented rule: a number polled more often than every 30 minutes is locked.
+    min_poll_interval=timedelta(minutes=30),
 )

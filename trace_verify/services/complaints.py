@@ -5,8 +5,10 @@ Filing (``POST /orders/{id}/complaints``), in three steps, so no transaction wai
 1. *Read* the complaint (the contract's ``complaint`` object; ``filed_at`` is the service's clock for
    a consumer, and may be given by the platform) and find the order the key may file on.
 2. *Gather*: refresh the order's shipments and the consumer's own tracking numbers from the carriers'
-   live clients, all within one budget (3 s); a stored refresh younger than the carrier's polling
-   interval is used as is. What came back is stored as evidence in its own short transaction.
+   live clients, all within one budget (3 s); a number polled less than its carrier's minimum polling
+   interval ago (the manifest's ``min_poll_interval``, claimed in ``services.polls``) is not polled
+   again and its stored evidence is used as is. What came back is stored as evidence in its own short
+   transaction.
 3. *Decide and pay*, in one write transaction: verify the stored bundle with the complaint, decide
    (``domain.stored_decision.decide_stored``), store the verdict, the complaint and, when upheld, the
    deduction (``services.ledger``), the audit records, and the idempotent answer.
@@ -22,7 +24,7 @@ from __future__ import annotations
 import base64
 import logging
 import secrets
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any, Final
@@ -35,13 +37,11 @@ from trace_verify.contract.reader import read_bundle
 from trace_verify.contract.schemas import is_rfc3339, parse_rfc3339
 from trace_verify.contract.writer import compensation_to_json, finding_to_json, verdict_to_json
 from trace_verify.db.models import (
-    CarrierDocument,
     Complaint,
     ComplaintStatus,
     LedgerTransaction,
     Merchant,
     Order,
-    Origin,
     Role,
     VerdictRecord,
 )
@@ -59,8 +59,9 @@ from trace_verify.services import audit, ledger
 from trace_verify.services.access import Principal, Resource, not_found
 from trace_verify.services.faults import fault_point
 from trace_verify.services.pages import PageRequest, page
+from trace_verify.services.polls import Polls, held_failures
 from trace_verify.services.ports import CarrierPorts
-from trace_verify.services.refresh import Fetched, Wanted, refresh
+from trace_verify.services.refresh import Fetched, Wanted
 from trace_verify.services.verdicts import courier_of
 from trace_verify.services.verification import VerificationService
 
@@ -70,8 +71,6 @@ log = logging.getLogger(__name__)
 Receipt = Callable[[Session, dict[str, Any]], None]
 
 FILING_BUDGET_SECONDS: Final = 3.0
-#: A stored refresh younger than this is used as is (carriers' usual minimum polling interval).
-DEFAULT_POLL_INTERVAL: Final = timedelta(minutes=5)
 #: Re-checks after a carrier failure: 1, 2, 4 … minutes apart (the delay is a setting), at most this many.
 MAX_RECHECKS: Final = 8
 RECHECK_BASE: Final = timedelta(minutes=1)
@@ -128,14 +127,13 @@ class ComplaintService:
         ports: CarrierPorts,
         *,
         budget_seconds: float = FILING_BUDGET_SECONDS,
-        poll_intervals: Mapping[str, timedelta] | None = None,
         recheck_delay: timedelta = RECHECK_BASE,
     ) -> None:
         self.db = db
         self.verification = verification
         self.ports = ports
         self.budget_seconds = budget_seconds
-        self.poll_intervals = dict(poll_intervals or {})
+        self.polls = Polls(db, ports)
         self.recheck_delay = recheck_delay
 
     # -- filing ------------------------------------------------------------------------------------
@@ -212,28 +210,21 @@ class ComplaintService:
 
     # -- the automatic check -----------------------------------------------------------------------
 
-    def _wanted(self, order: Order, complaint: dict[str, Any], now: datetime) -> list[Wanted]:
-        """Shipments whose stored refresh is older than the polling interval, and the consumer's own
-        numbers that are not the order's, for carriers with a live client."""
+    def _wanted(self, order: Order, complaint: dict[str, Any]) -> list[Wanted]:
+        """The order's shipments and the consumer's own numbers that are not the order's, for carriers
+        with a live client (``Polls.refresh`` leaves out what was polled within its carrier's interval)."""
         clients = self.ports.clients
-        wanted = []
-        for shipment in order.shipments:
-            if shipment.carrier in clients and not self._fresh(shipment.documents, shipment.carrier, now):
-                courier = courier_of(shipment)
-                wanted.append(Wanted(shipment.position, shipment.carrier, shipment.tracking_number, courier))
+        wanted = [
+            Wanted(s.position, s.carrier, s.tracking_number, courier_of(s))
+            for s in order.shipments
+            if s.carrier in clients
+        ]
         known = {s.tracking_key for s in order.shipments}
         for index, credential in enumerate(complaint.get("credentials") or ()):
             carrier, number = credential.get("carrier"), credential.get("tracking_number")
             if carrier in clients and number and normalize_number(number) not in known:
                 wanted.append(Wanted(_CREDENTIAL_BASE + index, carrier, number))
         return wanted
-
-    def _fresh(self, documents: list[CarrierDocument], carrier: str, now: datetime) -> bool:
-        interval = self.poll_intervals.get(carrier, DEFAULT_POLL_INTERVAL)
-        return any(
-            d.origin is Origin.REFRESH and d.superseded_at is None and now - d.received_at < interval
-            for d in documents
-        )
 
     def _check(self, order_id: str, complaint: dict[str, Any], now: datetime, *, filer: Source) -> Check:
         """Gather (refresh within the budget, store what came back) and verify; nothing decided yet.
@@ -245,8 +236,9 @@ class ComplaintService:
             order = load_order(session, order_id)
             if order is None:
                 raise not_found("order")
-            wanted = self._wanted(order, complaint, now)
-        fetched = refresh(dict(self.ports.clients), wanted, self.budget_seconds)
+            wanted = self._wanted(order, complaint)
+        fetched, held = self.polls.refresh(dict(self.ports.clients), wanted, self.budget_seconds, now)
+        fetched += held_failures(held)
         shipments = self._store_refreshed(order_id, [f for f in fetched if f.index < _CREDENTIAL_BASE], now)
         credentials: dict[str, list[dict[str, str]]] = {}
         failures = [f"/shipments/{f.index}" for f in shipments if f.content is None]

@@ -8,6 +8,7 @@ import hashlib
 import hmac
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Final, Protocol
 
 from trace_verify.domain.documents import DocumentReader
@@ -30,6 +31,10 @@ PushVerifier = Callable[[Mapping[str, str], bytes, str], bool]
 
 #: Header of the service's own webhook signature, for carriers whose adapter has no ``verify_push``.
 SIGNATURE_HEADER: Final = "x-trace-verify-signature"
+
+#: A carrier's minimum polling interval when its manifest gives none (ports built without the registry,
+#: in tests): the manifest's own default (``carriers.spec.DEFAULT_MIN_POLL_INTERVAL``).
+DEFAULT_POLL_INTERVAL: Final = timedelta(minutes=30)
 
 
 def sign_push(body: bytes, secret: str) -> str:
@@ -61,6 +66,12 @@ class CarrierPorts:
     signed_contents: Mapping[str, Callable[[bytes], bytes | None]] = field(default_factory=dict)
     #: Seconds a re-verification waits for all its carrier calls together.
     refresh_budget_seconds: float = 10.0
+    #: Carrier id → the least time between two polls of one number (the manifest's ``min_poll_interval``).
+    poll_intervals: Mapping[str, timedelta] = field(default_factory=dict)
+
+    def poll_interval(self, carrier: str) -> timedelta:
+        """How long after polling a number at ``carrier`` it may be polled again."""
+        return self.poll_intervals.get(carrier, DEFAULT_POLL_INTERVAL)
 
     def push_verifier(self, carrier: str) -> PushVerifier:
         """The adapter's own check when it has one, else the service's signature header."""

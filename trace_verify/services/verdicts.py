@@ -30,8 +30,9 @@ from trace_verify.services.access import Principal, Resource, forbidden, not_fou
 from trace_verify.services.evidence import store_document
 from trace_verify.services.news import CarrierNews, NewsWatch
 from trace_verify.services.pages import PageRequest, page
+from trace_verify.services.polls import Polls, held_failures
 from trace_verify.services.ports import CarrierPorts
-from trace_verify.services.refresh import Fetched, Wanted, refresh
+from trace_verify.services.refresh import Fetched, Wanted
 from trace_verify.services.verification import VerificationService
 from trace_verify.services.views import verdict_record_view
 
@@ -51,6 +52,8 @@ class VerdictService:
         self.ports = ports
         #: Told of each order a refresh brought new carrier evidence for (complaints' re-check, §8.1).
         self.on_carrier_news = on_carrier_news
+        #: Each number is polled at most once per its carrier's interval, whoever polls (``polls``).
+        self.polls = Polls(db, ports)
 
     def verify(self, who: Principal, obj: Any, now: datetime) -> dict[str, Any]:
         """``POST /verify``: nothing is stored, and no order id is ever refused (issue 10).
@@ -76,7 +79,10 @@ class VerdictService:
         return verdict_to_json(verdict)
 
     def reverify(self, who: Principal, order_id: str, now: datetime) -> dict[str, Any]:
-        """Verify a stored order again, refreshing tracking first; the new verdict is stored and returned."""
+        """Verify a stored order again, refreshing tracking first; the new verdict is stored and returned.
+
+        A number polled less than its carrier's minimum interval ago is not polled again: its stored
+        evidence is judged (or, when that poll failed, the shipment is ``CARRIER_UNAVAILABLE``)."""
         who.access(Resource.VERIFICATION, write=True)
         with self.db.transaction() as session:
             order = load_order(session, order_id, **who.scope())
@@ -85,7 +91,10 @@ class VerdictService:
             wanted = [
                 Wanted(s.position, s.carrier, s.tracking_number, courier_of(s)) for s in order.shipments
             ]
-        fetched = refresh(dict(self.ports.clients), wanted, self.ports.refresh_budget_seconds)
+        fetched, held = self.polls.refresh(
+            dict(self.ports.clients), wanted, self.ports.refresh_budget_seconds, now
+        )
+        fetched += held_failures(held)
         with self.db.transaction() as session:
             order = load_order(session, order_id)
             if order is None:

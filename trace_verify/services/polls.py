@@ -1,0 +1,149 @@
+"""Polling a carrier at most once per tracking number per carrier interval, whoever polls.
+
+Every poll of a carrier (the scheduled refresh, a complaint's check and re-check, a re-verification)
+first *claims* the number in ``carrier_polls``: one conditional upsert, so of any number of service
+instances and workers polling at once exactly one wins, and a number polled less than its carrier's
+``min_poll_interval`` ago (Kuaidi100 locks a number polled more often than every 30 minutes) is not
+polled again. The claim is in the database rather than in Redis: it is one atomic statement on SQLite
+(the embedded default, one file lock) and on PostgreSQL (several instances) alike, so one mechanism is
+tested everywhere; it survives a Redis restart or eviction (an expired ``SET NX EX`` key would let a
+number be polled again and locked); and the scheduler needs each number's last poll in the database
+anyway to find what is due.
+
+A poll the carrier did not answer (timeout, 5xx, breaker open: no document) releases its claim after
+:data:`RETRY_AFTER_FAILURE`, so an outage does not hold a complaint's evidence back for a whole
+interval; an answered poll (even a carrier's "not found") holds it for the interval.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, Final
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+
+from trace_verify.db.models import CarrierPoll
+from trace_verify.db.session import Database
+from trace_verify.domain.numbers import normalize_number
+from trace_verify.services.ports import CarrierPorts, TrackingClient
+from trace_verify.services.refresh import Fetched, Wanted, refresh
+
+#: ``carrier_polls.outcome`` of a poll the carrier answered.
+ANSWERED: Final = "ok"
+#: A number whose last poll got no answer may be polled again this long after it.
+RETRY_AFTER_FAILURE: Final = timedelta(minutes=1)
+_OUTCOME_LENGTH: Final = 64
+
+
+@dataclass(frozen=True, slots=True)
+class Held:
+    """A number not polled now because it was polled within its carrier's interval."""
+
+    wanted: Wanted
+    #: Why that last poll gave nothing, or None when it was answered (or is still running).
+    failure: str | None
+
+
+class Polls:
+    """Claims and records polls in ``carrier_polls``."""
+
+    def __init__(self, db: Database, ports: CarrierPorts) -> None:
+        self.db = db
+        self.ports = ports
+
+    def claim(self, carrier: str, number: str, now: datetime) -> bool:
+        """True when this caller may poll ``number`` at ``carrier`` now (the claim is committed)."""
+        interval = self.ports.poll_interval(carrier)
+        values = {
+            "carrier": carrier,
+            "tracking_key": normalize_number(number),
+            "polled_at": now,
+            "outcome": None,
+        }
+        table = CarrierPoll.__table__
+        due = sa.or_(
+            table.c.polled_at <= now - interval,
+            sa.and_(
+                table.c.outcome.is_not(None),
+                table.c.outcome != ANSWERED,
+                table.c.polled_at <= now - RETRY_AFTER_FAILURE,
+            ),
+        )
+        with self.db.transaction() as session:
+            insert: Any = (postgresql if self.db.dialect == "postgresql" else sqlite).insert(table)
+            statement = insert.values(**values).on_conflict_do_update(
+                index_elements=["carrier", "tracking_key"],
+                set_={"polled_at": now, "outcome": None},
+                where=due,
+            )
+            # RETURNING, not rowcount: a row comes back only when the insert or the update happened.
+            return session.execute(statement.returning(CarrierPoll.polled_at)).first() is not None
+
+    def record(self, fetched: Iterable[tuple[Wanted, Fetched]]) -> None:
+        """Store each claimed poll's outcome: answered, or why not."""
+        rows = [
+            {
+                "c": w.carrier,
+                "k": normalize_number(w.tracking_number),
+                "o": ANSWERED if f.content is not None else (f.failure or "failed")[:_OUTCOME_LENGTH],
+            }
+            for w, f in fetched
+        ]
+        if not rows:
+            return
+        statement = (
+            sa.update(CarrierPoll)
+            .where(CarrierPoll.carrier == sa.bindparam("c"), CarrierPoll.tracking_key == sa.bindparam("k"))
+            .values(outcome=sa.bindparam("o"))
+        )
+        with self.db.transaction() as session:
+            session.connection().execute(statement, rows)
+
+    def last_failures(self, wanted: Iterable[Wanted]) -> dict[tuple[str, str], str]:
+        """(carrier, key) → why its last poll gave nothing, for the numbers whose last poll failed."""
+        keys = {(w.carrier, normalize_number(w.tracking_number)) for w in wanted}
+        if not keys:
+            return {}
+        with self.db.transaction() as session:
+            rows = session.execute(
+                sa.select(CarrierPoll.carrier, CarrierPoll.tracking_key, CarrierPoll.outcome).where(
+                    sa.tuple_(CarrierPoll.carrier, CarrierPoll.tracking_key).in_(sorted(keys))
+                )
+            ).all()
+        return {(c, k): o for c, k, o in rows if o is not None and o != ANSWERED}
+
+    def refresh(
+        self,
+        clients: Mapping[str, TrackingClient],
+        wanted: list[Wanted],
+        budget_seconds: float,
+        now: datetime,
+    ) -> tuple[list[Fetched], list[Held]]:
+        """Poll every wanted number this caller can claim, within ``budget_seconds``; the rest is held.
+
+        Only numbers whose carrier has a live client are claimed (the others are not polled at all).
+        """
+        live = [w for w in wanted if w.carrier in clients]
+        claimed = [w for w in live if self.claim(w.carrier, w.tracking_number, now)]
+        held_back = [w for w in live if w not in claimed]
+        fetched = refresh(dict(clients), claimed, budget_seconds)
+        by_index = {w.index: w for w in claimed}
+        self.record((by_index[f.index], f) for f in fetched)
+        failures = self.last_failures(held_back)
+        held = [Held(w, failures.get((w.carrier, normalize_number(w.tracking_number)))) for w in held_back]
+        return fetched, held
+
+
+def held_failures(held: Iterable[Held]) -> list[Fetched]:
+    """Held numbers whose last poll failed, as failed refreshes: the verdict must not read the stored
+    evidence as the carrier's latest word when the carrier did not answer (it says CARRIER_UNAVAILABLE)."""
+    return [
+        Fetched(
+            h.wanted.index, h.wanted.carrier, None, f"last poll failed ({h.failure}); not polled again yet"
+        )
+        for h in held
+        if h.failure is not None
+    ]
