@@ -6,10 +6,10 @@ chain is it in) are answered here and cached, so adding a rule adds no repeated 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from functools import cached_property
-from typing import TYPE_CHECKING, Literal, Protocol
+from typing import TYPE_CHECKING, Any, Generic, Literal, Protocol, TypeVar, overload
 
 from trace_verify.domain.bundle import Bundle, Path, Shipment, TraceCodeRecord
 from trace_verify.domain.chains import Chain, build_chains
@@ -70,6 +70,33 @@ class Reference:
     carriers: CarrierNumbers
 
 
+_V = TypeVar("_V")
+
+
+class once(Generic[_V]):
+    """``functools.cached_property`` without its lock: computed on first access, then a plain attribute.
+
+    Why: on Python 3.11 ``cached_property`` takes an ``RLock`` on every first access, and a verification
+    computes a dozen of these facts once each, millions of times in a bulk run; a Context is never
+    shared between threads, so the lock buys nothing.
+    """
+
+    def __init__(self, compute: Callable[[Any], _V]) -> None:
+        self._compute = compute
+        self._name = compute.__name__
+        self.__doc__ = compute.__doc__
+
+    @overload
+    def __get__(self, obj: None, owner: type | None = None) -> once[_V]: ...
+    @overload
+    def __get__(self, obj: object, owner: type | None = None) -> _V: ...
+    def __get__(self, obj: object | None, owner: type | None = None) -> once[_V] | _V:
+        if obj is None:
+            return self
+        value = obj.__dict__[self._name] = self._compute(obj)
+        return value
+
+
 BONDED_MODES = frozenset({"1210", "1239"})
 GENERAL_TRADE_MODES = frozenset({"0110"})
 Match = Literal["same", "different", "unknown"]
@@ -101,7 +128,13 @@ class Context:
         self.registry = registry
         self.timeline: Timeline = build_timeline(bundle.shipments)
         self.events: tuple[Event, ...] = self.timeline.events
-        self._places: dict[tuple[str | None, ...], Place | None] = {}
+        #: Per timeline index, resolved once: the event's place, its country (as given, else its
+        #: place's) and whether that is Mainland China (None: unknown). Rules ask these of the same
+        #: few events many times over; they read them here by index.
+        self.places: list[Place | None] = []
+        self.countries: list[str | None] = []
+        self.mainland: list[bool | None] = []
+        self._locate_events()
         #: Who vouches for each piece of stored evidence (rules.md §8); None offline and for /verify.
         self.sources = sources
         #: Merchant events the carrier's own record contradicts (rules.md §8.2), and every event no
@@ -119,9 +152,20 @@ class Context:
                 tuple(tuple(i for i in ix if i not in excluded) for ix in self.timeline.by_shipment),
             )
 
+    def _locate_events(self) -> None:
+        locate = self.ref.gazetteer.locate
+        places, countries, mainland = self.places, self.countries, self.mainland
+        for event in self.events:
+            loc = event.location
+            place = locate(loc.city, loc.country, loc.region, loc.facility)
+            country = loc.country or (place.country if place is not None else None)
+            places.append(place)
+            countries.append(country)
+            mainland.append(None if country is None else country == MAINLAND)
+
     # -- events ----------------------------------------------------------------------------------
 
-    @cached_property
+    @once
     def paths(self) -> PathAssessment:
         """The path facts of every chain (``rules.origin.assess``), typed; the verifier has them
         computed before any rule runs."""
@@ -129,7 +173,7 @@ class Context:
 
         return assess(self)
 
-    @cached_property
+    @once
     def chains(self) -> tuple[Chain, ...]:
         return build_chains(self.bundle.shipments, self.timeline)
 
@@ -147,29 +191,13 @@ class Context:
         """The custody events among ``indexes`` (rules.md §1, terms)."""
         return [i for i in indexes if self.events[i].is_custody]
 
-    def first_custody(self, chain: Chain) -> int | None:
-        custody = self.custody(chain.events)
-        return custody[0] if custody else None
-
-    def leg_events(self, chain: Chain, leg: int) -> tuple[int, ...]:
-        return self.timeline.by_shipment[leg]
-
-    def delivered_on_last_leg(self, chain: Chain) -> list[int]:
-        return [i for i in self.leg_events(chain, chain.last_leg) if self.events[i].milestone == "delivered"]
-
     # -- places ----------------------------------------------------------------------------------
 
     def place(self, location: Location) -> Place | None:
-        """The resolved place of a location (city first, then facility), or None."""
-        key = (location.city, location.country, location.region, location.facility)
-        if key not in self._places:
-            found = self.ref.gazetteer.resolve(location.city, location.country, location.region)
-            if found is None and location.facility:
-                found = self.ref.gazetteer.resolve(location.facility, location.country)
-            if found is not None and location.country and found.country != location.country:
-                found = None
-            self._places[key] = found
-        return self._places[key]
+        """The resolved place of a location (city first, then facility), or None.
+
+        For a timeline event, :attr:`places` has it already (by timeline index)."""
+        return self.ref.gazetteer.locate(location.city, location.country, location.region, location.facility)
 
     def country(self, location: Location) -> str | None:
         """The location's country: as given, else from its resolved place."""
@@ -182,7 +210,7 @@ class Context:
         country = self.country(location)
         return None if country is None else country == MAINLAND
 
-    @cached_property
+    @once
     def destination_place(self) -> Place | None:
         d = self.order.destination
         return self.ref.gazetteer.resolve(d.city, d.country, d.region) if d.city else None
@@ -194,13 +222,20 @@ class Context:
     def at_destination(self, location: Location) -> Match:
         """Compare with the order's destination: by country abroad, by prefecture city in Mainland China."""
         country = self.country(location)
+        return self._at_destination(country, self.place(location) if country == MAINLAND else None)
+
+    def event_at_destination(self, index: int) -> Match:
+        """:meth:`at_destination` of the timeline event ``index``."""
+        return self._at_destination(self.countries[index], self.places[index])
+
+    def _at_destination(self, country: str | None, here: Place | None) -> Match:
         if country is None:
             return "unknown"
         if country != self.order.destination.country:
             return "different"
-        if not self.destination_in_mainland:
+        if country != MAINLAND:
             return "same"
-        here, there = self.place(location), self.destination_place
+        there = self.destination_place
         if here is None or there is None:
             return "unknown"
         return "same" if here.city_key == there.city_key else "different"
@@ -238,15 +273,15 @@ class Context:
                 return zone
         return None
 
-    @cached_property
+    @once
     def modes(self) -> frozenset[str]:
         return frozenset(c.supervision_mode for c in self.bundle.customs if c.supervision_mode)
 
-    @cached_property
+    @once
     def has_bonded_record(self) -> bool:
         return bool(self.modes & BONDED_MODES)
 
-    @cached_property
+    @once
     def code_check(self) -> CodeCheck:
         """The codes that count and the registry's objections (asked once per verification)."""
         return check_codes(self.bundle, self.registry)
@@ -256,7 +291,7 @@ class Context:
         """The records the rules judge: the bundle's offline, the registry's genuine ones in the service."""
         return self.code_check.records
 
-    @cached_property
+    @once
     def claimed_path(self) -> Path:
         """The merchant's claim, or the inference of rules.md §1."""
         if self.order.claimed_path is not None:

@@ -14,7 +14,7 @@ from typing import Final, Literal
 from trace_verify.domain.bundle import Path
 from trace_verify.domain.chains import Chain
 from trace_verify.domain.context import Context, ZoneLike
-from trace_verify.domain.model import CUSTOMS_MILESTONES, Location, value_object
+from trace_verify.domain.model import CUSTOMS_MILESTONES, NON_CUSTODY, Location, value_object
 
 Origin = Literal["abroad", "zone", "zone_unknown", "mainland", "unknown", "none"]
 
@@ -41,6 +41,10 @@ class ChainFacts:
     #: A leg's document could not be read, or its carrier answered with an error: what the chain
     #: shows may be only part of its story (contract README, input rules: insufficient_evidence).
     source_failed: bool = False
+    #: The chain's custody events (rules.md §1, terms), in chain order.
+    custody: tuple[int, ...] = ()
+    #: The first delivery on the last leg somewhere else than the order's destination, if any.
+    delivered_elsewhere: int | None = None
 
     @property
     def is_delivered(self) -> bool:
@@ -64,18 +68,27 @@ SOURCE_FAILURES: Final = frozenset({"unreadable", "carrier_error"})
 
 
 def chain_facts(ctx: Context, chain: Chain) -> ChainFacts:
-    """Establish the facts of one chain."""
-    first = ctx.first_custody(chain)
-    delivered = tuple(ctx.delivered_on_last_leg(chain))
-    at_destination = next(
-        (
-            i
-            for i in delivered
-            if ctx.at_destination(ctx.events[i].location) != "different"
-            and ctx.country(ctx.events[i].location) is not None
-        ),
-        None,
+    """Establish the facts of one chain: one walk over its events, places read by timeline index."""
+    events = ctx.events
+    custody: list[int] = []
+    customs_shown = False
+    for i in chain.events:
+        milestone = events[i].milestone
+        if milestone not in NON_CUSTODY:
+            custody.append(i)
+        if milestone in CUSTOMS_MILESTONES:
+            customs_shown = True
+    first = custody[0] if custody else None
+    delivered = tuple(
+        i for i in ctx.timeline.by_shipment[chain.last_leg] if events[i].milestone == "delivered"
     )
+    at_destination = elsewhere = None
+    for i in delivered:
+        match = ctx.event_at_destination(i)
+        if match == "different":
+            elsewhere = i if elsewhere is None else elsewhere
+        elif at_destination is None and ctx.countries[i] is not None:
+            at_destination = i
     origin, zone = _origin(ctx, chain, first)
     return ChainFacts(
         chain=chain,
@@ -84,12 +97,14 @@ def chain_facts(ctx: Context, chain: Chain) -> ChainFacts:
         zone=zone,
         delivered=delivered,
         delivered_at_destination=at_destination,
-        dispatch_shown=_dispatch_shown(ctx, chain, first),
-        crossing_shown=_crossing_shown(ctx, chain),
-        customs_shown=any(ctx.events[i].milestone in CUSTOMS_MILESTONES for i in chain.events),
+        dispatch_shown=_dispatch_shown(ctx, chain, custody),
+        crossing_shown=crossing_events(ctx, chain) is not None,
+        customs_shown=customs_shown,
         source_failed=any(
-            p.kind in SOURCE_FAILURES for leg in chain.legs for p in ctx.shipment(leg).problems
+            p.kind in SOURCE_FAILURES for leg in chain.legs for p in ctx.bundle.shipments[leg].problems
         ),
+        custody=tuple(custody),
+        delivered_elsewhere=elsewhere,
     )
 
 
@@ -97,8 +112,8 @@ def _origin(ctx: Context, chain: Chain, first: int | None) -> tuple[Origin, Zone
     if first is None:
         return "none", None
     event = ctx.events[first]
-    shipment = ctx.shipment(chain.first_leg)
-    in_mainland = ctx.in_mainland(event.location)
+    shipment = ctx.bundle.shipments[chain.first_leg]
+    in_mainland = ctx.mainland[first]
     if in_mainland is None:
         return "unknown", None
     if not in_mainland:
@@ -111,40 +126,35 @@ def _origin(ctx: Context, chain: Chain, first: int | None) -> tuple[Origin, Zone
     return "mainland", None
 
 
-def _dispatch_shown(ctx: Context, chain: Chain, first: int | None) -> bool:
+def _dispatch_shown(ctx: Context, chain: Chain, custody: list[int]) -> bool:
     """A custody event at the dispatch place (the shipment's ``dispatch`` when it gives an address)."""
-    if first is None:
+    if not custody:
         return False
-    dispatch = ctx.shipment(chain.first_leg).dispatch
+    dispatch = ctx.bundle.shipments[chain.first_leg].dispatch
     if dispatch is None or dispatch.address is None:
         return True  # the dispatch place is the first custody event's own place
     a = dispatch.address
     place = Location(city=a.city, region=a.region, country=a.country)
-    return any(
-        ctx.same_place(place, ctx.events[i].location) != "different" for i in ctx.custody(chain.events)
-    )
-
-
-def _crossing_shown(ctx: Context, chain: Chain) -> bool:
-    """Left a place outside Mainland China, then entered it, before any domestic delivery event."""
-    return crossing_events(ctx, chain) is not None
+    return any(ctx.same_place(place, ctx.events[i].location) != "different" for i in custody)
 
 
 def crossing_events(ctx: Context, chain: Chain) -> tuple[int, int] | None:
-    """The events that show the crossing into Mainland China (leaving abroad, then entering), if any."""
+    """The events that show the crossing into Mainland China (leaving abroad, then entering), if any:
+    left a place outside Mainland China, then entered it, before any domestic delivery event."""
+    events, mainland = ctx.events, ctx.mainland
     left: int | None = None
     for i in chain.events:
-        event = ctx.events[i]
-        in_mainland = ctx.in_mainland(event.location)
+        milestone = events[i].milestone
+        in_mainland = mainland[i]
         if left is None:
-            if event.milestone in _LEAVING and in_mainland is False:
+            if milestone in _LEAVING and in_mainland is False:
                 left = i
-            elif event.milestone in _DOMESTIC_DELIVERY and in_mainland:
+            elif milestone in _DOMESTIC_DELIVERY and in_mainland:
                 return None
             continue
-        if event.milestone in _ENTERING and in_mainland is not False:
+        if milestone in _ENTERING and in_mainland is not False:
             return left, i
-        if event.milestone in _DOMESTIC_DELIVERY and in_mainland:
+        if milestone in _DOMESTIC_DELIVERY and in_mainland:
             return None
     return None
 

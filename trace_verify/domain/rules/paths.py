@@ -66,7 +66,7 @@ def _story(ctx: Context, facts: ChainFacts) -> str:
         start = f"Taken into {_carrier_name(first)} custody in {_where(first)} after the order"
     steps = [start]
     if facts.origin == "abroad":
-        steps.append(f"departed {ctx.country(first.location)}")
+        steps.append(f"departed {ctx.countries[facts.first_custody]}")
         cleared = [ctx.events[i] for i in facts.chain.events if ctx.events[i].milestone == "import_cleared"]
         if cleared:
             steps.append(
@@ -92,13 +92,9 @@ def origin_in_mainland(ctx: Context) -> Iterator[Finding]:
             [TimelineRef(facts.first_custody)],
             subject=f"/shipments/{facts.chain.first_leg}",
         )
-    if starts and not any(ctx.in_mainland(ctx.events[i].location) is False for i in ctx.custody(_all(ctx))):
+    if starts and not any(ctx.mainland[i] is False for i in ctx.custody(ctx.usable)):
         refs = [TimelineRef(f.first_custody) for f in starts if f.first_custody is not None]
         yield finding("DOMESTIC_ONLY_TRACE", "No carrier scan of the order is outside Mainland China.", refs)
-
-
-def _all(ctx: Context) -> tuple[int, ...]:
-    return ctx.usable
 
 
 def dispatch_before_order(ctx: Context) -> Iterator[Finding]:
@@ -146,7 +142,7 @@ def _gap(ctx: Context, facts: ChainFacts) -> str | None:
     if not facts.dispatch_shown:
         return "No custody event at the merchant's place of dispatch."
     if facts.delivered_at_destination is None:
-        if any(ctx.at_destination(ctx.events[i].location) == "different" for i in facts.delivered):
+        if facts.delivered_elsewhere is not None:
             return None  # delivered elsewhere: a contradiction (DESTINATION_MISMATCH), not a gap
         return "The delivery event does not show where it happened."
     if ctx.destination_in_mainland and facts.origin == "abroad" and not facts.crossing_shown:

@@ -49,11 +49,11 @@ def _speed_problem(ctx: Context, chain: Chain) -> tuple[str, list[TimelineRef]] 
     Events without a resolvable place are passed over (they say nothing of distance), and events of
     the same instant are compared all with all, so the outcome never depends on listing order.
     """
-    events = ctx.events
+    events, places = ctx.events, ctx.places
     groups: list[list[tuple[int, Place]]] = []
     last_time = None
     for i in chain.events:
-        place = ctx.place(events[i].location)
+        place = places[i]
         if place is None or place.lat is None:
             continue
         moment = events[i].occurred_at
@@ -113,18 +113,17 @@ def _hours_between(ctx: Context, a: Event, b: Event) -> float:
 
 def destination_mismatch(ctx: Context) -> Iterator[Finding]:
     """DESTINATION_MISMATCH (blocker): delivered on a last leg somewhere else than the destination."""
-    for chain in ctx.chains:
-        for i in ctx.delivered_on_last_leg(chain):
-            if ctx.at_destination(ctx.events[i].location) == "different":
-                loc = ctx.events[i].location
-                where = ", ".join(p for p in (loc.city, loc.country) if p)
-                yield finding(
-                    "DESTINATION_MISMATCH",
-                    f"Delivered in {where}, not at the order's destination.",
-                    [TimelineRef(i)],
-                    subject=f"/shipments/{chain.last_leg}",
-                )
-                break
+    for facts in ctx.paths.chains:
+        i = facts.delivered_elsewhere
+        if i is not None:
+            loc = ctx.events[i].location
+            where = ", ".join(p for p in (loc.city, loc.country) if p)
+            yield finding(
+                "DESTINATION_MISMATCH",
+                f"Delivered in {where}, not at the order's destination.",
+                [TimelineRef(i)],
+                subject=f"/shipments/{facts.chain.last_leg}",
+            )
 
 
 RULES = (timeline_impossible, destination_mismatch)

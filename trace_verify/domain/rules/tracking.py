@@ -39,7 +39,7 @@ def tracking_numbers(ctx: Context) -> Iterator[Finding]:
 
 def tracking_origin(ctx: Context) -> Iterator[Finding]:
     """TRACKING_ORIGIN_MISMATCH (blocker): a CN-issued S10 on a direct claim, or a declared origin belied."""
-    chain_of = {leg: chain for chain in ctx.chains for leg in chain.legs}
+    first_of = {leg: facts.first_custody for facts in ctx.paths.chains for leg in facts.chain.legs}
     # A later leg of a chain is often a domestic postal leg after a hand-over (a China Post EMS
     # number, suffix CN): only the leg that starts a chain says where the parcel came from.
     starts = {chain.first_leg for chain in ctx.chains}
@@ -59,10 +59,10 @@ def tracking_origin(ctx: Context) -> Iterator[Finding]:
             )
             continue
         declared = shipment.declared_origin_country
-        first = ctx.first_custody(chain_of[shipment.index]) if declared else None
+        first = first_of[shipment.index] if declared else None
         if first is None:
             continue
-        country = ctx.country(ctx.events[first].location)
+        country = ctx.countries[first]
         if country is not None and country != declared:
             yield finding(
                 "TRACKING_ORIGIN_MISMATCH",
