@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
 from typing import TYPE_CHECKING, Any, Generic, Literal, Protocol, TypeVar, overload
 
 from trace_verify.domain.bundle import Bundle, Path, Shipment, TraceCodeRecord
@@ -97,6 +98,15 @@ class once(Generic[_V]):
         return value
 
 
+@cache
+def _path_assessor() -> Callable[[Context], PathAssessment]:
+    """``rules.origin.assess``, imported once (it imports this module; an import inside
+    :attr:`Context.paths` would cost more than a microsecond on every verification)."""
+    from trace_verify.domain.rules.origin import assess
+
+    return assess
+
+
 BONDED_MODES = frozenset({"1210", "1239"})
 GENERAL_TRADE_MODES = frozenset({"0110"})
 Match = Literal["same", "different", "unknown"]
@@ -169,9 +179,7 @@ class Context:
     def paths(self) -> PathAssessment:
         """The path facts of every chain (``rules.origin.assess``), typed; the verifier has them
         computed before any rule runs."""
-        from trace_verify.domain.rules.origin import assess
-
-        return assess(self)
+        return _path_assessor()(self)
 
     @once
     def chains(self) -> tuple[Chain, ...]:

@@ -34,6 +34,9 @@ def normalise_declaration(text: str) -> str:
     """Drop spaces and hyphens, upper-case letters."""
     if text.isdigit():
         return text
+    unhyphenated = text.replace("-", "")
+    if unhyphenated.isalnum():  # no whitespace: only the hyphens had to go
+        return unhyphenated.upper()
     return re.sub(r"[\s\-]", "", text).upper()
 
 

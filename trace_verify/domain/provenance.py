@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
+from trace_verify.domain.findings import finding
 from trace_verify.domain.model import CUSTOMS_MILESTONES, Event, value_object
 from trace_verify.domain.sources import CARRIER_SOURCES, SOURCES, VOUCHED_SOURCES, Source, StoredSources
 from trace_verify.domain.verdict import EvidenceRef, Finding, PointerRef, SourceRef, TimelineRef, Verdict
@@ -122,8 +123,6 @@ def _crossing_into(ctx: Context, carrier: list[int], country: str | None) -> boo
 
 def contradicted_findings(ctx: Context, found: Iterable[Contradiction]) -> list[Finding]:
     """``SUBMITTED_EVENT_CONTRADICTED`` (blocker) for each contradicted event, citing both events."""
-    from trace_verify.domain.findings import finding
-
     out = []
     for c in found:
         event, scan = ctx.events[c.event], ctx.events[c.carrier_event]
@@ -223,8 +222,6 @@ def path_self_reported(ctx: Context, sources: StoredSources) -> list[Finding]:
     review instead of being rejected, and a merchant reading its stored order sees which events
     would not, alone, defeat a complaint.
     """
-    from trace_verify.domain.findings import finding
-
     refs = self_reported_facts(ctx, sources)
     if not refs:
         return []

@@ -6,6 +6,8 @@ Output rules: sorted by (occurred_at, shipment index, position in its shipment);
 
 from __future__ import annotations
 
+from operator import gt, lt
+
 from trace_verify.domain.bundle import Shipment
 from trace_verify.domain.model import Event, value_object
 
@@ -20,6 +22,10 @@ class Timeline:
 
 def build_timeline(shipments: tuple[Shipment, ...]) -> Timeline:
     """Merge the shipments' events into one de-duplicated, time-ordered timeline."""
+    if len(shipments) == 1:
+        single = _single_leg(shipments[0].events)
+        if single is not None:
+            return single
     keyed = [
         (event.occurred_at, s_index, position, event)
         for s_index, shipment in enumerate(shipments)
@@ -45,3 +51,17 @@ def build_timeline(shipments: tuple[Shipment, ...]) -> Timeline:
         if not per_shipment[s_index] or per_shipment[s_index][-1] != index:
             per_shipment[s_index].append(index)
     return Timeline(tuple(events), tuple(tuple(ix) for ix in per_shipment))
+
+
+def _single_leg(events: tuple[Event, ...]) -> Timeline | None:
+    """The common case without sorting: one shipment whose events are each at their own instant,
+    listed oldest first or newest first (carriers do both). No two share an instant, so none is a
+    duplicate and the time order is the listing order or its reverse; None otherwise."""
+    times = [event.occurred_at for event in events]
+    if all(map(lt, times, times[1:])):
+        ordered = events
+    elif all(map(gt, times, times[1:])):
+        ordered = events[::-1]
+    else:
+        return None
+    return Timeline(ordered, (tuple(range(len(events))),))

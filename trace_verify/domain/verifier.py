@@ -6,7 +6,6 @@ orders them as the contract's output rules say, and derives the verdict and the 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import datetime
 
 from trace_verify.domain.bundle import Bundle
@@ -58,7 +57,7 @@ def verify(
     """
     ctx = Context(bundle, now, policy, reference, history, sources=sources, registry=registry)
     paths = ctx.paths  # the path facts, computed once before the rules run
-    findings = _unique(f for rule in rules for f in rule(ctx))
+    findings = _unique(ctx, rules)
     value = _verdict_value(ctx, findings)
     if value != "met":
         findings = [f for f in findings if f.code not in _PATH_CODES]
@@ -78,15 +77,16 @@ def verify(
     )
 
 
-def _unique(findings: Iterable[Finding]) -> list[Finding]:
-    """One finding per code and subject (output rules); the first raised wins."""
+def _unique(ctx: Context, rules: tuple[Rule, ...]) -> list[Finding]:
+    """Every rule's findings, one per code and subject (output rules); the first raised wins."""
     seen: set[tuple[str, str]] = set()
     kept: list[Finding] = []
-    for f in findings:
-        key = (f.code, f.subject)
-        if key not in seen:
-            seen.add(key)
-            kept.append(f)
+    for rule in rules:
+        for f in rule(ctx):
+            key = (f.code, f.subject)
+            if key not in seen:
+                seen.add(key)
+                kept.append(f)
     return kept
 
 

@@ -4,6 +4,8 @@ SUPERVISION_MODE_MISMATCH (rules.md §6)."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import datetime
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from trace_verify.domain.codecheck import code_ref
@@ -30,9 +32,16 @@ def _numbers(ctx: Context) -> Iterator[tuple[EvidenceRef, str, str]]:
             yield code_ref(code, "declaration_number"), code.subject, code.declaration_number
 
 
+@lru_cache(maxsize=16)
+def _shanghai_year(now: datetime) -> int:
+    """The year in Beijing time at ``now`` (one clock serves a whole run; a time-zone conversion each
+    bundle was a visible part of the rule's cost)."""
+    return local_year(now, _SHANGHAI)
+
+
 def declaration_numbers(ctx: Context) -> Iterator[Finding]:
     """Structure of every declaration / inventory-list number."""
-    year = local_year(ctx.now, _SHANGHAI)
+    year = _shanghai_year(ctx.now)
     for where, subject, number in _numbers(ctx):
         check = check_declaration(number, year, ctx.ref.districts, ctx.policy.first_declaration_year)
         if check.status == "invalid":

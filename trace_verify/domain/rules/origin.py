@@ -15,6 +15,7 @@ from trace_verify.domain.bundle import Path
 from trace_verify.domain.chains import Chain
 from trace_verify.domain.context import Context, ZoneLike
 from trace_verify.domain.model import CUSTOMS_MILESTONES, NON_CUSTODY, Location, value_object
+from trace_verify.domain.rules.codes import general_trade_shown
 
 Origin = Literal["abroad", "zone", "zone_unknown", "mainland", "unknown", "none"]
 
@@ -203,8 +204,6 @@ def evidenced_path(ctx: Context, chains: tuple[ChainFacts, ...], general_trade: 
 def assess(ctx: Context) -> PathAssessment:
     """The path assessment of this verification; the verifier computes it once, before the rules run,
     and gives it to them as ``ctx.paths``."""
-    from trace_verify.domain.rules.codes import general_trade_shown
-
     chains = tuple(chain_facts(ctx, chain) for chain in ctx.chains)
     general = general_trade_shown(ctx)
     if ctx.destination_in_mainland:

@@ -18,7 +18,8 @@ from trace_verify.domain.verdict import Finding, PointerRef
 
 def submitted_event_contradicted(ctx: Context) -> Iterator[Finding]:
     """SUBMITTED_EVENT_CONTRADICTED (blocker): a merchant event the carrier's own record contradicts."""
-    yield from contradicted_findings(ctx, ctx.contradictions)
+    if ctx.contradictions:
+        yield from contradicted_findings(ctx, ctx.contradictions)
 
 
 def evidence_sources(ctx: Context) -> Iterator[Finding]:
