@@ -5,29 +5,42 @@ The start-up (``trace_verify.startup``) reads the settings and calls
 (configured as ``TRACE_VERIFY_CARRIER_<ID>_<NAME>``, :meth:`carriers.spec.CarrierSpec.env_name`);
 ``carriers`` never reads configuration itself. A carrier whose required values are missing gets no
 client (its stored documents are still read; re-verification simply does not refresh it).
+
+Every client takes its breaker and rate limit from the one :class:`~carriers._fetch.guards.GuardStore`
+the start-up passes (in this process's memory, or shared through Redis by every instance).
 """
 
 from __future__ import annotations
 
 import importlib
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from carriers.registry import SPECS
 from carriers.spec import CarrierSpec, Fetcher, PushCheck
+
+if TYPE_CHECKING:
+    from carriers._fetch.guards import GuardStore
 
 __all__ = ["Fetcher", "PushCheck", "build_clients", "push_verifiers"]
 
 
 def build_clients(
-    config: Mapping[str, Mapping[str, str]], specs: Iterable[CarrierSpec] = SPECS
+    config: Mapping[str, Mapping[str, str]],
+    specs: Iterable[CarrierSpec] = SPECS,
+    guards: GuardStore | None = None,
 ) -> dict[str, Fetcher]:
-    """A live client for every carrier whose configuration has all the values its client needs."""
+    """A live client for every carrier whose configuration has all the values its client needs,
+    guarded by ``guards`` (default: this process's :data:`~carriers._fetch.guards.PROCESS_GUARDS`)."""
     clients: dict[str, Fetcher] = {}
     for spec in specs:
         values = config.get(spec.id, {})
         if spec.client is not None and all(values.get(name) for name in spec.client.settings):
-            clients[spec.id] = spec.client.build(values)
+            if guards is None:
+                from carriers._fetch.guards import PROCESS_GUARDS
+
+                guards = PROCESS_GUARDS
+            clients[spec.id] = spec.client.build(values, guards)
     return clients
 
 

@@ -17,10 +17,13 @@ import importlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any, Final, Protocol
+from typing import TYPE_CHECKING, Any, Final, Protocol
 
 from carriers._common import PlaceIndex, default_places
 from trace_verify.domain.documents import ParseResult
+
+if TYPE_CHECKING:  # the fetch machinery imports requests: only a client's build does
+    from carriers._fetch.guards import GuardStore
 
 #: ``(courier_code, definition keys or None for all)``: tracking-number formats of the
 #: tracking_number_data courier files (``trace_verify/data/numbers``) a carrier's shipments carry.
@@ -106,11 +109,13 @@ class ClientSpec:
     """How a live client is built: the configuration values it needs and the factory.
 
     ``settings`` are lower-case names (``base_url``, ``api_key``…); each is configured as
-    ``TRACE_VERIFY_CARRIER_<ID>_<NAME>`` (:meth:`CarrierSpec.env_name`). ``build`` receives them all.
+    ``TRACE_VERIFY_CARRIER_<ID>_<NAME>`` (:meth:`CarrierSpec.env_name`). ``build`` receives them all,
+    and the :class:`~carriers._fetch.guards.GuardStore` the client takes its breaker and rate limit from
+    (in memory, or shared through Redis: the start-up decides).
     """
 
     settings: tuple[str, ...]
-    build: Callable[[Mapping[str, str]], Fetcher]
+    build: Callable[[Mapping[str, str], GuardStore], Fetcher]
 
 
 @dataclass(frozen=True, slots=True)

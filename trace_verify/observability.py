@@ -34,6 +34,15 @@ VERDICTS: Final = Counter("trace_verify_verdicts_total", "Verdicts given, by out
 CARRIER_CALLS: Final = Counter(
     "trace_verify_carrier_calls_total", "Live carrier calls by outcome", ("carrier", "outcome")
 )
+#: A carrier's breaker: 0 closed, 1 half-open (a probe may go), 2 open (calls refused without sending).
+#: Set when /metrics is read, from where breakers are kept (Redis when shared); the newest reading wins.
+BREAKER_STATE: Final = Gauge(
+    "trace_verify_carrier_breaker_state",
+    "Carrier circuit breaker: 0 closed, 1 half-open, 2 open",
+    ("carrier",),
+    multiprocess_mode="mostrecent",
+)
+BREAKER_VALUES: Final = {"closed": 0, "half_open": 1, "open": 2}
 QUEUE_DEPTH: Final = Gauge(
     "trace_verify_queue_depth", "Background work waiting or running", ("queue",), multiprocess_mode="max"
 )

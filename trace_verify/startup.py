@@ -22,6 +22,7 @@ from trace_verify.services.clock import Clock
 from trace_verify.services.ports import CarrierPorts
 
 if TYPE_CHECKING:
+    from carriers._fetch import GuardStore
     from trace_verify.db.session import Database
     from trace_verify.services.bulk_rows import BulkRowJudge
     from trace_verify.services.complaints import ComplaintService
@@ -70,20 +71,35 @@ class Services:
     complaints: ComplaintService
 
 
-def carrier_ports(settings: Settings) -> CarrierPorts:
-    """The carrier registry, live clients and webhook checks, from the settings' plain values."""
+def carrier_guards(settings: Settings) -> GuardStore:
+    """Where the carriers' breakers and rate limits live: Redis when ``REDIS_URL`` is set (every
+    instance and worker shares one breaker and one rate per carrier), else this process's memory."""
+    if settings.redis_url:
+        from carriers._fetch.redis_guards import RedisGuards
+
+        return RedisGuards.from_url(settings.redis_url)
+    from carriers._fetch import LocalGuards
+
+    return LocalGuards()
+
+
+def carrier_ports(settings: Settings, guards: GuardStore | None = None) -> CarrierPorts:
+    """The carrier registry, live clients (guarded by ``guards``, default :func:`carrier_guards`) and
+    webhook checks, from the settings' plain values."""
     from carriers import REGISTRY
     from carriers.clients import build_clients, push_signed_contents, push_verifiers
 
+    guards = guards or carrier_guards(settings)
     return CarrierPorts(
         REGISTRY,
         known=frozenset(spec.id for spec in REGISTRY.all()),
-        clients=build_clients(settings.carriers),
+        clients=build_clients(settings.carriers, guards=guards),
         push_verifiers=push_verifiers(),
         signed_contents=push_signed_contents(),
         webhook_secrets=settings.webhook_secrets(),
         refresh_budget_seconds=settings.refresh_budget_seconds,
         poll_intervals={spec.id: spec.min_poll_interval for spec in REGISTRY.all()},
+        breaker_states=guards.breaker_states,
     )
 
 
@@ -315,6 +331,14 @@ def readiness(system: System) -> dict[str, str]:
     else:
         checks["redis"] = "not_configured"
     return checks
+
+
+def observe_carriers(ports: CarrierPorts) -> None:
+    """Set the breaker-state gauge of every live carrier (0 closed, 1 half-open, 2 open)."""
+    from trace_verify.observability import BREAKER_STATE, BREAKER_VALUES
+
+    for carrier, state in ports.breaker_states().items():
+        BREAKER_STATE.labels(carrier).set(BREAKER_VALUES.get(state, BREAKER_VALUES["open"]))
 
 
 def observe_queue(system: System) -> None:

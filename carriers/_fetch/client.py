@@ -35,6 +35,7 @@ from carriers._fetch.errors import (
     CarrierRateLimited,
     CarrierTimeout,
     CarrierUnavailable,
+    GuardsUnreachable,
 )
 from carriers._fetch.guards import CarrierGuards, shared_guards
 from carriers._fetch.policy import FetchPolicy
@@ -72,7 +73,8 @@ class _Request:
 class FetchClient:
     """Calls one carrier's API under its :class:`FetchPolicy`.
 
-    ``guards`` defaults to the process-wide breaker, rate limit and bulkhead of ``policy.carrier``;
+    ``guards`` (from the start-up's :class:`GuardStore`) defaults to the process-wide breaker, rate
+    limit and bulkhead of ``policy.carrier``;
     ``clock`` and ``rng`` are injectable so that retry and breaker tests run without waiting. A given
     ``session`` gets the watched adapter mounted (needed for the hard deadline); the client's own session
     ignores proxy and netrc settings from the environment (``trust_env = False``).
@@ -159,8 +161,10 @@ class FetchClient:
         breaker = self.guards.breaker
         if isinstance(exc, CarrierAuthError):
             breaker.record_success()  # the carrier answered; the fault is ours
-        elif isinstance(exc, CarrierRateLimited) and exc.status is None:
-            breaker.release()  # the local rate limit: nothing was sent
+        elif isinstance(exc, GuardsUnreachable) or (
+            isinstance(exc, CarrierRateLimited) and exc.status is None
+        ):
+            breaker.release()  # the rate limit refused, or its state was unreachable: nothing was sent
         else:
             breaker.record_failure()
 

@@ -76,6 +76,16 @@ class CircuitOpen(CarrierFetchError):
     code: ClassVar[str] = "CARRIER_CIRCUIT_OPEN"
 
 
+class GuardsUnreachable(CarrierFetchError):
+    """The shared breaker and rate state (Redis) did not answer: no request was sent.
+
+    Not retried and not counted against the carrier: the carrier said nothing. Calls are refused
+    rather than made unguarded, so an outage of the shared state never multiplies a carrier's rate.
+    """
+
+    code: ClassVar[str] = "CARRIER_GUARDS_UNREACHABLE"
+
+
 class BodyTooLarge(CarrierFetchError):
     """The response body passed the policy's byte cap (announced or while streaming); reading stopped."""
 

@@ -7,12 +7,15 @@ subtag table, :mod:`.push` checks a webhook's signature, :mod:`.client` fetches.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 from carriers._couriers import courier_of
 from carriers.aftership.parse import parse_document
 from carriers.aftership.push import verify_push
 from carriers.spec import ByCourier, CarrierSpec, ClientSpec, Fetcher, Numbers
+
+if TYPE_CHECKING:
+    from carriers._fetch.guards import GuardStore
 
 __all__ = ["SPEC", "verify_push"]
 
@@ -51,11 +54,13 @@ def slug_of(number: str) -> str | None:
     return courier_of(number, SLUGS, lambda country: S10_SLUGS.get(country or ""))
 
 
-def _client(c: Mapping[str, str]) -> Fetcher:
+def _client(c: Mapping[str, str], guards: GuardStore) -> Fetcher:
     """The live client (AfterShip's 2024-10 API); ``requests`` is imported only now."""
-    from carriers.aftership.client import AfterShipClient
+    from carriers.aftership.client import AFTERSHIP_POLICY, AfterShipClient
 
-    return ByCourier(AfterShipClient(c["base_url"], c["api_key"]), slug_of)
+    return ByCourier(
+        AfterShipClient(c["base_url"], c["api_key"], guards=guards.guards(AFTERSHIP_POLICY)), slug_of
+    )
 
 
 SPEC: Final = CarrierSpec(

@@ -7,20 +7,23 @@ table, :mod:`.push` checks a LINK push's digest, :mod:`.client` fetches.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 from carriers.cainiao.parse import parse_document
 from carriers.cainiao.push import verify_push
 from carriers.spec import ByNumber, CarrierSpec, ClientSpec, Fetcher, Numbers
 
+if TYPE_CHECKING:
+    from carriers._fetch.guards import GuardStore
+
 __all__ = ["SPEC", "verify_push"]
 
 
-def _client(c: Mapping[str, str]) -> Fetcher:
+def _client(c: Mapping[str, str], guards: GuardStore) -> Fetcher:
     """The live client, built from its configuration (``requests`` is imported only now)."""
-    from carriers.cainiao.client import CainiaoClient
+    from carriers.cainiao.client import CAINIAO_POLICY, CainiaoClient
 
-    return ByNumber(CainiaoClient(c["base_url"]))
+    return ByNumber(CainiaoClient(c["base_url"], guards=guards.guards(CAINIAO_POLICY)))
 
 
 SPEC: Final = CarrierSpec(

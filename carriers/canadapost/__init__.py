@@ -7,17 +7,24 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 from carriers.canadapost.parse import parse_document
 from carriers.spec import ByNumber, CarrierSpec, ClientSpec, Fetcher, Numbers
 
+if TYPE_CHECKING:
+    from carriers._fetch.guards import GuardStore
 
-def _client(c: Mapping[str, str]) -> Fetcher:
+
+def _client(c: Mapping[str, str], guards: GuardStore) -> Fetcher:
     """The live client, built from its configuration (``requests`` is imported only now)."""
-    from carriers.canadapost.client import CanadaPostClient
+    from carriers.canadapost.client import CANADA_POST_POLICY, CanadaPostClient
 
-    return ByNumber(CanadaPostClient(c["base_url"], c["username"], c["password"]))
+    return ByNumber(
+        CanadaPostClient(
+            c["base_url"], c["username"], c["password"], guards=guards.guards(CANADA_POST_POLICY)
+        )
+    )
 
 
 SPEC: Final = CarrierSpec(

@@ -7,17 +7,20 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 from carriers.dhl.parse import parse_document
 from carriers.spec import ByNumber, CarrierSpec, ClientSpec, Fetcher, Numbers
 
+if TYPE_CHECKING:
+    from carriers._fetch.guards import GuardStore
 
-def _client(c: Mapping[str, str]) -> Fetcher:
+
+def _client(c: Mapping[str, str], guards: GuardStore) -> Fetcher:
     """The live client, built from its configuration (``requests`` is imported only now)."""
-    from carriers.dhl.client import DhlClient
+    from carriers.dhl.client import DHL_UNIFIED_POLICY, DhlClient
 
-    return ByNumber(DhlClient(c["base_url"], c["api_key"]))
+    return ByNumber(DhlClient(c["base_url"], c["api_key"], guards=guards.guards(DHL_UNIFIED_POLICY)))
 
 
 SPEC: Final = CarrierSpec(

@@ -10,13 +10,16 @@ service-area reader (:mod:`.service_area`) and the carrier-neutral route rules
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 from carriers._common import PlaceIndex, read_xml_or_json
 from carriers.dhl_express.mydhl import parse_mydhl
 from carriers.dhl_express.xmlpi import parse_xmlpi
 from carriers.spec import ByNumber, CarrierSpec, ClientSpec, Fetcher, Numbers
 from trace_verify.domain.documents import ParseResult
+
+if TYPE_CHECKING:
+    from carriers._fetch.guards import GuardStore
 
 
 def _read(data: bytes, places: PlaceIndex) -> ParseResult:
@@ -30,11 +33,13 @@ def _read(data: bytes, places: PlaceIndex) -> ParseResult:
     )
 
 
-def _client(c: Mapping[str, str]) -> Fetcher:
+def _client(c: Mapping[str, str], guards: GuardStore) -> Fetcher:
     """The live client, built from its configuration (``requests`` is imported only now)."""
-    from carriers.dhl_express.client import MyDhlClient
+    from carriers.dhl_express.client import MYDHL_POLICY, MyDhlClient
 
-    return ByNumber(MyDhlClient(c["base_url"], c["username"], c["password"]))
+    return ByNumber(
+        MyDhlClient(c["base_url"], c["username"], c["password"], guards=guards.guards(MYDHL_POLICY))
+    )
 
 
 SPEC: Final = CarrierSpec(

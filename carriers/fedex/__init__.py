@@ -8,17 +8,22 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 from carriers.fedex.parse import parse_document
 from carriers.spec import ByNumber, CarrierSpec, ClientSpec, Fetcher, Numbers
 
+if TYPE_CHECKING:
+    from carriers._fetch.guards import GuardStore
 
-def _client(c: Mapping[str, str]) -> Fetcher:
+
+def _client(c: Mapping[str, str], guards: GuardStore) -> Fetcher:
     """The live client, built from its configuration (``requests`` is imported only now)."""
-    from carriers.fedex.client import FedexClient
+    from carriers.fedex.client import FEDEX_POLICY, FedexClient
 
-    return ByNumber(FedexClient(c["base_url"], c["client_id"], c["client_secret"]))
+    return ByNumber(
+        FedexClient(c["base_url"], c["client_id"], c["client_secret"], guards=guards.guards(FEDEX_POLICY))
+    )
 
 
 SPEC: Final = CarrierSpec(

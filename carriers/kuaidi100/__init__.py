@@ -8,12 +8,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import timedelta
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 from carriers._couriers import courier_of
 from carriers.kuaidi100.parse import parse_document
 from carriers.kuaidi100.push import verify_push
 from carriers.spec import ByCourier, CarrierSpec, ClientSpec, Fetcher, Numbers
+
+if TYPE_CHECKING:
+    from carriers._fetch.guards import GuardStore
 
 __all__ = ["SPEC", "verify_push"]
 
@@ -42,11 +45,14 @@ def company_code(number: str) -> str | None:
     return courier_of(number, COMPANY_CODES, lambda country: "ems")
 
 
-def _client(c: Mapping[str, str]) -> Fetcher:
+def _client(c: Mapping[str, str], guards: GuardStore) -> Fetcher:
     """The live client (``customer`` and ``key`` from Kuaidi100's console); ``requests`` is imported now."""
-    from carriers.kuaidi100.client import Kuaidi100Client
+    from carriers.kuaidi100.client import KUAIDI100_POLICY, Kuaidi100Client
 
-    return ByCourier(Kuaidi100Client(c["base_url"], c["customer"], c["key"]), company_code)
+    return ByCourier(
+        Kuaidi100Client(c["base_url"], c["customer"], c["key"], guards=guards.guards(KUAIDI100_POLICY)),
+        company_code,
+    )
 
 
 SPEC: Final = CarrierSpec(

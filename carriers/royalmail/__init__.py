@@ -7,17 +7,24 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 from carriers.royalmail.parse import parse_document
 from carriers.spec import ByNumber, CarrierSpec, ClientSpec, Fetcher, Numbers
 
+if TYPE_CHECKING:
+    from carriers._fetch.guards import GuardStore
 
-def _client(c: Mapping[str, str]) -> Fetcher:
+
+def _client(c: Mapping[str, str], guards: GuardStore) -> Fetcher:
     """The live client, built from its configuration (``requests`` is imported only now)."""
-    from carriers.royalmail.client import RoyalMailClient
+    from carriers.royalmail.client import ROYAL_MAIL_POLICY, RoyalMailClient
 
-    return ByNumber(RoyalMailClient(c["base_url"], c["client_id"], c["client_secret"]))
+    return ByNumber(
+        RoyalMailClient(
+            c["base_url"], c["client_id"], c["client_secret"], guards=guards.guards(ROYAL_MAIL_POLICY)
+        )
+    )
 
 
 SPEC: Final = CarrierSpec(

@@ -7,20 +7,25 @@ tables, :mod:`.push` checks a webhook's signature, :mod:`.client` fetches.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 from carriers.seventeentrack.parse import parse_document
 from carriers.seventeentrack.push import verify_push
 from carriers.spec import ByNumber, CarrierSpec, ClientSpec, Fetcher, Numbers
 
+if TYPE_CHECKING:
+    from carriers._fetch.guards import GuardStore
+
 __all__ = ["SPEC", "verify_push"]
 
 
-def _client(c: Mapping[str, str]) -> Fetcher:
+def _client(c: Mapping[str, str], guards: GuardStore) -> Fetcher:
     """The live client, built from its configuration (``requests`` is imported only now)."""
-    from carriers.seventeentrack.client import SeventeenTrackClient
+    from carriers.seventeentrack.client import SEVENTEENTRACK_POLICY, SeventeenTrackClient
 
-    return ByNumber(SeventeenTrackClient(c["base_url"], c["api_key"]))
+    return ByNumber(
+        SeventeenTrackClient(c["base_url"], c["api_key"], guards=guards.guards(SEVENTEENTRACK_POLICY))
+    )
 
 
 SPEC: Final = CarrierSpec(

@@ -7,17 +7,20 @@ holds the code and text tables, ``carriers.sf.client`` fetches.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 from carriers.sf.parse import parse_document
 from carriers.spec import ByNumber, CarrierSpec, ClientSpec, Fetcher, Numbers
 
+if TYPE_CHECKING:
+    from carriers._fetch.guards import GuardStore
 
-def _client(c: Mapping[str, str]) -> Fetcher:
+
+def _client(c: Mapping[str, str], guards: GuardStore) -> Fetcher:
     """The live client, built from its configuration (``requests`` is imported only now)."""
-    from carriers.sf.client import SfClient
+    from carriers.sf.client import SF_POLICY, SfClient
 
-    return ByNumber(SfClient(c["base_url"], c["partner_id"], c["checkword"]))
+    return ByNumber(SfClient(c["base_url"], c["partner_id"], c["checkword"], guards=guards.guards(SF_POLICY)))
 
 
 SPEC: Final = CarrierSpec(

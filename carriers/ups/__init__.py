@@ -8,17 +8,22 @@ Fetching lives in ``carriers.ups.client``.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 from carriers.spec import ByNumber, CarrierSpec, ClientSpec, Fetcher, Numbers
 from carriers.ups.parse import parse_document
 
+if TYPE_CHECKING:
+    from carriers._fetch.guards import GuardStore
 
-def _client(c: Mapping[str, str]) -> Fetcher:
+
+def _client(c: Mapping[str, str], guards: GuardStore) -> Fetcher:
     """The live client, built from its configuration (``requests`` is imported only now)."""
-    from carriers.ups.client import UpsClient
+    from carriers.ups.client import UPS_POLICY, UpsClient
 
-    return ByNumber(UpsClient(c["base_url"], c["client_id"], c["client_secret"]))
+    return ByNumber(
+        UpsClient(c["base_url"], c["client_id"], c["client_secret"], guards=guards.guards(UPS_POLICY))
+    )
 
 
 SPEC: Final = CarrierSpec(

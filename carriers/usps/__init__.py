@@ -9,13 +9,16 @@ The two formats are told apart by content: ``<`` first is TrackV2 XML (:mod:`car
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 from carriers._common import PlaceIndex, read_xml_or_json
 from carriers.spec import ByNumber, CarrierSpec, ClientSpec, Fetcher, Numbers
 from carriers.usps.v3 import parse_v3
 from carriers.usps.webtools import parse_webtools
 from trace_verify.domain.documents import ParseResult
+
+if TYPE_CHECKING:
+    from carriers._fetch.guards import GuardStore
 
 
 def _read(data: bytes, places: PlaceIndex) -> ParseResult:
@@ -29,11 +32,13 @@ def _read(data: bytes, places: PlaceIndex) -> ParseResult:
     )
 
 
-def _client(c: Mapping[str, str]) -> Fetcher:
+def _client(c: Mapping[str, str], guards: GuardStore) -> Fetcher:
     """The live client, built from its configuration (``requests`` is imported only now)."""
-    from carriers.usps.client import UspsClient
+    from carriers.usps.client import USPS_POLICY, UspsClient
 
-    return ByNumber(UspsClient(c["base_url"], c["client_id"], c["client_secret"]))
+    return ByNumber(
+        UspsClient(c["base_url"], c["client_id"], c["client_secret"], guards=guards.guards(USPS_POLICY))
+    )
 
 
 SPEC: Final = CarrierSpec(

@@ -392,6 +392,7 @@ def test_every_failure_has_a_stable_code() -> None:
         "CarrierRateLimited": "CARRIER_RATE_LIMITED",
         "CarrierAuthError": "CARRIER_AUTH_FAILED",
         "CircuitOpen": "CARRIER_CIRCUIT_OPEN",
+        "GuardsUnreachable": "CARRIER_GUARDS_UNREACHABLE",
         "BodyTooLarge": "CARRIER_BODY_TOO_LARGE",
     }
 

@@ -52,6 +52,11 @@ def verify_signature_header(headers: Mapping[str, str], body: bytes, secret: str
     return hmac.compare_digest(sign_push(body, secret).encode("ascii"), received.strip().encode("utf-8"))
 
 
+def no_breakers() -> Mapping[str, str]:
+    """No live client, no breaker (offline verification)."""
+    return {}
+
+
 @dataclass(frozen=True)
 class CarrierPorts:
     """The carrier side of the service, injected by the start-up (``trace_verify.startup``)."""
@@ -66,6 +71,9 @@ class CarrierPorts:
     signed_contents: Mapping[str, Callable[[bytes], bytes | None]] = field(default_factory=dict)
     #: Seconds a re-verification waits for all its carrier calls together.
     refresh_budget_seconds: float = 10.0
+    #: Each live carrier's breaker state (``closed``, ``half_open``, ``open``), read where it is kept:
+    #: this process's memory, or Redis shared by every instance (the breaker-state gauge).
+    breaker_states: Callable[[], Mapping[str, str]] = no_breakers
     #: Carrier id → the least time between two polls of one number (the manifest's ``min_poll_interval``).
     poll_intervals: Mapping[str, timedelta] = field(default_factory=dict)
 

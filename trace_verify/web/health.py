@@ -81,7 +81,9 @@ def readyz() -> Response:
 def metrics() -> Response:
     """Every metric in the Prometheus text format."""
     from trace_verify.observability import metrics_text
-    from trace_verify.startup import observe_queue
+    from trace_verify.startup import observe_carriers, observe_queue
 
-    observe_queue(current_app.extensions["trace_verify.system"])
+    system = current_app.extensions["trace_verify.system"]
+    observe_queue(system)
+    observe_carriers(system.ports)
     return Response(metrics_text(), mimetype="text/plain")
