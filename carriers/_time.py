@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import csv
 import re
-from datetime import UTC, datetime, time, timedelta, timezone
+from datetime import UTC, datetime, time, timedelta, timezone, tzinfo
 from functools import lru_cache
 from importlib import resources
 from typing import Final
@@ -60,6 +60,22 @@ _CLOCK_12H = re.compile(
 )
 _CLOCK_24H = re.compile(r"(?P<hour>\d{1,2}):(?P<minute>\d{2})(?::(?P<second>\d{2}))?", re.ASCII)
 _DATE_CLOCK = re.compile(r"(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})", re.ASCII)
+#: The forms carriers almost always send, in the subset ``datetime.fromisoformat`` reads exactly as
+#: :data:`_TIMESTAMP` does: two-digit fields in range, ``T`` or a space, up to six fraction digits,
+#: ``Z`` or ``±hh:mm`` within ±14:00. Anything else takes the general path.
+_PLAIN_STAMP = re.compile(
+    r"\d{4}-\d\d-\d\d[T ](?:[01]\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:[.,]\d{1,6})?)?"
+    r"(?:Z|[+-](?:(?:0\d|1[0-3]):[0-5]\d|14:00))?",
+    re.ASCII,
+)
+
+#: The Unix epoch, naive and in UTC. Instants are made by arithmetic from these (``wall - _EPOCH`` is
+#: an exact timedelta): ``datetime.replace(tzinfo=…)`` parses nine keyword arguments and costs about
+#: three times as much, per event. The values are identical.
+_EPOCH: Final = datetime(1970, 1, 1)
+_EPOCH_UTC: Final = datetime(1970, 1, 1, tzinfo=UTC)
+#: The epoch's wall time in each zone met so far (bounded: cleared when full).
+_EPOCHS: dict[tzinfo, datetime] = {UTC: _EPOCH_UTC}
 
 
 @value_object  # frozen to mypy; a plain slots class at run time (built per event)
@@ -78,8 +94,11 @@ def parse_timestamp(text: str) -> datetime:
     (DHL eCommerce sends nanoseconds, karrio issue #439; cut to microseconds), ``Z`` or ``±hh``,
     ``±hhmm``, ``±hh:mm``. A bare date is midnight. Raises ValueError for anything else, including
     week dates and compact forms that ``datetime.fromisoformat`` would let through, and offsets
-    beyond ±14:00.
+    beyond ±14:00. The common forms (:data:`_PLAIN_STAMP`) are read by ``fromisoformat`` itself, the
+    rest from the digits of the general pattern.
     """
+    if _PLAIN_STAMP.fullmatch(text) is not None:
+        return datetime.fromisoformat(text)
     match = _TIMESTAMP.fullmatch(text.strip())
     if match is None:
         raise ValueError("not an ISO 8601 timestamp")
@@ -163,9 +182,38 @@ def _zone(name: str) -> ZoneInfo | None:
         return None
 
 
-def localize(wall: datetime, zone: ZoneInfo) -> datetime:
-    """Attach ``zone`` to a naive wall time with ``fold=0`` (see the module docstring for DST edges)."""
-    return wall.replace(tzinfo=zone, fold=0)
+def localize(wall: datetime, zone: tzinfo) -> datetime:
+    """Attach ``zone`` to a naive wall time with ``fold=0`` (see the module docstring for DST edges).
+
+    Equal to ``wall.replace(tzinfo=zone, fold=0)``: aware arithmetic is wall-clock arithmetic and
+    yields ``fold=0``, so the epoch's wall time in ``zone`` plus ``wall``'s distance from the epoch is
+    ``wall`` in ``zone``.
+    """
+    epoch = _EPOCHS.get(zone)
+    if epoch is None:
+        if len(_EPOCHS) >= 4096:
+            _EPOCHS.clear()
+        epoch = _EPOCHS[zone] = datetime(1970, 1, 1, tzinfo=zone)
+    return epoch + (wall - _EPOCH)
+
+
+def as_utc(wall: datetime) -> datetime:
+    """A naive time read as UTC: ``wall.replace(tzinfo=UTC)``, by arithmetic (see :data:`_EPOCH`)."""
+    return _EPOCH_UTC + (wall - _EPOCH)
+
+
+def wall_to_utc(wall: datetime, zone: tzinfo) -> datetime:
+    """The UTC instant of naive ``wall`` in ``zone``: ``localize(wall, zone).astimezone(UTC)``.
+
+    The zone's offset for the wall time with ``fold=0`` (as :func:`localize` attaches it), subtracted
+    by arithmetic; an instant outside datetime's range raises OverflowError, as ``astimezone`` does.
+    """
+    if wall.fold:
+        return localize(wall, zone).astimezone(UTC)
+    offset = zone.utcoffset(wall)
+    if offset is None:  # pragma: no cover - every zone the adapters pass has an offset
+        return as_utc(wall)
+    return _EPOCH_UTC + (wall - _EPOCH - offset)
 
 
 @lru_cache(maxsize=1)
@@ -257,10 +305,28 @@ def country_zone(
     names = _country_zones().get(country.upper(), ())
     if len(names) == 1:
         return names[0]
-    offsets = {localize(wall, ZoneInfo(name)).utcoffset() for name in names}
-    if len(offsets) == 1:
+    if _zones_agree(names, wall):
         return names[0]
     return region_zone(country, region, postal)
+
+
+def _zones_agree(names: tuple[str, ...], wall: datetime) -> bool:
+    """True when every zone gives ``wall`` (``fold=0``) the same UTC offset (none for no zones).
+
+    The zones come memoised (:func:`_zone`): ``ZoneInfo``'s own cache keeps only a few strongly, so a
+    country with thirty zones re-read them from disk on every event. Stops at the first disagreement.
+    """
+    if wall.fold:
+        wall = wall.replace(fold=0)
+    first = None
+    for i, name in enumerate(names):
+        zone = _zone(name)
+        offset = zone.utcoffset(wall) if zone is not None else None
+        if i == 0:
+            first = offset
+        elif offset != first:
+            return False
+    return bool(names)
 
 
 def location_zone(location: Location, wall: datetime) -> str | None:
@@ -282,19 +348,21 @@ def resolve_time(
     ValueError when neither ``local`` nor ``utc`` is given.
     """
     if utc is not None:
-        instant = utc.replace(tzinfo=UTC) if utc.tzinfo is None else utc.astimezone(UTC)
+        instant = as_utc(utc) if utc.tzinfo is None else utc.astimezone(UTC)
         return ResolvedTime(instant, "carrier_utc", _offset_minutes(local))
     if local is None:
         raise ValueError("a local time or a UTC field is required")
     if local.tzinfo is not None:
         return ResolvedTime(local.astimezone(UTC), "carrier_offset", _offset_minutes(local))
-    zone = zone_named(carrier_zone)
-    if zone is not None:
-        return ResolvedTime(localize(local, zone).astimezone(UTC), "carrier_timezone")
-    zone = zone_named(place_zone)
-    if zone is not None:
-        return ResolvedTime(localize(local, zone).astimezone(UTC), "location_timezone")
-    return ResolvedTime(local.replace(tzinfo=UTC), "assumed_utc")
+    if carrier_zone:
+        zone = _zone(carrier_zone)
+        if zone is not None:
+            return ResolvedTime(wall_to_utc(local, zone), "carrier_timezone")
+    if place_zone:
+        zone = _zone(place_zone)
+        if zone is not None:
+            return ResolvedTime(wall_to_utc(local, zone), "location_timezone")
+    return ResolvedTime(as_utc(local), "assumed_utc")
 
 
 def _offset_minutes(local: datetime | None) -> int | None:

@@ -9,12 +9,21 @@ from __future__ import annotations
 import locale
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from carriers._time import parse_date_clock, parse_timestamp
+from carriers._time import (
+    _TIMESTAMP,
+    _fixed_offset,
+    as_utc,
+    localize,
+    parse_date_clock,
+    parse_timestamp,
+    wall_to_utc,
+)
 from carriers.usps.webtools import _event_date
 
 DATE_CLOCKS = [
@@ -132,3 +141,82 @@ def test_parse_timestamp_values(text: str, expected: datetime) -> None:
 def test_parse_timestamp_refuses_impossible_dates(text: str) -> None:
     with pytest.raises(ValueError):
         parse_timestamp(text)
+
+
+# --- the fromisoformat fast path and the arithmetic conversions (issue 16) ----------------------------
+
+_FIELDS = st.tuples(
+    st.sampled_from(["2026", "0001", "9999", "0000", "2024"]),
+    st.sampled_from(["01", "02", "12", "13", "00"]),
+    st.sampled_from(["01", "28", "29", "30", "31", "32"]),
+    st.sampled_from(["T", " ", "t"]),
+    st.sampled_from(["00", "09", "23", "24"]),
+    st.sampled_from(["00", "59", "60"]),
+    st.sampled_from(["", ":00", ":59", ":60"]),
+    st.sampled_from(["", ".5", ",123", ".123456", ".1234567"]),
+    st.sampled_from(
+        ["", "Z", "z", "+08:00", "-05:30", "+14:00", "+14:01", "-13:59", "+0800", "+08", "+08:60"]
+    ),
+)
+
+
+def _general(text: str) -> object:
+    """The general reader: the digits of ``_TIMESTAMP`` (what every form went through before)."""
+    match = _TIMESTAMP.fullmatch(text.strip())
+    if match is None:
+        return ValueError
+    day, hour, minute, second, fraction, zone = match.groups()
+    try:
+        if hour is None:
+            return datetime(int(day[:4]), int(day[5:7]), int(day[8:]))
+        micro = int(fraction.ljust(6, "0")[:6]) if fraction else 0
+        tzinfo = None if zone is None else _fixed_offset(zone)
+        return datetime(
+            int(day[:4]), int(day[5:7]), int(day[8:]), int(hour), int(minute), int(second or 0), micro, tzinfo
+        )
+    except ValueError:
+        return ValueError
+
+
+@given(_FIELDS)
+def test_parse_timestamp_fast_path_reads_as_the_general_one(fields: tuple[str, ...]) -> None:
+    y, mo, d, sep, h, mi, s, fraction, zone = fields
+    text = f"{y}-{mo}-{d}{sep}{h}:{mi}{s}{fraction if s else ''}{zone}"
+    expected, got = _general(text), _outcome(parse_timestamp, text)
+    assert got == expected
+    if isinstance(expected, datetime) and isinstance(got, datetime):
+        assert got.utcoffset() == expected.utcoffset()
+        assert (got.tzinfo is None) == (expected.tzinfo is None)
+
+
+_ZONES = ["America/New_York", "Europe/London", "Australia/Lord_Howe", "America/Santiago", "Asia/Kolkata"]
+
+
+@given(
+    st.datetimes(min_value=datetime(1, 1, 2), max_value=datetime(9999, 12, 30)),
+    st.sampled_from(_ZONES),
+)
+def test_wall_to_utc_is_localize_then_astimezone(wall: datetime, name: str) -> None:
+    zone = ZoneInfo(name)
+    wall = wall.replace(fold=0)
+    assert wall_to_utc(wall, zone) == wall.replace(tzinfo=zone, fold=0).astimezone(UTC)
+    assert wall_to_utc(wall, zone).tzinfo is UTC
+    attached = localize(wall, zone)
+    assert (attached, attached.tzinfo, attached.fold) == (wall.replace(tzinfo=zone), zone, 0)
+    assert as_utc(wall) == wall.replace(tzinfo=UTC) and as_utc(wall).tzinfo is UTC
+
+
+def test_wall_to_utc_on_daylight_saving_edges() -> None:
+    """The spring gap and the autumn fold, every quarter hour of a year: fold=0, as localize says."""
+    for name in _ZONES:
+        zone, wall = ZoneInfo(name), datetime(2026, 1, 1)
+        while wall.year == 2026:
+            assert wall_to_utc(wall, zone) == wall.replace(tzinfo=zone, fold=0).astimezone(UTC)
+            wall += timedelta(minutes=15)
+
+
+def test_wall_to_utc_overflows_as_astimezone_does() -> None:
+    with pytest.raises(OverflowError):
+        wall_to_utc(datetime(1, 1, 1), ZoneInfo("Asia/Tokyo"))
+    with pytest.raises(OverflowError):
+        wall_to_utc(datetime(9999, 12, 31, 23), ZoneInfo("America/New_York"))
