@@ -1,8 +1,9 @@
 """Several machines: two server processes and two workers on one PostgreSQL and one Redis.
 
-A key's rate limit holds across both servers, a bulk job submitted to one is read from the other,
-and no job runs twice. Every process binds loopback on a free port and is stopped by its own id;
-the whole test is bounded in time. PostgreSQL and Redis are required under CI=true (``.ci/run``).
+A key's rate limit holds across both servers, money requests with one Idempotency-Key sent to both
+at once move the money once, a bulk job submitted to one is read from the other, and no job runs
+twice. Every process binds loopback on a free port and is stopped by its own id; the whole test is
+bounded in time. PostgreSQL and Redis are required under CI=true (``.ci/run``).
 """
 
 from __future__ import annotations
@@ -12,8 +13,11 @@ import os
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -139,6 +143,8 @@ def test_two_servers_two_workers_one_database_one_redis(
     ]
     assert statuses.count(200) == RATE and statuses[RATE:] == [429] * 4, statuses
 
+    _money_moves_once_across_servers(environment, first, second)
+
     # bulk jobs submitted to one server are read from the other; each runs once. One key per job
     # (each makes three requests, well within its rate); progress is watched in the database.
     engine = sa.create_engine(environment["DATABASE_URL"])
@@ -175,3 +181,48 @@ def test_two_servers_two_workers_one_database_one_redis(
         rows = [json.loads(line) for line in results.content.splitlines()]
         assert [r["line"] for r in rows] == list(range(1, 22)), rows[:2]
         assert {r.get("verdict") for r in rows[:20]} == {"met"}
+
+
+def _money_moves_once_across_servers(environment: dict[str, str], first: str, second: str) -> None:
+    """Idempotency claims live in the database (UNIQUE(api_key_id, key)): one top-up with one key, sent
+    to both servers at once three times each, credits the deposit once; a retry on either server
+    replays the first answer. (Seven requests: within the fresh key's rate of ten.)"""
+    headers = {"Authorization": f"Bearer {_key(environment)}"}
+    merchant = {
+        "id": "MER-MI",
+        "name": "Merchant MI",
+        "return_address": {"country": "CN", "city": "Hangzhou"},
+        "registered_importer": {"name": "MI Trading Co., Ltd."},
+    }
+    created = requests.post(f"{first}/api/v1/merchants", json=merchant, headers=headers, timeout=30)
+    assert created.status_code == 201, created.text
+    path = "/api/v1/merchants/MER-MI/deposit/top-ups"
+    top_up = {"amount": "500.00", "currency": "CNY", "reference": "multi-instance"}
+    keyed = {**headers, "Idempotency-Key": "one-top-up-two-servers"}
+    barrier = threading.Barrier(6)
+
+    def send(base: str) -> requests.Response:
+        barrier.wait(30)
+        return requests.post(f"{base}{path}", json=top_up, headers=keyed, timeout=60)
+
+    with ThreadPoolExecutor(6) as pool:
+        answers = list(pool.map(send, [first, second] * 3))
+    assert {a.status_code for a in answers} <= {201, 409}, [(a.status_code, a.text) for a in answers]
+    firsts = [a.json() for a in answers if a.status_code == 201]
+    assert firsts and all(body == firsts[0] for body in firsts)
+    engine = sa.create_engine(environment["DATABASE_URL"])
+    try:
+        with engine.connect() as connection:
+            booked = connection.execute(
+                sa.text("SELECT count(*) FROM ledger_transactions WHERE kind = 'top_up'")
+            ).scalar()
+            balance = connection.execute(sa.text("SELECT balance FROM deposits")).scalar()
+    finally:
+        engine.dispose()
+    assert (booked, Decimal(balance)) == (1, Decimal("500.00"))
+    retry = requests.post(f"{second}{path}", json=top_up, headers=keyed, timeout=30)
+    assert (retry.status_code, retry.json(), retry.headers.get("Idempotent-Replayed")) == (
+        201,
+        firsts[0],
+        "true",
+    )
