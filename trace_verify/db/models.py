@@ -274,6 +274,7 @@ class JobState(enum.StrEnum):
     RUNNING = "running"
     DONE = "done"
     FAILED = "failed"
+    EXPIRED = "expired"  # finished, and its upload and results were purged (the retention period)
 
 
 class ValidationJob(Base):

@@ -18,7 +18,7 @@ JOB_SCHEMA: dict[str, Any] = {
     "required": ["id", "state", "format", "rows", "rows_read", "done", "failed", "results"],
     "properties": {
         "id": {"type": "string"},
-        "state": {"enum": ["queued", "running", "done", "failed"]},
+        "state": {"enum": ["queued", "running", "done", "failed", "expired"]},
         "format": {"enum": ["jsonl", "csv"]},
         "merchant_id": {"type": ["string", "null"], "description": "the merchant whose job it is"},
         "size": {"type": "integer", "description": "bytes uploaded"},
