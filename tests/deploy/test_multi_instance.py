@@ -1,9 +1,10 @@
 """Several machines: two server processes and two workers on one PostgreSQL and one Redis.
 
-A key's rate limit holds across both servers, money requests with one Idempotency-Key sent to both
-at once move the money once, a bulk job submitted to one is read from the other, and no job runs
-twice. Every process binds loopback on a free port and is stopped by its own id; the whole test is
-bounded in time. PostgreSQL and Redis are required under CI=true (``.ci/run``).
+A key's rate limit holds across both servers, a carrier's breaker is one for both, money requests
+with one Idempotency-Key sent to both at once move the money once, a bulk job submitted to one is
+read from the other, and no job runs twice. Every process binds loopback on a free port and is
+stopped by its own id; the whole test is bounded in time. PostgreSQL and Redis are required under
+CI=true (``.ci/run``).
 """
 
 from __future__ import annotations
@@ -58,6 +59,9 @@ def environment(tmp_path: Path) -> Iterator[dict[str, str]]:
         "TRACE_VERIFY_RATE_BURST": str(RATE),
         "TRACE_VERIFY_WORKERS": "1",
         "WEB_CONCURRENCY": "1",
+        # a live DHL client, so that its breaker is kept (never called: nothing listens there)
+        "TRACE_VERIFY_CARRIER_DHL_BASE_URL": "http://127.0.0.1:9",
+        "TRACE_VERIFY_CARRIER_DHL_API_KEY": "unused",
     }
     subprocess.run([*CLI, "db", "upgrade"], env=env, check=True, capture_output=True, timeout=120)
     try:
@@ -144,6 +148,7 @@ def test_two_servers_two_workers_one_database_one_redis(
     assert statuses.count(200) == RATE and statuses[RATE:] == [429] * 4, statuses
 
     _money_moves_once_across_servers(environment, first, second)
+    _one_breaker_for_every_server(environment, first, second)
 
     # bulk jobs submitted to one server are read from the other; each runs once. One key per job
     # (each makes three requests, well within its rate); progress is watched in the database.
@@ -226,3 +231,22 @@ def _money_moves_once_across_servers(environment: dict[str, str], first: str, se
         firsts[0],
         "true",
     )
+
+
+def _one_breaker_for_every_server(environment: dict[str, str], first: str, second: str) -> None:
+    """DHL's breaker opened in the shared Redis (five failures, as any instance would count them) is
+    what both servers report: the breaker state lives in Redis, not in either process."""
+    from carriers._fetch.redis_guards import RedisGuards
+    from carriers.dhl.client import DHL_UNIFIED_POLICY
+
+    gauge = 'trace_verify_carrier_breaker_state{carrier="dhl"}'
+    for base in (first, second):
+        assert f"{gauge} 0.0" in requests.get(f"{base}/metrics", timeout=10).text
+    breaker = RedisGuards.from_url(environment["REDIS_URL"]).guards(DHL_UNIFIED_POLICY).breaker
+    for _ in range(DHL_UNIFIED_POLICY.breaker_threshold):
+        breaker.record_failure()
+    for base in (first, second):
+        assert f"{gauge} 2.0" in requests.get(f"{base}/metrics", timeout=10).text
+    breaker.record_success()
+    for base in (first, second):
+        assert f"{gauge} 0.0" in requests.get(f"{base}/metrics", timeout=10).text
