@@ -15,7 +15,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
-from typing import Any, Final, cast
+from typing import Any, ClassVar, Final, cast
 
 import redis
 from redis.backoff import ExponentialBackoff
@@ -127,40 +127,52 @@ def _text(value: Any) -> str:
     return value.decode("ascii") if isinstance(value, bytes) else str(value)
 
 
-class RedisBreaker:
+class _Keyed:
+    """One carrier's state under one Redis key, changed only by the scripts; ``what`` names it in errors."""
+
+    what: ClassVar[str]
+
+    def __init__(
+        self, client: redis.Redis, scripts: _Scripts, carrier: str, key: str, now: Now | None
+    ) -> None:
+        self.carrier = carrier
+        self._client = client
+        self._scripts = scripts
+        self._key = key
+        self._now = now
+
+    def _run(self, script: Any, *args: object) -> str:
+        """The script's answer as text; an unreachable Redis is :class:`GuardsUnreachable`."""
+        try:
+            return _text(script(keys=[self._key], args=[_now_arg(self._now), *args]))
+        except redis.RedisError as exc:
+            raise GuardsUnreachable(self.carrier, f"{self.what} unreachable ({type(exc).__name__})") from None
+
+
+class RedisBreaker(_Keyed):
     """:class:`carriers._fetch.breaker.Breaker` whose state is one Redis hash per carrier.
 
     The half-open probe holds a lease (``probe_lease`` seconds): a probe whose process died frees
     the slot when the lease ends, so the circuit cannot stay half-open and shut forever.
     """
 
+    what = "breaker state"
+
     def __init__(
-        self,
-        client: redis.Redis,
-        scripts: _Scripts,
-        policy: FetchPolicy,
-        key: str,
-        now: Now | None = None,
+        self, client: redis.Redis, scripts: _Scripts, policy: FetchPolicy, key: str, now: Now | None = None
     ) -> None:
-        self.carrier = policy.carrier
-        self._client = client
-        self._scripts = scripts
-        self._key = key
+        super().__init__(client, scripts, policy.carrier, key, now)
         self._threshold = policy.breaker_threshold
         self._cooldown = policy.breaker_cooldown
         # the probe may wait for the bulkhead, then run its whole deadline
         self._probe_lease = 2 * policy.total_deadline + 1
-        self._now = now
 
     @property
     def state(self) -> BreakerState:
-        answer = self._run(self._scripts.state, self._cooldown)
-        return cast(BreakerState, _text(answer))
+        return cast(BreakerState, self._run(self._scripts.state, self._cooldown))
 
     def before_call(self) -> None:
-        answer = _text(
-            self._run(self._scripts.before_call, self._cooldown, self._probe_lease, BREAKER_TTL_MS)
-        )
+        answer = self._run(self._scripts.before_call, self._cooldown, self._probe_lease, BREAKER_TTL_MS)
         if answer == "open":
             raise CircuitOpen(self.carrier, "circuit open after repeated failures")
         if answer == "busy":
@@ -189,45 +201,23 @@ class RedisBreaker:
         except redis.RedisError:
             log.warning("%s: breaker %s not recorded (Redis unreachable)", self.carrier, what)
 
-    def _run(self, script: Any, *args: object) -> Any:
-        try:
-            return script(keys=[self._key], args=[_now_arg(self._now), *args])
-        except redis.RedisError as exc:
-            raise GuardsUnreachable(
-                self.carrier, f"breaker state unreachable ({type(exc).__name__})"
-            ) from None
 
-
-class RedisRateLimit:
+class RedisRateLimit(_Keyed):
     """:class:`carriers._fetch.ratelimit.RateLimit` booked in Redis: one queue of slots per carrier."""
 
+    what = "rate state"
+
     def __init__(
-        self,
-        client: redis.Redis,
-        scripts: _Scripts,
-        policy: FetchPolicy,
-        key: str,
-        now: Now | None = None,
+        self, client: redis.Redis, scripts: _Scripts, policy: FetchPolicy, key: str, now: Now | None = None
     ) -> None:
         if policy.rate_per_second is None:
             raise ValueError(f"{policy.carrier}: no rate to limit")
-        self.carrier = policy.carrier
-        self._scripts = scripts
-        self._key = key
+        super().__init__(client, scripts, policy.carrier, key, now)
         self._interval = 1.0 / policy.rate_per_second
         self._burst = policy.burst
-        self._now = now
 
     def reserve(self, max_wait: float) -> float | None:
-        try:
-            answer = _text(
-                self._scripts.reserve(
-                    keys=[self._key],
-                    args=[_now_arg(self._now), repr(self._interval), self._burst, repr(max(0.0, max_wait))],
-                )
-            )
-        except redis.RedisError as exc:
-            raise GuardsUnreachable(self.carrier, f"rate state unreachable ({type(exc).__name__})") from None
+        answer = self._run(self._scripts.reserve, repr(self._interval), self._burst, repr(max(0.0, max_wait)))
         return float(answer) if answer else None
 
 

@@ -10,33 +10,15 @@ import multiprocessing
 import queue
 import time
 from collections.abc import Callable
-from datetime import UTC, datetime
 from typing import Any, Final
 
 from carriers._fetch import CarrierRateLimited, CarrierUnavailable, CircuitOpen, FetchClient, FetchPolicy
 from carriers._fetch.redis_guards import RedisGuards
+from tests.carriers.support import FakeClock
 
 DHL_NUMBER: Final = "3027158481"
 KEY: Final = {"DHL-API-Key": "sim-key"}
 SPAWN: Final = multiprocessing.get_context("spawn")  # a fresh interpreter: nothing shared but Redis
-
-
-class _Sleeps:
-    """A clock whose sleeps are recorded, not slept (``monotonic`` moves with them)."""
-
-    def __init__(self) -> None:
-        self.t = 0.0
-        self.sleeps: list[float] = []
-
-    def monotonic(self) -> float:
-        return self.t
-
-    def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.t += seconds
-
-    def now(self) -> datetime:
-        return datetime.now(UTC)
 
 
 def book(
@@ -44,7 +26,7 @@ def book(
 ) -> None:
     """``calls`` fetches, the rate booked in Redis at the instant ``fixed_now`` (so every process books
     at the same moment); puts the waits this process was given (recorded, not slept)."""
-    clock = _Sleeps()
+    clock = FakeClock()  # records the waits instead of sleeping them
     guards = RedisGuards.from_url(url, prefix, now=lambda: fixed_now).guards(policy)
     client = FetchClient(policy, guards=guards, clock=clock)
     for _ in range(calls):
