@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 
 import pytest
 
 from tests.redis_support import flushed, redis_url
+from trace_verify.errors import Unavailable
 from trace_verify.services.ratelimit import RateLimiter, storage_uri
 
 
@@ -40,3 +42,12 @@ def test_in_memory_each_process_counts_alone() -> None:
     first, second = RateLimiter(60, 1), RateLimiter(60, 1)
     assert first.acquire("key") is None and second.acquire("key") is None
     assert storage_uri(None) == "memory://" and storage_uri("redis://h:6379/3") == "redis://h:6379/3"
+
+
+def test_an_unreachable_redis_is_503_at_once_not_unlimited() -> None:
+    limiter = RateLimiter(60, 3, "redis://127.0.0.1:1/0")  # nothing listens there
+    started = time.monotonic()
+    with pytest.raises(Unavailable) as caught:
+        limiter.acquire("key")
+    assert caught.value.code == "RATE_LIMITS_UNAVAILABLE"
+    assert time.monotonic() - started < 5  # not redis-py's default back-off of several seconds a try

@@ -12,11 +12,14 @@ from __future__ import annotations
 
 import math
 import time
-from typing import Final
+from typing import Any, Final
 
 from limits import RateLimitItem, RateLimitItemPerMinute, RateLimitItemPerSecond
+from limits.errors import StorageError
 from limits.storage import Storage, storage_from_string
 from limits.strategies import MovingWindowRateLimiter
+
+from trace_verify.errors import Unavailable
 
 #: The namespace of the counters (a Redis shared with other applications keeps them apart).
 NAMESPACE: Final = "trace_verify:api-key"
@@ -28,7 +31,7 @@ class RateLimiter:
     def __init__(self, rate_per_minute: int, burst: int, storage_uri: str = "memory://") -> None:
         if rate_per_minute < 1 or burst < 1:
             raise ValueError("rate and burst must be positive")
-        storage = storage_from_string(storage_uri)
+        storage = storage_from_string(storage_uri, wrap_exceptions=True, **_client_options(storage_uri))
         if not isinstance(storage, Storage):  # an asyncio storage URI (async+redis://…)
             raise ValueError(f"not a synchronous limits storage: {storage_uri.split(':', 1)[0]}")
         self.storage = storage
@@ -41,14 +44,35 @@ class RateLimiter:
 
     def acquire(self, key: str) -> int | None:
         """Count one request of ``key``: None when allowed, else the seconds to wait (for Retry-After)."""
-        for item in self.items:  # one round trip per limit (with Redis): the hot path of every request
-            if not self.limiter.hit(item, NAMESPACE, key):
-                return self._wait(item, key)
+        try:
+            for item in self.items:  # one round trip per limit (with Redis): the hot path of every request
+                if not self.limiter.hit(item, NAMESPACE, key):
+                    return self._wait(item, key)
+        except StorageError:
+            # Counted nowhere means limited nowhere: refuse (503) rather than serve without limits.
+            raise Unavailable(
+                "RATE_LIMITS_UNAVAILABLE", "the shared rate-limit store does not answer; retry shortly"
+            ) from None
         return None
 
     def _wait(self, item: RateLimitItem, key: str) -> int:
         stats = self.limiter.get_window_stats(item, NAMESPACE, key)
         return max(1, math.ceil(stats.reset_time - time.time()))
+
+
+def _client_options(uri: str) -> dict[str, Any]:
+    """For Redis: one-second timeouts and one quick reconnect (redis-py's default backs off for seconds),
+    so an unreachable Redis answers a request with 503 at once instead of holding it."""
+    if not uri.startswith(("redis://", "rediss://", "unix://")):
+        return {}
+    from redis.backoff import ExponentialBackoff
+    from redis.retry import Retry
+
+    return {
+        "socket_timeout": 1.0,
+        "socket_connect_timeout": 1.0,
+        "retry": Retry(ExponentialBackoff(cap=0.2, base=0.05), 1),
+    }
 
 
 def storage_uri(redis_url: str | None) -> str:
