@@ -129,6 +129,8 @@ class Context:
     ) -> None:
         self.bundle = bundle
         self.order = bundle.order
+        #: The order is sold into Mainland China (places there compare by prefecture city).
+        self.destination_in_mainland = bundle.order.destination.country == MAINLAND
         self.now = now
         self.policy = policy
         self.ref = reference
@@ -141,10 +143,15 @@ class Context:
         #: Per timeline index, resolved once: the event's place, its country (as given, else its
         #: place's) and whether that is Mainland China (None: unknown). Rules ask these of the same
         #: few events many times over; they read them here by index.
-        self.places: list[Place | None] = []
-        self.countries: list[str | None] = []
-        self.mainland: list[bool | None] = []
-        self._locate_events()
+        locations = [event.location for event in self.events]
+        self.places: list[Place | None] = reference.gazetteer.locate_all(
+            [(loc.city, loc.country, loc.region, loc.facility) for loc in locations]
+        )
+        self.countries: list[str | None] = [
+            loc.country or (place.country if place is not None else None)
+            for loc, place in zip(locations, self.places, strict=True)
+        ]
+        self.mainland: list[bool | None] = [None if c is None else c == MAINLAND for c in self.countries]
         #: Who vouches for each piece of stored evidence (rules.md §8); None offline and for /verify.
         self.sources = sources
         #: Merchant events the carrier's own record contradicts (rules.md §8.2), and every event no
@@ -161,17 +168,6 @@ class Context:
                 self.events,
                 tuple(tuple(i for i in ix if i not in excluded) for ix in self.timeline.by_shipment),
             )
-
-    def _locate_events(self) -> None:
-        locate = self.ref.gazetteer.locate
-        places, countries, mainland = self.places, self.countries, self.mainland
-        for event in self.events:
-            loc = event.location
-            place = locate(loc.city, loc.country, loc.region, loc.facility)
-            country = loc.country or (place.country if place is not None else None)
-            places.append(place)
-            countries.append(country)
-            mainland.append(None if country is None else country == MAINLAND)
 
     # -- events ----------------------------------------------------------------------------------
 
@@ -222,10 +218,6 @@ class Context:
     def destination_place(self) -> Place | None:
         d = self.order.destination
         return self.ref.gazetteer.resolve(d.city, d.country, d.region) if d.city else None
-
-    @property
-    def destination_in_mainland(self) -> bool:
-        return self.order.destination.country == MAINLAND
 
     def at_destination(self, location: Location) -> Match:
         """Compare with the order's destination: by country abroad, by prefecture city in Mainland China."""
@@ -294,7 +286,7 @@ class Context:
         """The codes that count and the registry's objections (asked once per verification)."""
         return check_codes(self.bundle, self.registry)
 
-    @property
+    @once
     def trace_codes(self) -> tuple[TraceCodeRecord, ...]:
         """The records the rules judge: the bundle's offline, the registry's genuine ones in the service."""
         return self.code_check.records
@@ -304,13 +296,16 @@ class Context:
         """The merchant's claim, or the inference of rules.md §1."""
         if self.order.claimed_path is not None:
             return self.order.claimed_path
-        if (
-            any(s.dispatch and s.dispatch.bonded_zone for s in self.bundle.shipments)
-            or self.has_bonded_record
-        ):
+        for shipment in self.bundle.shipments:
+            if shipment.dispatch is not None and shipment.dispatch.bonded_zone:
+                return "bonded_zone"
+        if self.has_bonded_record:
             return "bonded_zone"
-        if any(line.trace_codes for line in self.order.items) or self.bundle.trace_codes:
+        if self.bundle.trace_codes:
             return "general_trade"
+        for line in self.order.items:
+            if line.trace_codes:
+                return "general_trade"
         if self.modes & GENERAL_TRADE_MODES:
             return "general_trade"
         return "direct_international"

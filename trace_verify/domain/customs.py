@@ -30,6 +30,9 @@ class DeclarationCheck:
     reason: str = ""
 
 
+_OK = DeclarationCheck("ok")
+
+
 def normalise_declaration(text: str) -> str:
     """Drop spaces and hyphens, upper-case letters."""
     if text.isdigit():
@@ -59,4 +62,4 @@ def check_declaration(
         return DeclarationCheck("invalid", f"{district[:2]} names no directly subordinate customs office")
     if not districts.district_known(district):
         return DeclarationCheck("district_unknown", f"customs district {district} is not in the table")
-    return DeclarationCheck("ok")
+    return _OK

@@ -112,6 +112,10 @@ _AIRPORT_WORDS = frozenset(
 _CACHE_SIZE = 8192
 
 
+#: A scan's location as :meth:`Gazetteer.locate` reads it: city, country, region, facility.
+LocationKey = tuple[str | None, str | None, str | None, str | None]
+
+
 @dataclass(frozen=True, slots=True)
 class Place:
     """A resolved place."""
@@ -176,7 +180,7 @@ class Gazetteer:
         #: lookup walks the index, so the bulk path would spend most of its time here without it.
         self._memo: dict[tuple[str, str | None, str | None], Place | None] = {}
         #: Answers of :meth:`locate` (a location's four parts → its place).
-        self._located: dict[tuple[str | None, ...], Place | None] = {}
+        self._located: dict[LocationKey, Place | None] = {}
         #: Supplementary names (folded name → place key), consulted when the index has no candidate.
         self._aliases = {norm(name): key for name, key in (aliases or {}).items()}
         self._airport_words: dict[str, Place] | None = None
@@ -227,6 +231,14 @@ class Gazetteer:
             self._located.clear()
         self._located[key] = found
         return found
+
+    def locate_all(
+        self, keys: list[tuple[str | None, str | None, str | None, str | None]]
+    ) -> list[Place | None]:
+        """:meth:`locate` of each ``(city, country, region, facility)``: one call for a whole
+        timeline, the memo read directly (the usual answer)."""
+        memo = self._located
+        return [memo[key] if key in memo else self.locate(*key) for key in keys]
 
     def _resolve_uncached(self, city: str, country: str | None, region: str | None) -> Place | None:
         cc = self.country_code(country)

@@ -144,6 +144,8 @@ def importer_mismatch(ctx: Context) -> Iterator[Finding]:
 
 def port_mismatch(ctx: Context) -> Iterator[Finding]:
     """PORT_MISMATCH (warning): the code's port differs from its declaration's or the clearance place."""
+    if not ctx.trace_codes:
+        return
     declarations = {
         r.declaration_number.replace("-", ""): r
         for r in ctx.bundle.customs

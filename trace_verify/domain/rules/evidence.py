@@ -20,12 +20,14 @@ def unreadable_documents(ctx: Context) -> Iterator[Finding]:
     so a shipment with several failed documents gets one finding citing each of them.
     """
     for shipment in ctx.bundle.shipments:
-        yield from _per_subject(
-            shipment.pointer, shipment.problems, ("unreadable", "carrier_error", "refresh_failed")
-        )
+        if shipment.problems:
+            yield from _per_subject(
+                shipment.pointer, shipment.problems, ("unreadable", "carrier_error", "refresh_failed")
+            )
     if ctx.bundle.complaint is not None:
         for credential in ctx.bundle.complaint.credentials:
-            yield from _per_subject(credential.pointer, credential.problems, ("unreadable",))
+            if credential.problems:
+                yield from _per_subject(credential.pointer, credential.problems, ("unreadable",))
 
 
 _PROBLEM_CODES = {

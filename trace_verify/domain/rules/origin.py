@@ -46,6 +46,8 @@ class ChainFacts:
     custody: tuple[int, ...] = ()
     #: The first delivery on the last leg somewhere else than the order's destination, if any.
     delivered_elsewhere: int | None = None
+    #: The first custody event surely precedes the order (``Context.surely_before``).
+    before_order: bool = False
 
     @property
     def is_delivered(self) -> bool:
@@ -80,9 +82,8 @@ def chain_facts(ctx: Context, chain: Chain) -> ChainFacts:
         if milestone in CUSTOMS_MILESTONES:
             customs_shown = True
     first = custody[0] if custody else None
-    delivered = tuple(
-        i for i in ctx.timeline.by_shipment[chain.last_leg] if events[i].milestone == "delivered"
-    )
+    last_leg = ctx.timeline.by_shipment[chain.last_leg]
+    delivered = tuple([i for i in last_leg if events[i].milestone == "delivered"])
     at_destination = elsewhere = None
     for i in delivered:
         match = ctx.event_at_destination(i)
@@ -101,12 +102,19 @@ def chain_facts(ctx: Context, chain: Chain) -> ChainFacts:
         dispatch_shown=_dispatch_shown(ctx, chain, custody),
         crossing_shown=crossing_events(ctx, chain) is not None,
         customs_shown=customs_shown,
-        source_failed=any(
-            p.kind in SOURCE_FAILURES for leg in chain.legs for p in ctx.bundle.shipments[leg].problems
-        ),
+        source_failed=_source_failed(ctx, chain),
         custody=tuple(custody),
         delivered_elsewhere=elsewhere,
+        before_order=first is not None and ctx.surely_before(events[first], ctx.order.placed_at),
     )
+
+
+def _source_failed(ctx: Context, chain: Chain) -> bool:
+    for leg in chain.legs:
+        for problem in ctx.bundle.shipments[leg].problems:
+            if problem.kind in SOURCE_FAILURES:
+                return True
+    return False
 
 
 def _origin(ctx: Context, chain: Chain, first: int | None) -> tuple[Origin, ZoneLike | None]:
@@ -176,19 +184,13 @@ class PathAssessment:
 
 def chain_path(ctx: Context, facts: ChainFacts) -> Path | None:
     """The path one chain evidences on its own (direct or bonded), if any."""
-    if not facts.traceable or _dispatched_before_order(ctx, facts):
+    if not facts.traceable or facts.before_order:
         return None
     if facts.origin == "abroad" and facts.crossing_shown:
         return "direct_international"
     if facts.origin == "zone":
         return "bonded_zone"
     return None
-
-
-def _dispatched_before_order(ctx: Context, facts: ChainFacts) -> bool:
-    return facts.first_custody is not None and ctx.surely_before(
-        ctx.events[facts.first_custody], ctx.order.placed_at
-    )
 
 
 def evidenced_path(ctx: Context, chains: tuple[ChainFacts, ...], general_trade: bool) -> Path | None:
@@ -204,7 +206,7 @@ def evidenced_path(ctx: Context, chains: tuple[ChainFacts, ...], general_trade: 
 def assess(ctx: Context) -> PathAssessment:
     """The path assessment of this verification; the verifier computes it once, before the rules run,
     and gives it to them as ``ctx.paths``."""
-    chains = tuple(chain_facts(ctx, chain) for chain in ctx.chains)
+    chains = tuple([chain_facts(ctx, chain) for chain in ctx.chains])
     general = general_trade_shown(ctx)
     if ctx.destination_in_mainland:
         result = PathAssessment(chains, general, evidenced_path(ctx, chains, general), False)

@@ -102,10 +102,7 @@ def dispatch_before_order(ctx: Context) -> Iterator[Finding]:
     if ctx.claimed_path == "general_trade" or not ctx.destination_in_mainland:
         return
     for facts in ctx.paths.chains:
-        if facts.first_custody is None:
-            continue
-        event = ctx.events[facts.first_custody]
-        if ctx.surely_before(event, ctx.order.placed_at):
+        if facts.before_order and facts.first_custody is not None:
             yield finding(
                 "DISPATCH_BEFORE_ORDER",
                 "The goods were taken into carrier custody before the order was placed.",

@@ -29,14 +29,21 @@ def timeline_impossible(ctx: Context) -> Iterator[Finding]:
 
 def _order_problem(ctx: Context, chain: Chain) -> tuple[str, list[TimelineRef]] | None:
     events = ctx.events
-    by_milestone: dict[str, list[int]] = {}
+    # the departures and the milestones of _ORDER_RULES, each in chain order
+    by_milestone: dict[str, list[int]] = {
+        "departed_origin": [],
+        "delivered": [],
+        "arrived_destination_country": [],
+    }
     for i in chain.events:
-        by_milestone.setdefault(events[i].milestone, []).append(i)
-    departures = by_milestone.get("departed_origin")
+        found = by_milestone.get(events[i].milestone)
+        if found is not None:
+            found.append(i)
+    departures = by_milestone["departed_origin"]
     if not departures:
         return None
     for early_milestone, text in _ORDER_RULES:
-        for e in by_milestone.get(early_milestone, ()):
+        for e in by_milestone[early_milestone]:
             for later in departures:
                 if ctx.surely_ordered(events[e], events[later]):
                     return f"The parcel {text}.", [TimelineRef(e), TimelineRef(later)]

@@ -18,6 +18,8 @@ def tracking_numbers(ctx: Context) -> Iterator[Finding]:
         result = numbers.assess(
             shipment.tracking_number, shipment.carrier, operators, carriers=ctx.ref.carriers
         )
+        if result.status not in ("invalid", "unrecognised"):
+            continue
         where = [PointerRef(f"{shipment.pointer}/tracking_number")]
         if result.status == "invalid":
             yield finding(
