@@ -194,6 +194,16 @@ def cmd_validate(args: argparse.Namespace, settings: Settings) -> int:
     return EXIT_SOME_FAILED if failed else EXIT_OK
 
 
+def cmd_validations(args: argparse.Namespace, settings: Settings) -> int:
+    """``validations purge``: expire the finished jobs older than the retention period, now (the job
+    runner also does it on its schedule; this is for cron and for deployments without a runner)."""
+    system = startup.start(settings, Shell.CLI, ports=startup.document_ports())
+    service = system.services.validations
+    expired = service.purge(system.services.clock.now())
+    print(f"expired {expired} job(s) finished more than {settings.bulk_retention_days:g} day(s) ago")
+    return EXIT_OK
+
+
 def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
     """Run queued jobs from Redis until stopped (``--burst``: until the queue is empty)."""
     from trace_verify.observability import configure_logging
@@ -432,6 +442,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, Settings], int]] = {
     "verify": cmd_verify,
     "validate": cmd_validate,
     "worker": cmd_worker,
+    "validations": cmd_validations,
     "carriers": cmd_carriers,
     "parse": cmd_parse,
     "number": cmd_number,
@@ -478,6 +489,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--db", action="store_true", help="judge rows without events on the stored evidence"
     )
     validate.add_argument("--workers", type=_positive, metavar="N", help="processes (default: one per CPU)")
+
+    validations = sub.add_parser("validations", help="bulk validation jobs: purge the expired ones")
+    validations_sub = validations.add_subparsers(dest="action", required=True, parser_class=_Parser)
+    validations_sub.add_parser(
+        "purge",
+        help="delete the files of jobs finished longer ago than TRACE_VERIFY_BULK_RETENTION_DAYS",
+    )
 
     worker = sub.add_parser("worker", help="run queued jobs from Redis (REDIS_URL); start any number")
     worker.add_argument("--burst", action="store_true", help="stop when the queue is empty")

@@ -94,6 +94,8 @@ class Settings:
     bulk_dir: Path | None = None
     bulk_max_bytes: int = 4 * 1024 * MIB
     bulk_max_rows: int = 1_000_000
+    #: days a finished job's upload and results are kept before they are purged (the job: ``expired``)
+    bulk_retention_days: float = 7.0
     #: processes a bulk job verifies on; None: one per CPU
     job_workers: int | None = None
     #: Redis (``redis://host:port/db``): the job queue; None runs jobs inside the service
@@ -155,6 +157,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         bulk_dir=Path(env["TRACE_VERIFY_BULK_DIR"]) if env.get("TRACE_VERIFY_BULK_DIR") else None,
         bulk_max_bytes=int(env.get("TRACE_VERIFY_BULK_MAX_BYTES", str(4 * 1024 * MIB))),
         bulk_max_rows=int(env.get("TRACE_VERIFY_BULK_MAX_ROWS", "1000000")),
+        bulk_retention_days=_retention_days(env.get("TRACE_VERIFY_BULK_RETENTION_DAYS", "7")),
         job_workers=int(env["TRACE_VERIFY_WORKERS"]) if env.get("TRACE_VERIFY_WORKERS") else None,
         redis_url=env.get("REDIS_URL") or None,
         public_base_url=_public_base_url(env.get("PUBLIC_BASE_URL") or "http://127.0.0.1:8000"),
@@ -178,6 +181,14 @@ def _public_base_url(value: str) -> str:
             f"PUBLIC_BASE_URL must be an http(s) URL of at most {MAX_PUBLIC_BASE_URL_BYTES} bytes"
         )
     return base
+
+
+def _retention_days(value: str) -> float:
+    """``TRACE_VERIFY_BULK_RETENTION_DAYS``: a positive number of days (ValueError otherwise)."""
+    days = float(value)
+    if not days > 0 or days == float("inf"):
+        raise ValueError("TRACE_VERIFY_BULK_RETENTION_DAYS must be a positive number of days")
+    return days
 
 
 def _faults(env: Mapping[str, str]) -> frozenset[str]:

@@ -91,6 +91,12 @@ class Conflict(ServiceError):
     default_code = "CONFLICT"
 
 
+class Gone(ServiceError):
+    """The object existed but is no longer kept (a bulk job's results after the retention period)."""
+
+    default_code = "GONE"
+
+
 class Unprocessable(ServiceError):
     """Well-formed, but it refers to something that does not exist (e.g. ``UNKNOWN_MERCHANT``)."""
 

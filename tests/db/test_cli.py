@@ -162,3 +162,36 @@ def test_signing_keys_rotate_and_revoke(data_dir: Path) -> None:
     missing = run_cli("signing-keys", "revoke", "Q")
     assert missing.status == 2 and "NOT_FOUND" in missing.stderr
     assert (data_dir / "signing.secret").stat().st_mode & 0o077 == 0  # the secret file is private
+
+
+def test_validations_purge_expires_old_jobs_from_the_command_line(data_dir: Path) -> None:
+    """`trace-verify validations purge` (for cron): a job finished longer ago than the retention is
+    expired and its results file deleted; a recent one is kept."""
+    from datetime import UTC, datetime, timedelta
+
+    from trace_verify.db.models import JobState, ValidationJob
+    from trace_verify.db.session import Database
+
+    assert run_cli("db", "upgrade").status == 0
+    database = Database(f"sqlite:///{data_dir / 'trace_verify.sqlite3'}")
+    now = datetime.now(UTC)
+    (data_dir / "validations").mkdir()
+    with database.transaction() as session:
+        for job_id, finished in (("val_old", now - timedelta(days=8)), ("val_new", now)):
+            (data_dir / "validations" / f"{job_id}.results.jsonl").write_bytes(b"{}\n")
+            session.add(
+                ValidationJob(
+                    id=job_id, key_id="k", format="jsonl", state=JobState.DONE, size=3, rows=1,
+                    rows_read=1, done=1, failed=0, verify_at=now, created_at=finished,
+                    finished_at=finished, attempts=1,
+                )
+            )  # fmt: skip
+    result = run_cli("validations", "purge")
+    assert result.status == 0, result.stderr
+    assert "expired 1 job(s)" in result.stdout
+    assert not (data_dir / "validations" / "val_old.results.jsonl").exists()
+    assert (data_dir / "validations" / "val_new.results.jsonl").exists()
+    with database.transaction() as session:
+        states = {job.id: job.state for job in session.query(ValidationJob)}
+    database.dispose()
+    assert states == {"val_old": JobState.EXPIRED, "val_new": JobState.DONE}

@@ -30,7 +30,7 @@ import sqlalchemy as sa
 from trace_verify.config import Settings
 from trace_verify.db.models import JobState, Role, ValidationJob
 from trace_verify.db.session import Database
-from trace_verify.errors import Conflict, InvalidInput, NotFound, TooLarge, UnsupportedMedia
+from trace_verify.errors import Conflict, Gone, InvalidInput, TooLarge, UnsupportedMedia
 from trace_verify.services.access import Principal, Resource, not_found
 from trace_verify.services.bulk_input import MEDIA_TYPES, csv_items, jsonl_items, read_csv_header
 from trace_verify.services.bulk_rows import RESULT_COLUMNS, result_to_csv_row
@@ -46,6 +46,10 @@ UPLOAD_CHUNK: Final = 1024 * 1024
 LEASE: Final = timedelta(minutes=5)
 #: How often a running job's progress is written (seconds).
 PROGRESS_EVERY: Final = 0.5
+#: Jobs one purge pass expires (the rest wait for the next pass, so a pass stays short).
+PURGE_BATCH: Final = 500
+#: The states of a job whose runner is done with it (its files may be purged after the retention).
+FINISHED: Final = (JobState.DONE, JobState.FAILED)
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,7 +108,7 @@ class ValidationService:
             session.add(job)
         if self.queue is not None:
             self.queue.enqueue(JobKind.VALIDATION, job_id)
-        return job_view(job, now)
+        return job_view(job, now, self.retention)
 
     def _receive(self, stream: IO[bytes], fmt: str, job_id: str) -> Upload:
         """Copy the body to ``<job>.input`` within the limits; nothing is kept when it is refused."""
@@ -150,18 +154,28 @@ class ValidationService:
 
     # -- reading ----------------------------------------------------------------------------------
 
+    @property
+    def retention(self) -> timedelta:
+        """How long a finished job's upload and results are kept (``TRACE_VERIFY_BULK_RETENTION_DAYS``)."""
+        return timedelta(days=self.settings.bulk_retention_days)
+
     def status(self, who: Principal, job_id: str, now: datetime) -> dict[str, Any]:
         """The job's state and progress; 404 for a job that is absent or another tenant's."""
-        return job_view(self._visible(who, job_id), now)
+        return job_view(self._visible(who, job_id), now, self.retention)
 
     def results(self, who: Principal, job_id: str, as_csv: bool) -> Iterator[bytes]:
-        """The finished job's results rows (JSON Lines, or CSV with a header); 409 before it is done."""
+        """The finished job's results rows (JSON Lines, or CSV with a header); 409 before it is done,
+        410 once they were purged (the retention period)."""
         job = self._visible(who, job_id)
+        if job.state is JobState.EXPIRED:
+            raise Gone(
+                "RESULTS_EXPIRED", f"the job's results were kept for {_days(self.retention)} and purged"
+            )
         if job.state is not JobState.DONE:
             raise Conflict("JOB_NOT_DONE", f"the job is {job.state.value}; results come when it is done")
         path = self.results_path(job.id)
         if not path.exists():
-            raise NotFound("RESULTS_GONE", "the job's results are no longer kept")
+            raise Gone("RESULTS_EXPIRED", "the job's results are no longer kept")
         return _csv_results(path) if as_csv else _file_chunks(path)
 
     def _visible(self, who: Principal, job_id: str) -> ValidationJob:
@@ -246,13 +260,15 @@ class ValidationService:
         progress = _Progress(self, job_id, runner)
         target = self.results_path(job_id)
         partial = target.with_suffix(".partial")
-        with open(partial, "wb") as out:
+        with open(partial, "wb", buffering=UPLOAD_CHUNK) as out:
             for outcome in engine.verify_numbered(items, verify_at, progress.read):
-                out.write(outcome.data + b"\n")
+                out.write(outcome.data)
+                out.write(b"\n")
                 progress.answered(outcome.ok)
         os.replace(partial, target)
         progress.flush(force=True)
         self._finish(job_id, runner, JobState.DONE, None)
+        self.input_path(job_id).unlink(missing_ok=True)  # done: only the results are read from now on
 
     def _finish(self, job_id: str, runner: str, state: JobState, error: str | None) -> None:
         now = datetime.now(UTC)
@@ -273,6 +289,65 @@ class ValidationService:
                 .values(rows_read=rows_read, done=done, failed=failed, heartbeat_at=datetime.now(UTC))
                 .execution_options(synchronize_session=False)
             )
+
+    # -- retention ------------------------------------------------------------------------------------
+
+    def purge(self, now: datetime) -> int:
+        """Expire the jobs finished more than the retention period ago: their files are deleted and
+        they answer ``expired`` (results: 410). Also deletes what no job owns any more (uploads refused
+        or cut off mid-way, files of expired jobs left by a crash). How many jobs it expired.
+
+        Run by the job runner's schedule and by ``trace-verify validations purge``; harmless to run
+        on several processes at once (each file is deleted once, each job expired once).
+        """
+        cutoff = now - self.retention
+        with self.db.transaction() as session:
+            ids = list(
+                session.scalars(
+                    sa.select(ValidationJob.id)
+                    .where(ValidationJob.state.in_(FINISHED), ValidationJob.finished_at < cutoff)
+                    .order_by(ValidationJob.finished_at)
+                    .limit(PURGE_BATCH)
+                )
+            )
+            if ids:
+                session.execute(
+                    sa.update(ValidationJob)
+                    .where(ValidationJob.id.in_(ids), ValidationJob.state.in_(FINISHED))
+                    .values(state=JobState.EXPIRED)
+                    .execution_options(synchronize_session=False)
+                )
+        for job_id in ids:
+            for path in self._files_of(job_id):
+                path.unlink(missing_ok=True)
+        self._sweep(cutoff)
+        return len(ids)
+
+    def _files_of(self, job_id: str) -> list[Path]:
+        input_path, results = self.input_path(job_id), self.results_path(job_id)
+        return [input_path, input_path.with_suffix(".partial"), results, results.with_suffix(".partial")]
+
+    def _sweep(self, cutoff: datetime) -> None:
+        """Delete files untouched since ``cutoff`` whose job is expired or absent (never a live job's)."""
+        if not self.directory.is_dir():
+            return
+        stale: dict[str, list[Path]] = {}
+        for path in self.directory.iterdir():
+            if path.name.startswith("val_") and _modified(path) < cutoff:
+                stale.setdefault(path.name.split(".", 1)[0], []).append(path)
+        for batch in _batches(sorted(stale), PURGE_BATCH):
+            with self.db.transaction() as session:
+                live = set(
+                    session.scalars(
+                        sa.select(ValidationJob.id).where(
+                            ValidationJob.id.in_(batch), ValidationJob.state != JobState.EXPIRED
+                        )
+                    )
+                )
+            for job_id in batch:
+                if job_id not in live:
+                    for path in stale[job_id]:
+                        path.unlink(missing_ok=True)
 
 
 class _Progress:
@@ -320,17 +395,20 @@ def _decode(decoder: codecs.IncrementalDecoder, chunk: bytes, final: bool = Fals
         raise InvalidInput("INVALID_CSV", "the CSV is not UTF-8 text") from None
 
 
-def job_view(job: ValidationJob, now: datetime) -> dict[str, Any]:
-    """A job as the API shows it: state, counts, rate (rows/s) and ETA (seconds)."""
+def job_view(job: ValidationJob, now: datetime, retention: timedelta) -> dict[str, Any]:
+    """A job as the API shows it: state, counts, rate (rows/s), ETA (seconds) and, once finished,
+    until when its results are kept (``expires_at``; after it the job is ``expired``)."""
     rate = eta = None
-    if job.started_at is not None and job.state in (JobState.RUNNING, JobState.DONE):
-        end = job.finished_at if job.state is JobState.DONE and job.finished_at else now
+    finished = job.state in (*FINISHED, JobState.EXPIRED)
+    if job.started_at is not None and job.state in (JobState.RUNNING, JobState.DONE, JobState.EXPIRED):
+        end = job.finished_at if finished and job.finished_at else now
         elapsed = max((end - job.started_at).total_seconds(), 1e-3)
         rate = round(job.rows_read / elapsed, 1)
         if job.state is JobState.RUNNING and rate > 0:
             eta = round(max(job.rows - job.rows_read, 0) / rate, 1)
-        elif job.state is JobState.DONE:
+        elif job.state is not JobState.RUNNING:
             eta = 0.0
+    expires_at = job.finished_at + retention if finished and job.finished_at else None
     return {
         "id": job.id,
         "state": job.state.value,
@@ -346,9 +424,27 @@ def job_view(job: ValidationJob, now: datetime) -> dict[str, Any]:
         "created_at": _iso(job.created_at),
         "started_at": _iso(job.started_at),
         "finished_at": _iso(job.finished_at),
+        "expires_at": _iso(expires_at),
         "error": job.error,
         "results": f"/api/v1/validations/{job.id}/results",
     }
+
+
+def _days(span: timedelta) -> str:
+    days = span / timedelta(days=1)
+    return f"{days:g} day{'s' if days != 1 else ''}"
+
+
+def _modified(path: Path) -> datetime:
+    try:
+        return datetime.fromtimestamp(path.stat().st_mtime, UTC)
+    except FileNotFoundError:  # deleted meanwhile (another purge): nothing to do
+        return datetime.max.replace(tzinfo=UTC)
+
+
+def _batches(items: list[str], size: int) -> Iterator[list[str]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
 
 
 def _iso(value: datetime | None) -> str | None:

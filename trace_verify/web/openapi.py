@@ -35,6 +35,7 @@ STATUS_TEXT = {
     404: "No such resource",
     405: "Method not allowed",
     409: "Conflict",
+    410: "Gone: no longer kept (a bulk job's results after the retention period)",
     413: "Body too large",
     415: "Body is not application/json",
     422: "Unprocessable",
