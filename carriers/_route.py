@@ -77,8 +77,26 @@ def is_milestone(kind: str) -> TypeGuard[Milestone]:
 
 def chronological(items: Sequence[_T], instant: Callable[[_T], datetime]) -> list[_T]:
     """Oldest first; equal instants keep the document's order, reversed when it lists newest first."""
-    newest_first = len(items) > 1 and instant(items[0]) > instant(items[-1])
-    order = sorted(range(len(items)), key=lambda i: (instant(items[i]), -i if newest_first else i))
+    return in_order(items, [instant(item) for item in items])
+
+
+def in_order(items: Sequence[_T], instants: list[datetime]) -> list[_T]:
+    """:func:`chronological` with each item's instant given (``instants[i]`` is ``items[i]``'s).
+
+    Documents come sorted one way or the other, so that is checked first (two C-level sorts of the
+    instants and a comparison), and the general index sort runs only for a document out of order.
+    The result is the same list either way: a non-decreasing list sorted by (instant, index) is itself,
+    a non-increasing one sorted by (instant, -index) is its reverse.
+    """
+    if len(items) < 2:
+        return list(items)
+    newest_first = instants[0] > instants[-1]
+    if newest_first:
+        if instants == sorted(instants, reverse=True):
+            return list(reversed(items))
+    elif instants == sorted(instants):
+        return list(items)
+    order = sorted(range(len(items)), key=lambda i: (instants[i], -i if newest_first else i))
     return [items[i] for i in order]
 
 
@@ -106,9 +124,19 @@ class Route:
     @classmethod
     def of(cls, steps: Sequence[Step], origin: str | None, destination: str | None) -> Route:
         """The declared origin/destination, else the first scan's country / the last delivery's."""
-        countries = tuple(s.country for s in steps)
+        return cls.of_kinds([s.kind for s in steps], tuple(s.country for s in steps), origin, destination)
+
+    @classmethod
+    def of_kinds(
+        cls,
+        kinds: Sequence[Kind],
+        countries: tuple[str | None, ...],
+        origin: str | None,
+        destination: str | None,
+    ) -> Route:
+        """:meth:`of` from the steps' kinds and countries (no :class:`Step` built per scan)."""
         known = [c for c in countries if c]
-        delivered = [s.country for s in steps if s.kind == "delivered" and s.country]
+        delivered = [c for k, c in zip(kinds, countries, strict=True) if k == "delivered" and c]
         return cls(
             origin=origin or (known[0] if known else None),
             destination=destination or (delivered[-1] if delivered else None),
@@ -178,17 +206,53 @@ _CLEARED_BY_SIDE: Final[dict[Side, Milestone]] = {
 
 def settle(steps: Sequence[Step], route: Route) -> list[Milestone]:
     """The milestone of each step (``steps`` oldest first, as ``route`` was built); see the module rules."""
-    kinds = [s.kind for s in steps]
+    return settle_kinds([s.kind for s in steps], [s.country for s in steps], [s.hint for s in steps], route)
+
+
+def settle_kinds(
+    kinds: Sequence[Kind],
+    countries: Sequence[str | None],
+    hints: Sequence[Literal["export", "import"] | None],
+    route: Route,
+) -> list[Milestone]:
+    """:func:`settle` on the steps' parts, with the route's answers computed once, not per step.
+
+    A customs step goes by its side of the route (:meth:`Route.side`, written out here with the
+    route's answers computed once); a release the route cannot place (no country, or no crossing
+    established) follows the carrier's own Export/Import word; then :func:`domestic_border`.
+    """
     departed_at = departure_index(route, kinds)
     arrived_at = route.first_arrival(kinds)
+    crosses, domestic = route.crosses_border(), route.domestic()
+    origin, destination = route.origin, route.destination
     settled: list[Milestone] = []
-    for i, step in enumerate(steps):
-        if step.kind == "departed":
+    for i, kind in enumerate(kinds):
+        if kind == "departed":
             settled.append("departed_origin" if i == departed_at else "in_transit")
-        elif step.kind == "arrived":
+            continue
+        if kind == "arrived":
             settled.append("arrived_destination_country" if i == arrived_at else "in_transit")
+            continue
+        country = countries[i]
+        side: Side
+        if country is None or not crosses:
+            side = "import"
+        elif country == origin:
+            side = "export"
+        elif destination is not None and country != destination:
+            side = "transit"
         else:
-            settled.append(domestic_border(_customs(step, route), route))
+            side = "import"
+        milestone: Milestone
+        if kind == "cleared":
+            hint = hints[i]
+            if hint is not None and (country is None or not crosses):
+                milestone = "export_cleared" if hint == "export" else "import_cleared"
+            else:
+                milestone = _CLEARED_BY_SIDE[side]
+        else:
+            milestone = _CUSTOMS_BY_SIDE[side].get(kind, kind)
+        settled.append("in_transit" if domestic and milestone in BORDER_MILESTONES else milestone)
     return settled
 
 
@@ -197,19 +261,6 @@ def departure_index(route: Route, kinds: Sequence[Kind]) -> int | None:
     if not route.crosses_border():
         return None
     return route.last_departure_in_origin(kinds)
-
-
-def _customs(step: Step, route: Route) -> Milestone:
-    """A customs step by its side of the route; a release the route cannot place (no country, or no
-    crossing established) follows the carrier's own Export/Import word."""
-    side = route.side(step.country)
-    if step.kind == "cleared":
-        if step.hint is not None and (step.country is None or not route.crosses_border()):
-            return "export_cleared" if step.hint == "export" else "import_cleared"
-        return _CLEARED_BY_SIDE[side]
-    if not is_milestone(step.kind):  # pragma: no cover - departed / arrived are settled before
-        return "unknown"
-    return _CUSTOMS_BY_SIDE[side].get(step.kind, step.kind)
 
 
 def settle_reported(milestone: Milestone, country: str | None, route: Route) -> Milestone:
@@ -307,18 +358,18 @@ def to_event(
 ) -> Event:
     """The one step from a carrier's scan to a normalized event."""
     return Event(
-        carrier=carrier,
-        tracking_number=scan.number or number,
-        occurred_at=scan.at,
-        milestone=milestone,
-        location=scan.location,
-        description=scan.description,
-        time_basis=scan.basis,
-        local_offset_minutes=scan.offset,
-        carrier_code=scan.code,
-        handover_to=handover,
-        operator=scan.operator,
-    )
+        carrier,
+        scan.number or number,
+        scan.at,
+        milestone,
+        scan.location,
+        scan.description,
+        scan.basis,
+        scan.offset,
+        scan.code,
+        handover,
+        scan.operator,
+    )  # positional, in Event's field order: keyword arguments cost more per event
 
 
 def events_of(
@@ -331,8 +382,22 @@ def events_of(
 ) -> tuple[Event, ...]:
     """Events of scans whose milestones are settled; ``handover`` goes on the scan at ``handover_at``."""
     return tuple(
-        to_event(carrier, number, scan, milestone, handover if i == handover_at else None)
-        for i, (scan, milestone) in enumerate(zip(scans, milestones, strict=True))
+        [
+            Event(
+                carrier,
+                scan.number or number,
+                scan.at,
+                milestone,
+                scan.location,
+                scan.description,
+                scan.basis,
+                scan.offset,
+                scan.code,
+                handover if i == handover_at else None,
+                scan.operator,
+            )  # to_event, written out
+            for i, (scan, milestone) in enumerate(zip(scans, milestones, strict=True))
+        ]
     )
 
 
@@ -351,7 +416,9 @@ def to_events(
     ``handover_at`` indexes the scans oldest first (callers that place a hand-over order them first;
     :func:`chronological` keeps an order that is oldest first already).
     """
-    ordered = chronological(scans, lambda s: s.at)
-    route_steps = steps(ordered)
-    milestones = settle(route_steps, Route.of(route_steps, origin, destination))
+    ordered = in_order(scans, [s.at for s in scans])
+    kinds = [s.kind for s in ordered]
+    countries = tuple([s.location.country for s in ordered])
+    route = Route.of_kinds(kinds, countries, origin, destination)
+    milestones = settle_kinds(kinds, countries, [s.hint for s in ordered], route)
     return events_of(carrier, number, ordered, milestones, handover, handover_at)
