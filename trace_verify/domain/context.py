@@ -144,14 +144,14 @@ class Context:
         #: place's) and whether that is Mainland China (None: unknown). Rules ask these of the same
         #: few events many times over; they read them here by index.
         locations = [event.location for event in self.events]
-        self.places: list[Place | None] = reference.gazetteer.locate_all(
+        situated = reference.gazetteer.situate_all(
             [(loc.city, loc.country, loc.region, loc.facility) for loc in locations]
         )
-        self.countries: list[str | None] = [
-            loc.country or (place.country if place is not None else None)
-            for loc, place in zip(locations, self.places, strict=True)
-        ]
-        self.mainland: list[bool | None] = [None if c is None else c == MAINLAND for c in self.countries]
+        self.places: tuple[Place | None, ...] = ()
+        self.countries: tuple[str | None, ...] = ()
+        self.mainland: tuple[bool | None, ...] = ()
+        if situated:
+            self.places, self.countries, self.mainland = zip(*situated, strict=True)
         #: Who vouches for each piece of stored evidence (rules.md §8); None offline and for /verify.
         self.sources = sources
         #: Merchant events the carrier's own record contradicts (rules.md §8.2), and every event no

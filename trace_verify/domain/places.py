@@ -129,6 +129,10 @@ class Place:
     tz: str | None
 
 
+#: A scan location's place, its country and whether that is Mainland China (:meth:`Gazetteer.situate_all`).
+Situated = tuple[Place | None, str | None, bool | None]
+
+
 @dataclass(frozen=True, slots=True)
 class _Row:
     """A place as stored, with the fields resolution needs but :class:`Place` does not expose."""
@@ -181,6 +185,8 @@ class Gazetteer:
         self._memo: dict[tuple[str, str | None, str | None], Place | None] = {}
         #: Answers of :meth:`locate` (a location's four parts → its place).
         self._located: dict[LocationKey, Place | None] = {}
+        #: Answers of :meth:`situate_all`.
+        self._situated: dict[LocationKey, Situated] = {}
         #: Supplementary names (folded name → place key), consulted when the index has no candidate.
         self._aliases = {norm(name): key for name, key in (aliases or {}).items()}
         self._airport_words: dict[str, Place] | None = None
@@ -232,13 +238,21 @@ class Gazetteer:
         self._located[key] = found
         return found
 
-    def locate_all(
-        self, keys: list[tuple[str | None, str | None, str | None, str | None]]
-    ) -> list[Place | None]:
-        """:meth:`locate` of each ``(city, country, region, facility)``: one call for a whole
-        timeline, the memo read directly (the usual answer)."""
-        memo = self._located
-        return [memo[key] if key in memo else self.locate(*key) for key in keys]
+    def situate_all(self, keys: list[LocationKey]) -> list[Situated]:
+        """What the verifier needs of each scan location ``(city, country, region, facility)``: its
+        place (:meth:`locate`), its country (as given, else its place's) and whether that is Mainland
+        China (None: unknown). One call for a whole timeline, answers read from a memo."""
+        memo = self._situated
+        return [memo[key] if key in memo else self._situate(key) for key in keys]
+
+    def _situate(self, key: LocationKey) -> Situated:
+        place = self.locate(*key)
+        country = key[1] or (place.country if place is not None else None)
+        answer = (place, country, None if country is None else country == "CN")
+        if len(self._situated) >= _MEMO_LIMIT:
+            self._situated.clear()
+        self._situated[key] = answer
+        return answer
 
     def _resolve_uncached(self, city: str, country: str | None, region: str | None) -> Place | None:
         cc = self.country_code(country)

@@ -63,7 +63,8 @@ def verify(
         findings = [f for f in findings if f.code not in _PATH_CODES]
     elif sources is not None:
         findings.extend(path_self_reported(ctx, sources))
-    findings.sort(key=_order_key)
+    if len(findings) > 1:
+        findings.sort(key=_order_key)
     result = paths
     return Verdict(
         order_id=bundle.order.id,
@@ -91,8 +92,9 @@ def _unique(ctx: Context, rules: tuple[Rule, ...]) -> list[Finding]:
 
 
 def _verdict_value(ctx: Context, findings: list[Finding]) -> VerdictValue:
-    if any(f.severity == "blocker" for f in findings):
-        return "not_met"
+    for f in findings:
+        if f.severity == "blocker":
+            return "not_met"
     return "met" if ctx.paths.evidenced else "insufficient_evidence"
 
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from itertools import pairwise
+from operator import lt
 
 from trace_verify.domain.chains import Chain
 from trace_verify.domain.context import Context
@@ -57,12 +59,18 @@ def _speed_problem(ctx: Context, chain: Chain) -> tuple[str, list[TimelineRef]] 
     the same instant are compared all with all, so the outcome never depends on listing order.
     """
     events, places = ctx.events, ctx.places
+    located = [(i, p) for i in chain.events if (p := places[i]) is not None and p.lat is not None]
+    times = [events[i].occurred_at for i, _ in located]
+    if all(map(lt, times, times[1:])):  # the common case, each at its own instant: neighbours only
+        for (a, place_a), (b, place_b) in pairwise(located):
+            if place_a.key != place_b.key:
+                problem = _too_fast(ctx, a, place_a, b, place_b)
+                if problem is not None:
+                    return problem
+        return None
     groups: list[list[tuple[int, Place]]] = []
     last_time = None
-    for i in chain.events:
-        place = places[i]
-        if place is None or place.lat is None:
-            continue
+    for i, place in located:
         moment = events[i].occurred_at
         if moment == last_time:
             groups[-1].append((i, place))

@@ -14,7 +14,7 @@ from trace_verify.domain.verdict import Finding, PointerRef, TimelineRef
 def tracking_numbers(ctx: Context) -> Iterator[Finding]:
     """TRACKING_NUMBER_INVALID (blocker) and TRACKING_NUMBER_UNRECOGNISED (warning) per shipment."""
     for shipment in ctx.bundle.shipments:
-        operators = sorted({e.operator for e in shipment.events if e.operator})
+        operators = tuple(sorted({e.operator for e in shipment.events if e.operator}))
         result = numbers.assess(
             shipment.tracking_number, shipment.carrier, operators, carriers=ctx.ref.carriers
         )
