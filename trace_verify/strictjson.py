@@ -4,6 +4,20 @@ Python's ``json`` accepts NaN and Infinity, lets a duplicated key silently win, 
 and turns deep nesting into a RecursionError that Flask answers with a 500 (reliability.md §3.1).
 :func:`loads` refuses all of these with :class:`StrictJsonError`; each boundary maps that to its own
 error code (``INVALID_JSON`` for requests, ``DOCUMENT_UNREADABLE``/``DOCUMENT_UNSAFE`` for documents).
+
+Two paths decide (issue 16). The exact decoder sees every object's key/value pairs through a Python
+hook, which cost about half of decoding. The fast path decodes with msgspec (compiled; it hands
+every fraction or exponent literal to a hook, so numbers are bounded and exact as here) and then
+*proves* that no member was dropped, since msgspec, like every fast decoder, lets a repeated key
+silently win: re-encoding the result with orjson writes one ``:`` per kept member plus the colons
+inside its strings, while the text holds one per member it had plus the same string colons, so the
+counts are equal exactly when no member was lost (a ``\\u003a`` escape, which would hide a colon,
+sends the document to the exact path). The re-encoding also refuses integers wider than 64 bits
+(the exact path bounds those on their text) and nesting past 254 levels. Anything the fast path
+cannot vouch for, including every error, is decided by the exact path, so errors, messages and
+pointers are the exact decoder's own. msgspec and the exact decoder accept the same grammar (no
+NaN, no control characters, valid UTF-8 only, no lone surrogates); tests/test_strictjson_fast_path.py
+checks the two agree on generated documents.
 """
 
 from __future__ import annotations
@@ -12,6 +26,9 @@ import json
 import threading
 from decimal import Decimal
 from typing import Any, Final
+
+import msgspec
+import orjson
 
 #: The widest number literal accepted: 40 significant characters covers every id, count and amount a
 #: carrier or client sends (a 22-digit tracking number, a 19-digit int64), and keeps every later
@@ -100,13 +117,62 @@ def loads(raw: bytes | str, *, duplicate_keys: str = "refuse") -> Any:
     ``duplicate_keys="last"`` keeps the last of repeated keys instead of refusing the document; only
     carrier formats whose own published examples need it use that.
     """
+    try:
+        return _fast_loads(raw, refuse_duplicates=duplicate_keys != "last")
+    except (_Unproven, ValueError, TypeError, RecursionError):  # msgspec/orjson errors are ValueErrors
+        pass
     if isinstance(raw, bytes):
         try:
-            text = raw.decode("utf-8-sig")
+            raw = raw.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
             raise StrictJsonError(f"not UTF-8 (byte {exc.start})") from None
-    else:
-        text = raw
+    return exact_loads(raw, duplicate_keys=duplicate_keys)
+
+
+class _Unproven(Exception):
+    """The fast path cannot vouch for a document; the exact decoder decides it."""
+
+
+def _fast_decimal(literal: str) -> Decimal:
+    """A fraction or exponent literal as :func:`_bounded_decimal` reads it; out of range, the exact
+    path decides (it knows the pointer)."""
+    if len(literal) > MAX_NUMBER_CHARS + 8:
+        raise _Unproven
+    value = Decimal(literal)
+    if not -MAX_EXPONENT <= value.adjusted() <= MAX_EXPONENT:
+        raise _Unproven
+    return value
+
+
+def _colon_free(value: Any) -> Any:
+    """What orjson writes for a Decimal while counting colons: any colon-free stand-in will do."""
+    if isinstance(value, Decimal):
+        return 0
+    raise TypeError(type(value).__name__)  # pragma: no cover - the decoder makes no other type
+
+
+_FAST_DECODER: Final = msgspec.json.Decoder(float_hook=_fast_decimal)
+
+
+def _fast_loads(raw: bytes | str, *, refuse_duplicates: bool) -> Any:
+    """The document when it provably decodes as the exact path would; raises otherwise."""
+    obj = _FAST_DECODER.decode(raw)
+    written = orjson.dumps(obj, default=_colon_free)  # refuses ints past 64 bits, depth past 254
+    if refuse_duplicates:
+        if isinstance(raw, bytes):
+            colons, escaped = raw.count(b":"), b"\\u003" in raw
+        else:
+            colons, escaped = raw.count(":"), "\\u003" in raw
+        if escaped or written.count(b":") != colons:
+            raise _Unproven
+    return obj
+
+
+def exact_loads(text: str, *, duplicate_keys: str = "refuse") -> Any:
+    """The exact decoder: every object's pairs checked as it closes, numbers bounded on their text.
+
+    :func:`loads` comes here for any document its fast path cannot vouch for; tests compare the two.
+    """
     _seen.out_of_range = False
     try:
         decoder = _LAST_WINS_DECODER if duplicate_keys == "last" else _DECODER
