@@ -214,6 +214,21 @@ def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
     return EXIT_OK
 
 
+def cmd_refresh_due(args: argparse.Namespace, settings: Settings) -> int:
+    """One pass of the scheduled tracking refresh, here: every open shipment's number due a poll is
+    polled once (each claimed first, so it is safe beside running workers); a JSON summary on stdout."""
+    system = startup.start(settings, Shell.CLI)
+    try:
+        now = system.services.clock.at(args.now)
+        tracking = system.services.tracking
+        due = tracking.due(now, args.limit)
+        polled = sum(tracking.refresh(key, now) for key in due)
+    finally:
+        system.database.dispose()
+    print(dumps({"due": len(due), "polled": polled, "held": len(due) - polled}))
+    return EXIT_OK
+
+
 def cmd_carriers(args: argparse.Namespace, settings: Settings) -> int:
     from carriers import REGISTRY, spec_to_json
 
@@ -443,6 +458,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, Settings], int]] = {
     "validate": cmd_validate,
     "worker": cmd_worker,
     "validations": cmd_validations,
+    "refresh-due": cmd_refresh_due,
     "carriers": cmd_carriers,
     "parse": cmd_parse,
     "number": cmd_number,
@@ -499,6 +515,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     worker = sub.add_parser("worker", help="run queued jobs from Redis (REDIS_URL); start any number")
     worker.add_argument("--burst", action="store_true", help="stop when the queue is empty")
+
+    refresh_due = sub.add_parser(
+        "refresh-due", help="poll, here and now, every open shipment whose carrier's polling interval is over"
+    )
+    refresh_due.add_argument("--now", metavar="TIMESTAMP", help="fix the clock (RFC 3339 with offset)")
+    refresh_due.add_argument("--limit", type=_positive, default=500, metavar="N", help="most numbers (500)")
 
     carriers = sub.add_parser("carriers", help="list the carrier adapters")
     carriers.add_argument("--json", action="store_true", help="JSON instead of a table")

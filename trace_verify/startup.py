@@ -27,11 +27,15 @@ if TYPE_CHECKING:
     from trace_verify.services.bulk_rows import BulkRowJudge
     from trace_verify.services.complaints import ComplaintService
     from trace_verify.services.deposits import DepositService
+    from trace_verify.services.idempotency import DatabaseIdempotency
+    from trace_verify.services.jobs import Jobs
     from trace_verify.services.keys import KeyService
     from trace_verify.services.merchants import MerchantService
     from trace_verify.services.orders import OrderService
+    from trace_verify.services.queue import JobQueue
     from trace_verify.services.ratelimit import RateLimiter
     from trace_verify.services.trace_codes import TraceCodeService
+    from trace_verify.services.tracking_refresh import TrackingRefresh
     from trace_verify.services.validations import ValidationService
     from trace_verify.services.verdicts import VerdictService
     from trace_verify.services.verification import HistorySource, RegistrySource, VerificationService
@@ -69,6 +73,13 @@ class Services:
     # -- complaints and deposits (issue 13) ----------------------------------------------------------
     deposits: DepositService
     complaints: ComplaintService
+    # -- background work (issue 15) -----------------------------------------------------------------
+    #: The scheduled tracking refresh (``refresh`` jobs).
+    tracking: TrackingRefresh
+    #: Every job kind's handler and schedule, served by the embedded runner or ``trace-verify worker``.
+    jobs: Jobs
+    #: Where jobs are handed over: RQ on Redis when ``REDIS_URL`` is set, else this process's runner.
+    queue: JobQueue
 
 
 def carrier_guards(settings: Settings) -> GuardStore:
@@ -171,36 +182,92 @@ def build_services(
     from trace_verify.services.complaints import ComplaintService
     from trace_verify.services.deposits import DepositService
     from trace_verify.services.history import StoredHistory
+    from trace_verify.services.idempotency import DatabaseIdempotency
     from trace_verify.services.keys import KeyService
     from trace_verify.services.merchants import MerchantService
     from trace_verify.services.orders import OrderService
     from trace_verify.services.ratelimit import RateLimiter, storage_uri
     from trace_verify.services.trace_codes import SCAN_FAILURES_BURST, SCAN_FAILURES_PER_MINUTE
+    from trace_verify.services.tracking_refresh import TrackingRefresh
     from trace_verify.services.verdicts import VerdictService
     from trace_verify.services.webhooks import WebhookService
 
     registry = trace_codes(settings, database)
     verifier = verification(settings, ports, shell, StoredHistory(database), registry)
+    clock = clock or Clock()
+    # New carrier evidence (a refresh or a push) asks for the order's complaint re-checks (§8.1).
+    news = ComplaintService.request_recheck
+    complaints = ComplaintService(
+        database, verifier, ports, recheck_delay=timedelta(seconds=settings.recheck_delay_seconds)
+    )
+    webhooks = WebhookService(database, ports, on_carrier_news=news)
+    tracking = TrackingRefresh(database, ports, on_carrier_news=news)
+    bulk = validations(settings, database)
+    jobs = job_table(clock, bulk, tracking, webhooks, complaints, DatabaseIdempotency(database))
+    bulk.queue = queue = job_queue(settings, jobs)
     return Services(
         verification=verifier,
         keys=KeyService(database),
         merchants=MerchantService(database),
         orders=OrderService(database, ports.documents),
-        # New carrier evidence re-checks the order's complaints in automatic manual review (§8.1).
-        verdicts=VerdictService(database, verifier, ports, on_carrier_news=ComplaintService.request_recheck),
-        webhooks=WebhookService(database, ports, on_carrier_news=ComplaintService.request_recheck),
+        verdicts=VerdictService(database, verifier, ports, on_carrier_news=news),
+        webhooks=webhooks,
         limiter=RateLimiter(settings.rate_per_minute, settings.rate_burst, storage_uri(settings.redis_url)),
-        clock=clock or Clock(),
-        validations=validations(settings, database),
+        clock=clock,
+        validations=bulk,
         trace_codes=registry,
         scan_limiter=RateLimiter(
             SCAN_FAILURES_PER_MINUTE, SCAN_FAILURES_BURST, storage_uri(settings.redis_url)
         ),
         deposits=DepositService(database),
-        complaints=ComplaintService(
-            database, verifier, ports, recheck_delay=timedelta(seconds=settings.recheck_delay_seconds)
-        ),
+        complaints=complaints,
+        tracking=tracking,
+        jobs=jobs,
+        queue=queue,
     )
+
+
+def job_table(
+    clock: Clock,
+    bulk: ValidationService,
+    tracking: TrackingRefresh,
+    webhooks: WebhookService,
+    complaints: ComplaintService,
+    idempotency: DatabaseIdempotency,
+) -> Jobs:
+    """Every job kind: its handler, and the query the schedule finds its due work with."""
+    from trace_verify.services.job_runner import runner_name
+    from trace_verify.services.jobs import Jobs
+    from trace_verify.services.queue import JobKind
+
+    return Jobs(
+        clock,
+        handlers={
+            JobKind.VALIDATION: lambda key, now: bulk.run(key, runner_name()),
+            JobKind.REFRESH: tracking.refresh,
+            JobKind.WEBHOOK: webhooks.process,
+            JobKind.COMPLAINT_RECHECK: complaints.recheck,
+        },
+        due={
+            JobKind.VALIDATION: bulk.claimable,
+            JobKind.REFRESH: tracking.due,
+            JobKind.WEBHOOK: webhooks.unprocessed,
+            JobKind.COMPLAINT_RECHECK: complaints.due_rechecks,
+        },
+        housekeeping={"idempotency-purge": idempotency.purge, "validations-purge": bulk.purge},
+    )
+
+
+def job_queue(settings: Settings, jobs: Jobs) -> JobQueue:
+    """RQ on Redis when ``REDIS_URL`` is set (``trace-verify worker`` processes run the jobs), else the
+    embedded runner (this process, every core for bulk jobs; nothing to set up)."""
+    if settings.redis_url:
+        from trace_verify.services.queue import RedisQueue
+
+        return RedisQueue.from_url(settings.redis_url)
+    from trace_verify.services.job_runner import EmbeddedRunner
+
+    return EmbeddedRunner(jobs, settings.job_interval_seconds)
 
 
 @dataclass(frozen=True)
@@ -288,19 +355,10 @@ def bulk_recipe(settings: Settings, database_url: str, merchant_id: str | None) 
 
 
 def validations(settings: Settings, database: Database) -> ValidationService:
-    """Bulk validations: run by ``trace-verify worker`` processes through Redis when ``REDIS_URL`` is
-    set, else by the embedded runner (this process, every core; nothing to set up)."""
-    from trace_verify.services.job_runner import EmbeddedRunner
+    """Bulk validations (their queue is set by :func:`build_services`: see :func:`job_queue`)."""
     from trace_verify.services.validations import ValidationService
 
-    service = ValidationService(database, settings, bulk_recipe)
-    if settings.redis_url:
-        from trace_verify.services.queue import RedisQueue
-
-        service.queue = RedisQueue.from_url(settings.redis_url)  # workers run the jobs
-    else:
-        service.queue = EmbeddedRunner(service, settings.job_workers)
-    return service
+    return ValidationService(database, settings, bulk_recipe)
 
 
 # -- operations: readiness and queue depth (issue 15) ------------------------------------------------
@@ -325,7 +383,7 @@ def readiness(system: System) -> dict[str, str]:
     if system.settings.redis_url:
         from trace_verify.services.queue import RedisQueue
 
-        queue = system.services.validations.queue
+        queue = system.services.queue
         reachable = queue.ping() if isinstance(queue, RedisQueue) else False
         checks["redis"] = "ok" if reachable else "failed: no answer"
     else:
@@ -359,6 +417,6 @@ def observe_queue(system: System) -> None:
         )
     QUEUE_DEPTH.labels("validations_queued").set(counts.get(JobState.QUEUED, 0))
     QUEUE_DEPTH.labels("validations_running").set(counts.get(JobState.RUNNING, 0))
-    queue = system.services.validations.queue
+    queue = system.services.queue
     if isinstance(queue, RedisQueue):
         QUEUE_DEPTH.labels("redis").set(queue.depth())

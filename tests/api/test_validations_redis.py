@@ -7,7 +7,6 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
-import sqlalchemy as sa
 
 from tests.api.support import World, auth
 from tests.api.test_validations import NDJSON, _bundle, _lines, _service
@@ -76,14 +75,10 @@ def test_a_worker_runs_the_enqueued_job_once(world: World, queued: RedisQueue) -
 
 def test_a_starting_worker_requeues_what_a_dead_one_abandoned(world: World, queued: RedisQueue) -> None:
     job_id = _submit(world, _lines(_bundle("ORD-A-Q2")))
-    worker.work(load_settings(), burst=True)
-    with world.database.transaction() as session:  # a worker died mid-job an hour ago
-        session.execute(
-            sa.update(ValidationJob)
-            .where(ValidationJob.id == job_id)
-            .values(state=JobState.RUNNING, heartbeat_at=datetime.now(UTC) - timedelta(hours=1))
-        )
-    worker.work(load_settings(), burst=True)
+    an_hour_ago = datetime.now(UTC) - timedelta(hours=1)
+    assert _service(world).claim(job_id, "dead-worker", an_hour_ago)  # it died mid-job an hour ago
+    queued.queue.empty()  # and its RQ job is gone with it
+    worker.work(load_settings(), burst=True)  # a starting worker's schedule pass finds the job
     with world.database.transaction() as session:
         job = session.get(ValidationJob, job_id)
         assert job is not None and job.state is JobState.DONE and job.attempts == 2

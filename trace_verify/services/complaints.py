@@ -15,8 +15,9 @@ Filing (``POST /orders/{id}/complaints``), in three steps, so no transaction wai
 
 ``UNIQUE(order_id, active_type)`` allows one open-or-upheld complaint of a type per order, so a second
 filing is 409 ``CONFLICT`` naming the first even when both run at once. A complaint left in
-``manual_review`` because a carrier could not be reached gets ``recheck_at``; :meth:`recheck_due`
-(run by the job runner) decides it again unless staff decided first.
+``manual_review`` because a carrier could not be reached gets ``recheck_at``; a ``complaint_recheck``
+job (:meth:`recheck`, found by the schedule through :meth:`due_rechecks`) decides it again unless
+staff decided first.
 """
 
 from __future__ import annotations
@@ -74,6 +75,8 @@ FILING_BUDGET_SECONDS: Final = 3.0
 #: Re-checks after a carrier failure: 1, 2, 4 … minutes apart (the delay is a setting), at most this many.
 MAX_RECHECKS: Final = 8
 RECHECK_BASE: Final = timedelta(minutes=1)
+#: A claimed re-check is due again this long after its claim if the worker running it died.
+RECHECK_LEASE: Final = timedelta(minutes=10)
 OPEN_STATUSES: Final = (ComplaintStatus.MANUAL_REVIEW, ComplaintStatus.UPHELD)
 DECISION_FIELDS: Final = ("decision", "reason")
 #: Offsets into the shipment indexes for credential refreshes (they share one refresh call).
@@ -450,23 +453,48 @@ class ComplaintService:
             .execution_options(populate_existing=True)
         ).one_or_none()
 
-    # -- re-checks (the job runner calls this) -----------------------------------------------------
+    # -- re-checks (a ``complaint_recheck`` job runs each; the schedule finds them) ------------------
 
-    def recheck_due(self, now: datetime, limit: int = 20) -> int:
-        """Decide again every complaint whose re-check is due; returns how many were decided."""
+    def due_rechecks(self, now: datetime, limit: int = 100) -> list[str]:
+        """Ids of the complaints whose re-check is due, the longest-waiting first."""
         with self.db.transaction() as session:
-            due = list(
+            return list(
                 session.scalars(
                     sa.select(Complaint.id)
                     .where(Complaint.recheck_at.is_not(None), Complaint.recheck_at <= now)
-                    .order_by(Complaint.recheck_at)
+                    .order_by(Complaint.recheck_at, Complaint.id)
                     .limit(limit)
                 )
             )
+
+    def recheck(self, complaint_id: str, now: datetime) -> bool:
+        """Decide the complaint again if its re-check is due and this caller claims it; True when it
+        was decided (False: not due, claimed by another, or still waiting on a carrier).
+
+        The claim moves ``recheck_at`` :data:`RECHECK_LEASE` ahead in one conditional UPDATE, so of
+        two workers handed the same job one re-checks; should it die, the re-check is due again then.
+        """
+        with self.db.transaction() as session:
+            claimed = session.execute(
+                sa.update(Complaint)
+                .where(
+                    Complaint.id == complaint_id,
+                    Complaint.status == ComplaintStatus.MANUAL_REVIEW,
+                    Complaint.recheck_at.is_not(None),
+                    Complaint.recheck_at <= now,
+                )
+                .values(recheck_at=now + RECHECK_LEASE)
+            )
+            if not int(getattr(claimed, "rowcount", 0) or 0):
+                return False
+        return self._recheck(complaint_id, now) == 1
+
+    def recheck_due(self, now: datetime, limit: int = 20) -> int:
+        """Decide again every complaint whose re-check is due, here; returns how many were decided."""
         decided = 0
-        for complaint_id in due:
+        for complaint_id in self.due_rechecks(now, limit):
             try:
-                decided += self._recheck(complaint_id, now)
+                decided += self.recheck(complaint_id, now)
             except Exception:  # one complaint's failure must not stop the others; it is retried
                 log.exception("re-check of complaint %s failed", complaint_id)
         return decided

@@ -1,82 +1,91 @@
-"""Background jobs behind a small interface: the in-process runner of the embedded default.
+"""Every kind of background work, and the schedule that finds it: what both job runners serve.
 
-A :class:`JobRunner` runs named periodic tasks (re-checking complaints a carrier failure left in
-manual review, purging expired idempotency keys). :class:`InProcessRunner` is one daemon thread per
-process; a distributed runner (a Redis queue and ``trace-verify worker``, issue 15) only has to offer
-the same three methods. Every task must be safe to run in several processes at once: the re-check
-locks each complaint and checks that nobody decided it first.
+:class:`Jobs` maps each :class:`~trace_verify.services.queue.JobKind` to its handler (``run``) and to
+the query that finds the work due of that kind (``schedule``): open shipments whose number is due a
+poll, complaints whose re-check is due, pushes stored but not merged, validations waiting or abandoned.
+The embedded runner (``job_runner``) and ``trace-verify worker`` (RQ) run the same handlers; each
+handler claims its object in the database first, so a job enqueued twice, or by two schedulers at
+once, does its work once. Housekeeping that needs no queue (purging expired idempotency keys) runs with
+each schedule pass.
 """
 
 from __future__ import annotations
 
 import logging
-import threading
-from collections.abc import Callable
-from datetime import UTC, datetime
-from typing import Protocol
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Final
+
+from trace_verify.observability import JOBS
+from trace_verify.services.clock import Clock
+from trace_verify.services.queue import JobKind, JobQueue
 
 log = logging.getLogger(__name__)
 
-#: A periodic task: given the clock, does one round of work; returns how many items it handled.
+#: ``handler(key, now)``: do the job; True when this caller did it (False: another had, or nothing to do).
+Handler = Callable[[str, datetime], bool]
+#: ``due(now)``: the keys of the work of one kind that is due now (each pass is bounded).
+Due = Callable[[datetime], Iterable[str]]
+#: ``task(now)``: housekeeping run with each schedule pass; returns how many items it handled.
 Task = Callable[[datetime], int]
 
-
-class JobRunner(Protocol):
-    """Runs periodic tasks."""
-
-    def add(self, name: str, task: Task) -> None:
-        """Run ``task`` every round."""
-        ...
-
-    def start(self) -> None:
-        """Start running (idempotent)."""
-        ...
-
-    def stop(self) -> None:
-        """Stop after the current round."""
-        ...
+#: Most keys of one kind a schedule pass enqueues (the rest waits for the next pass).
+PASS_LIMIT: Final = 500
 
 
-class InProcessRunner:
-    """One daemon thread running every task each ``interval_seconds``; a failing task is logged and
-    tried again next round."""
+@dataclass
+class Jobs:
+    """The handlers and the schedule of every job kind, over one clock."""
 
-    def __init__(self, interval_seconds: float) -> None:
-        self.interval_seconds = interval_seconds
-        self._tasks: dict[str, Task] = {}
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
-        self._lock = threading.Lock()
+    clock: Clock
+    handlers: dict[JobKind, Handler] = field(default_factory=dict)
+    due: dict[JobKind, Due] = field(default_factory=dict)
+    housekeeping: dict[str, Task] = field(default_factory=dict)
 
-    def add(self, name: str, task: Task) -> None:
-        self._tasks[name] = task
+    def run(self, kind: JobKind | str, key: str) -> bool:
+        """Run one job now; True when this caller did the work. An unknown kind is a ``ValueError``."""
+        try:
+            job_kind = JobKind(kind)
+            handler = self.handlers[job_kind]
+        except (ValueError, KeyError):
+            raise ValueError(f"unknown job kind {kind!r}") from None
+        try:
+            ran = handler(key, self.clock.now())
+        except Exception:
+            JOBS.labels(job_kind.value, "failed").inc()
+            raise
+        JOBS.labels(job_kind.value, "done" if ran else "skipped").inc()
+        return ran
 
-    def start(self) -> None:
-        with self._lock:
-            if self._thread is not None and self._thread.is_alive():
-                return
-            self._stop.clear()
-            self._thread = threading.Thread(target=self._loop, name="trace-verify-jobs", daemon=True)
-            self._thread.start()
+    def schedule(self, queue: JobQueue, now: datetime | None = None) -> dict[str, int]:
+        """One pass: enqueue every job that is due, then run the housekeeping; what each step found.
 
-    def stop(self) -> None:
-        self._stop.set()
-        thread = self._thread
-        if thread is not None:
-            thread.join(timeout=self.interval_seconds + 5)
+        A failing step is logged and does not stop the others (it is tried again next pass).
+        """
+        moment = now or self.clock.now()
+        found: dict[str, int] = {}
+        for kind, due in self.due.items():
+            found[kind.value] = _enqueue_due(queue, kind, due, moment)
+        for name, task in self.housekeeping.items():
+            found[name] = _housekeep(name, task, moment)
+        return found
 
-    def run_once(self, now: datetime | None = None) -> dict[str, int]:
-        """One round of every task (tests and the command line call it directly)."""
-        moment = now or datetime.now(UTC)
-        done = {}
-        for name, task in list(self._tasks.items()):
-            try:
-                done[name] = task(moment)
-            except Exception:
-                log.exception("job %s failed; it runs again next round", name)
-                done[name] = 0
-        return done
 
-    def _loop(self) -> None:
-        while not self._stop.wait(self.interval_seconds):
-            self.run_once()
+def _enqueue_due(queue: JobQueue, kind: JobKind, due: Due, now: datetime) -> int:
+    count = 0
+    try:
+        for key in due(now):
+            queue.enqueue(kind, key)
+            count += 1
+    except Exception:  # one failing step must not stop the schedule; it runs again next pass
+        log.exception("scheduling %s jobs failed; the next pass tries again", kind.value)
+    return count
+
+
+def _housekeep(name: str, task: Task, now: datetime) -> int:
+    try:
+        return task(now)
+    except Exception:  # as above
+        log.exception("housekeeping %s failed; the next pass tries again", name)
+        return 0

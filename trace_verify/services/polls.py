@@ -38,6 +38,19 @@ RETRY_AFTER_FAILURE: Final = timedelta(minutes=1)
 _OUTCOME_LENGTH: Final = 64
 
 
+def due_clause(interval: timedelta, now: datetime) -> sa.ColumnElement[bool]:
+    """A ``carrier_polls`` row whose number may be polled again at ``now``: its interval is over, or
+    its last poll got no answer more than :data:`RETRY_AFTER_FAILURE` ago."""
+    return sa.or_(
+        CarrierPoll.polled_at <= now - interval,
+        sa.and_(
+            CarrierPoll.outcome.is_not(None),
+            CarrierPoll.outcome != ANSWERED,
+            CarrierPoll.polled_at <= now - RETRY_AFTER_FAILURE,
+        ),
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class Held:
     """A number not polled now because it was polled within its carrier's interval."""
@@ -56,28 +69,13 @@ class Polls:
 
     def claim(self, carrier: str, number: str, now: datetime) -> bool:
         """True when this caller may poll ``number`` at ``carrier`` now (the claim is committed)."""
-        interval = self.ports.poll_interval(carrier)
-        values = {
-            "carrier": carrier,
-            "tracking_key": normalize_number(number),
-            "polled_at": now,
-            "outcome": None,
-        }
-        table = CarrierPoll.__table__
-        due = sa.or_(
-            table.c.polled_at <= now - interval,
-            sa.and_(
-                table.c.outcome.is_not(None),
-                table.c.outcome != ANSWERED,
-                table.c.polled_at <= now - RETRY_AFTER_FAILURE,
-            ),
-        )
+        key = normalize_number(number)
         with self.db.transaction() as session:
-            insert: Any = (postgresql if self.db.dialect == "postgresql" else sqlite).insert(table)
-            statement = insert.values(**values).on_conflict_do_update(
+            insert: Any = (postgresql if self.db.dialect == "postgresql" else sqlite).insert(CarrierPoll)
+            statement = insert.values(carrier=carrier, tracking_key=key, polled_at=now).on_conflict_do_update(
                 index_elements=["carrier", "tracking_key"],
                 set_={"polled_at": now, "outcome": None},
-                where=due,
+                where=due_clause(self.ports.poll_interval(carrier), now),
             )
             # RETURNING, not rowcount: a row comes back only when the insert or the update happened.
             return session.execute(statement.returning(CarrierPoll.polled_at)).first() is not None

@@ -16,9 +16,9 @@ from trace_verify.config import Settings, load_settings
 from trace_verify.db.session import Database
 from trace_verify.domain.documents import DocumentReader
 from trace_verify.services.idempotency import DatabaseIdempotency
-from trace_verify.services.jobs import InProcessRunner
+from trace_verify.services.job_runner import EmbeddedRunner
 from trace_verify.services.ports import CarrierPorts
-from trace_verify.startup import Services, Shell, System, open_database, start
+from trace_verify.startup import Shell, System, open_database, start
 from trace_verify.web import (
     api,
     codes,
@@ -72,9 +72,7 @@ def create_app(
         *deposits.OPERATIONS,
         *complaints.OPERATIONS,
     ]
-    idempotency = DatabaseIdempotency(system.database)
-    app.extensions["trace_verify.idempotency"] = idempotency
-    app.extensions["trace_verify.jobs"] = _jobs(settings, system.services, idempotency)
+    app.extensions["trace_verify.idempotency"] = DatabaseIdempotency(system.database)
     blueprints = (
         api.bp,
         merchants.bp,
@@ -115,17 +113,11 @@ def _start(
     return start(settings, Shell.HTTP, database=database, ports=ports)
 
 
-def _jobs(settings: Settings, services: Services, idempotency: DatabaseIdempotency) -> InProcessRunner:
-    """The in-process job runner: complaint re-checks and the idempotency keys' clean-up."""
-    runner = InProcessRunner(settings.job_interval_seconds)
-    runner.add("complaint-rechecks", services.complaints.recheck_due)
-    runner.add("idempotency-purge", idempotency.purge)
-    return runner
-
-
 def _start_jobs() -> None:
-    """Start this process's job runner on its first request, when the server asked for it
-    (``TRACE_VERIFY_START_JOBS``): threads do not survive gunicorn's fork, so each worker starts its own."""
+    """Start this process's embedded job runner, with the schedule, on its first request when the
+    server asked for it (``TRACE_VERIFY_START_JOBS``): threads do not survive gunicorn's fork, so each
+    worker starts its own. With Redis the workers run the jobs and the schedule: nothing to start."""
     if current_app.config.get("TRACE_VERIFY_START_JOBS"):
-        runner: InProcessRunner = current_app.extensions["trace_verify.jobs"]
-        runner.start()
+        queue = current_app.extensions["trace_verify.services"].queue
+        if isinstance(queue, EmbeddedRunner):
+            queue.start(scheduling=True)

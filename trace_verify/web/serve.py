@@ -46,6 +46,16 @@ def server_limits(settings: Settings) -> ServerLimits:
     )
 
 
+def _start_embedded_jobs(app: Flask, settings: Settings) -> None:
+    """Without Redis, this process runs every background job and the schedule (``make run``); the
+    first request would start them too, but a service nobody calls must keep tracking fresh as well."""
+    from trace_verify.services.job_runner import EmbeddedRunner
+
+    queue = app.extensions["trace_verify.services"].queue
+    if settings.run_jobs and isinstance(queue, EmbeddedRunner):
+        queue.start(scheduling=True)
+
+
 def serve(settings: Settings, host: str, port: int) -> None:
     """Serve until interrupted (waitress: whole requests before a thread; see web/http_server.py); logs
     as JSON lines on stderr."""
@@ -56,6 +66,7 @@ def serve(settings: Settings, host: str, port: int) -> None:
     warning = concurrency_warning(settings, app.extensions["trace_verify.database"].dialect)
     if warning:
         print(warning, file=sys.stderr)
+    _start_embedded_jobs(app, settings)
     server = create_server(app, host, port, server_limits(settings))
     where = f"http://{host}:{server.effective_port}/"
     print(
