@@ -27,8 +27,10 @@ Everything else receives a :class:`Settings`. Variables (all optional):
 ``PUBLIC_BASE_URL``            what a QR code's URL starts with, at most 32 bytes (``http://127.0.0.1:8000``)
 ``TRACE_VERIFY_SIGNING_SECRET`` the installation's QR signing secret (32+ bytes; unset → a
                                ``signing.secret`` file made once in the data directory)
-``TRACE_VERIFY_JOBS``          run the in-process job runner in ``serve`` (re-checks; 1, default)
-``TRACE_VERIFY_JOB_INTERVAL``  seconds between the job runner's rounds (30)
+``TRACE_VERIFY_JOBS``          without Redis, ``serve`` runs every background job and the schedule
+                               itself (the embedded runner; 1, default; 0: off)
+``TRACE_VERIFY_JOB_INTERVAL``  seconds between schedule passes (30): refreshes due, re-checks, unmerged
+                               pushes, waiting bulk jobs, purges
 ``TRACE_VERIFY_RECHECK_DELAY`` seconds before the first re-check of a complaint a carrier failure left
                                undecided (60; then doubling, at most 8 re-checks)
 ``TRACE_VERIFY_FAULTS``        test-only fault points to arm (comma-separated); refused unless
