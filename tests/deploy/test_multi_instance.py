@@ -2,7 +2,8 @@
 
 A key's rate limit holds across both servers, a carrier's breaker is one for both, money requests
 with one Idempotency-Key sent to both at once move the money once, a bulk job submitted to one is
-read from the other, and no job runs twice. Every process binds loopback on a free port and is
+read from the other, no job runs twice, and the workers' schedule polls a Kuaidi100 number once inside
+its 30-minute interval however often both workers look. Every process binds loopback on a free port and is
 stopped by its own id; the whole test is bounded in time. PostgreSQL and Redis are required under
 CI=true (``.ci/run``).
 """
@@ -25,9 +26,10 @@ import pytest
 import requests
 import sqlalchemy as sa
 
+from carriers.simulator import SimulatorApp, build_app, running
 from tests.db.support import throwaway_postgres
 from tests.redis_support import flushed, redis_url
-from tests.support import BUNDLES, ROOT
+from tests.support import BUNDLES, FIXTURES, ROOT
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres]
 
@@ -43,7 +45,15 @@ def _free_port() -> int:
 
 
 @pytest.fixture
-def environment(tmp_path: Path) -> Iterator[dict[str, str]]:
+def simulator() -> Iterator[tuple[SimulatorApp, str]]:
+    """The carrier simulator on loopback (it answers Kuaidi100's query)."""
+    app = build_app(FIXTURES)
+    with running(app) as base:
+        yield app, base
+
+
+@pytest.fixture
+def environment(tmp_path: Path, simulator: tuple[SimulatorApp, str]) -> Iterator[dict[str, str]]:
     """One PostgreSQL database (migrated), one Redis database, one shared bulk directory."""
     database = next(throwaway_postgres_iter := iter(throwaway_postgres()))
     redis_iter = iter(flushed(redis_url(13)))
@@ -62,6 +72,11 @@ def environment(tmp_path: Path) -> Iterator[dict[str, str]]:
         # a live DHL client, so that its breaker is kept (never called: nothing listens there)
         "TRACE_VERIFY_CARRIER_DHL_BASE_URL": "http://127.0.0.1:9",
         "TRACE_VERIFY_CARRIER_DHL_API_KEY": "unused",
+        # Kuaidi100 is the carrier simulator; both workers try a schedule pass every second
+        "TRACE_VERIFY_CARRIER_KUAIDI100_BASE_URL": simulator[1],
+        "TRACE_VERIFY_CARRIER_KUAIDI100_CUSTOMER": "sim-customer",
+        "TRACE_VERIFY_CARRIER_KUAIDI100_KEY": "sim-key",
+        "TRACE_VERIFY_JOB_INTERVAL": "1",
     }
     subprocess.run([*CLI, "db", "upgrade"], env=env, check=True, capture_output=True, timeout=120)
     try:
@@ -131,7 +146,7 @@ def _bundle_line(order_id: str) -> bytes:
 
 
 def test_two_servers_two_workers_one_database_one_redis(
-    environment: dict[str, str], cluster: list[str]
+    environment: dict[str, str], cluster: list[str], simulator: tuple[SimulatorApp, str]
 ) -> None:
     first, second = cluster
     limited = _key(environment)
@@ -149,6 +164,7 @@ def test_two_servers_two_workers_one_database_one_redis(
 
     _money_moves_once_across_servers(environment, first, second)
     _one_breaker_for_every_server(environment, first, second)
+    _the_workers_poll_a_number_once_inside_its_interval(environment, first, simulator[0])
 
     # bulk jobs submitted to one server are read from the other; each runs once. One key per job
     # (each makes three requests, well within its rate); progress is watched in the database.
@@ -250,3 +266,29 @@ def _one_breaker_for_every_server(environment: dict[str, str], first: str, secon
     breaker.record_success()
     for base in (first, second):
         assert f"{gauge} 0.0" in requests.get(f"{base}/metrics", timeout=10).text
+
+
+def _the_workers_poll_a_number_once_inside_its_interval(
+    environment: dict[str, str], server: str, simulator: SimulatorApp
+) -> None:
+    """An open Kuaidi100 shipment is stored; both workers look for due refreshes every second (one pass
+    a second between them, the Redis leader key): the number is polled once, and not again for the
+    next few seconds of passes (Kuaidi100 locks a number polled more often than every 30 minutes)."""
+    from tests.api.support import order_body
+
+    simulator.requests.clear()
+    body = order_body("ORD-MI-POLL", "MER-MI", None)
+    body["shipments"] = [{"carrier": "kuaidi100", "tracking_number": "EB316209571JP", "courier_code": "ems"}]
+    headers = {"Authorization": f"Bearer {_key(environment)}"}
+    created = requests.post(f"{server}/api/v1/orders", json=body, headers=headers, timeout=30)
+    assert created.status_code == 201, created.text
+
+    def polls() -> int:
+        return sum(1 for _, path in simulator.requests if path.startswith("/poll/query.do"))
+
+    deadline = time.monotonic() + 30
+    while polls() == 0:
+        assert time.monotonic() < deadline, "no worker refreshed the due number"
+        time.sleep(0.2)
+    time.sleep(4)  # several more passes by either worker
+    assert polls() == 1
