@@ -18,11 +18,8 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
-from carriers._fetch import CarrierGuards, FetchPolicy
-from carriers._fetch.clock import SYSTEM_CLOCK
 from carriers.aftership.push import SIGNATURE_HEADER, sign
 from carriers.clients import build_clients
-from carriers.dhl.client import DhlClient
 from carriers.simulator import SimulatorApp, build_app, parse_fault, running
 from tests.api.support import (
     CONSUMER_A,
@@ -34,6 +31,8 @@ from tests.api.support import (
     call,
     order_body,
 )
+from tests.api.test_complaints import NUMBER as DHL_NUMBER  # the simulator has it delivered
+from tests.api.test_complaints import _dhl
 from tests.support import FIXTURES
 from trace_verify.db.models import AuditRecord, CarrierDocument, TrackingEvent, WebhookPush
 from trace_verify.db.session import Database
@@ -215,13 +214,6 @@ def test_two_processes_refreshing_at_once_poll_each_number_once(
 
 
 # -- complaint re-checks ---------------------------------------------------------------------------
-
-DHL_NUMBER = "4589127734"  # the simulator answers express-osaka-hangzhou-delivered.json for it
-
-
-def _dhl(base: str) -> DhlClient:
-    policy = FetchPolicy(carrier="dhl", rate_per_second=50.0, burst=50, total_deadline=2, backoff_jitter=0)
-    return DhlClient(base, "sim-key", policy, guards=CarrierGuards.for_policy(policy, SYSTEM_CLOCK))
 
 
 def test_a_complaint_recheck_job_decides_once_however_often_it_is_run(
