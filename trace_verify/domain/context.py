@@ -113,7 +113,12 @@ Match = Literal["same", "different", "unknown"]
 
 
 class Context:
-    """One verification's shared, lazily computed facts."""
+    """One verification's shared facts, each computed once.
+
+    Every verification needs the timeline, the places of its events, the chains, the codes and the
+    claimed path, so they are computed here at once (a lazy attribute costs a descriptor call per
+    fact per bundle); only :attr:`paths`, which needs the whole context, is computed on first use.
+    """
 
     def __init__(
         self,
@@ -168,6 +173,19 @@ class Context:
                 self.events,
                 tuple(tuple(i for i in ix if i not in excluded) for ix in self.timeline.by_shipment),
             )
+        self.chains: tuple[Chain, ...] = build_chains(bundle.shipments, self.timeline)
+        self.modes: frozenset[str] = frozenset(
+            c.supervision_mode for c in bundle.customs if c.supervision_mode
+        )
+        self.has_bonded_record = bool(self.modes & BONDED_MODES)
+        #: The codes that count and the registry's objections (asked once per verification).
+        self.code_check: CodeCheck = check_codes(bundle, registry)
+        #: The records the rules judge: the bundle's offline, the registry's genuine ones in the service.
+        self.trace_codes: tuple[TraceCodeRecord, ...] = self.code_check.records
+        #: The merchant's claim, or the inference of rules.md §1.
+        self.claimed_path: Path = self.order.claimed_path or self._inferred_path()
+        d = self.order.destination
+        self.destination_place = reference.gazetteer.resolve(d.city, d.country, d.region) if d.city else None
 
     # -- events ----------------------------------------------------------------------------------
 
@@ -176,10 +194,6 @@ class Context:
         """The path facts of every chain (``rules.origin.assess``), typed; the verifier has them
         computed before any rule runs."""
         return _path_assessor()(self)
-
-    @once
-    def chains(self) -> tuple[Chain, ...]:
-        return build_chains(self.bundle.shipments, self.timeline)
 
     @property
     def usable(self) -> tuple[int, ...]:
@@ -213,11 +227,6 @@ class Context:
     def in_mainland(self, location: Location) -> bool | None:
         country = self.country(location)
         return None if country is None else country == MAINLAND
-
-    @once
-    def destination_place(self) -> Place | None:
-        d = self.order.destination
-        return self.ref.gazetteer.resolve(d.city, d.country, d.region) if d.city else None
 
     def at_destination(self, location: Location) -> Match:
         """Compare with the order's destination: by country abroad, by prefecture city in Mainland China."""
@@ -273,29 +282,8 @@ class Context:
                 return zone
         return None
 
-    @once
-    def modes(self) -> frozenset[str]:
-        return frozenset(c.supervision_mode for c in self.bundle.customs if c.supervision_mode)
-
-    @once
-    def has_bonded_record(self) -> bool:
-        return bool(self.modes & BONDED_MODES)
-
-    @once
-    def code_check(self) -> CodeCheck:
-        """The codes that count and the registry's objections (asked once per verification)."""
-        return check_codes(self.bundle, self.registry)
-
-    @once
-    def trace_codes(self) -> tuple[TraceCodeRecord, ...]:
-        """The records the rules judge: the bundle's offline, the registry's genuine ones in the service."""
-        return self.code_check.records
-
-    @once
-    def claimed_path(self) -> Path:
-        """The merchant's claim, or the inference of rules.md §1."""
-        if self.order.claimed_path is not None:
-            return self.order.claimed_path
+    def _inferred_path(self) -> Path:
+        """The path rules.md §1 infers when the merchant claims none."""
         for shipment in self.bundle.shipments:
             if shipment.dispatch is not None and shipment.dispatch.bonded_zone:
                 return "bonded_zone"
