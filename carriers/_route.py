@@ -43,7 +43,6 @@ border milestone is transit.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Final, Literal, TypeGuard, TypeVar
 
@@ -109,7 +108,7 @@ class Step:
     hint: Literal["export", "import"] | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@value_object  # frozen to mypy; a plain slots class at run time (built per document)
 class Route:
     """Where the shipment starts and ends, and the country of each (chronological) scan.
 
@@ -135,14 +134,13 @@ class Route:
         destination: str | None,
     ) -> Route:
         """:meth:`of` from the steps' kinds and countries (no :class:`Step` built per scan)."""
-        known = [c for c in countries if c]
-        delivered = [c for k, c in zip(kinds, countries, strict=True) if k == "delivered" and c]
-        return cls(
-            origin=origin or (known[0] if known else None),
-            destination=destination or (delivered[-1] if delivered else None),
-            countries=countries,
-            origin_inferred=origin is None and bool(known),
+        first_known = next((c for c in countries if c), None)
+        last_delivery = destination or next(
+            (c for k, c in zip(reversed(kinds), reversed(countries), strict=True) if k == "delivered" and c),
+            None,
         )
+        inferred = origin is None and first_known is not None
+        return cls(origin or first_known, last_delivery, countries, inferred)
 
     def crosses_border(self) -> bool:
         """True when the shipment leaves its origin country: the ends differ, or, with no destination

@@ -22,11 +22,12 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
+from functools import lru_cache
 from typing import Any, Final
 
 from carriers._common import PlaceIndex, PlaceMemo, status_error
 from carriers._fields import JsonFields
-from carriers._route import Kind, Scan, chronological, to_events
+from carriers._route import Kind, Scan, in_order, to_events
 from carriers._time import is_utc_stamp, location_zone, parse_timestamp, resolve_time
 from carriers.base import load_json
 from carriers.dhl import codes
@@ -101,15 +102,18 @@ def _shipment(raw: Mapping[str, Any], at: str, places: PlaceIndex) -> ParsedShip
     destination = _route_country(raw, "destination", at, places)
     raw_events = _list(raw, "events", at) if "events" in raw else []
     if raw_events:
-        scans = [
-            _scan(_object(e, f"{at}/events/{i}"), i, f"{at}/events/{i}", places, raw)
-            for i, e in enumerate(raw_events)
-        ]
+        seen: dict[tuple[object, ...], tuple[Location, str | None]] = {}
+        scans = []
+        for i, e in enumerate(raw_events):
+            scan = _plain_scan(e, i, places, raw, seen)
+            if scan is None:  # something to refuse or to read tolerantly: the checked reader decides
+                scan = _scan(_object(e, f"{at}/events/{i}"), i, f"{at}/events/{i}", places, raw)
+            scans.append(scan)
     elif isinstance(raw.get("status"), dict) and "timestamp" in raw["status"]:
         scans = [_scan(raw["status"], 0, f"{at}/status", places, raw)]
     else:
         scans = []
-    ordered = chronological(scans, lambda s: s.at)
+    ordered = in_order(scans, [s.at for s in scans])
     handover = _handover_number(raw, at)
     handover_at = _handover_index(ordered, handover)
     events = to_events(
@@ -163,6 +167,101 @@ def _scan(
     )
 
 
+def _plain_scan(
+    raw: object,
+    index: int,
+    places: PlaceIndex,
+    shipment: Mapping[str, Any],
+    seen: dict[tuple[object, ...], tuple[Location, str | None]],
+) -> Scan | None:
+    """:func:`_scan` for an event whose fields all have their documented types; None for any other.
+
+    The per-event cost of a parse (issue 16): fields are read once, without building a JSON pointer
+    for an error that will not happen, and the place is resolved once per distinct address in the
+    document (``seen``). An event this declines goes through :func:`_scan`, which refuses it with the
+    pointer or reads it as before, so outputs and errors are the same.
+    """
+    if raw.__class__ is not dict:
+        return None
+    get = raw.get
+    stamp, status_code, description = get("timestamp"), get("statusCode"), get("description")
+    status, remark, next_steps = get("status"), get("remark"), get("nextSteps")
+    if stamp.__class__ is not str or not (
+        (status_code is None or status_code.__class__ is str)
+        and (description is None or description.__class__ is str)
+        and (status is None or status.__class__ is str)
+        and (remark is None or remark.__class__ is str)
+        and (next_steps is None or next_steps.__class__ is str)
+    ):
+        return None
+    where = _plain_place(get("location"), places, shipment, seen)
+    if where is None:
+        return None
+    try:
+        local = parse_timestamp(stamp)
+    except ValueError:
+        return None
+    location, zone = where
+    if zone is None and local.tzinfo is None:
+        zone = location_zone(location, local)
+    if stamp.strip().endswith(("Z", "z")):  # is_utc_stamp
+        resolved = resolve_time(utc=local)
+    else:
+        resolved = resolve_time(local, place_zone=zone)
+    kind = _kind(description, status, remark, status_code)
+    return Scan(
+        index,
+        resolved.occurred_at,
+        resolved.time_basis,
+        resolved.local_offset_minutes,
+        location,
+        _route_kind(kind),
+        status_code,
+        description or status or status_code or "",
+        None,
+        None,
+        None,
+        kind == "handed_over",
+        tuple([t for t in (description, status, remark, next_steps) if t]),
+    )
+
+
+def _plain_place(
+    raw: object,
+    places: PlaceIndex,
+    shipment: Mapping[str, Any],
+    seen: dict[tuple[object, ...], tuple[Location, str | None]],
+) -> tuple[Location, str | None] | None:
+    """:func:`_event_place` for a location whose address fields are strings (or absent), once per
+    distinct address in the document; None for any other (the checked reader decides)."""
+    if raw is None:
+        return _NOWHERE, None
+    if raw.__class__ is not dict:
+        return None
+    address = raw.get("address") or {}
+    if address.__class__ is not dict:
+        return None
+    locality, code = address.get("addressLocality"), address.get("countryCode")
+    other_code, postal = address.get("addressCountryCode"), address.get("postalCode")
+    if not (
+        (locality is None or locality.__class__ is str)
+        and (code is None or code.__class__ is str)
+        and (other_code is None or other_code.__class__ is str)
+        and (postal is None or postal.__class__ is str)
+    ):
+        return None
+    key = (locality, code or other_code, postal)
+    found = seen.get(key)
+    if found is None:
+        found = seen[key] = _event_place({"location": raw}, "", places, shipment)
+    return found
+
+
+#: An event without a location.
+_NOWHERE: Final = Location()
+
+
+@lru_cache(maxsize=4096)
 def _kind(
     description: str | None, status: str | None, remark: str | None, status_code: str | None
 ) -> codes.Kind:
