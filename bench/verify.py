@@ -7,14 +7,18 @@ through a pipe (bundles per CPU second);
 The baseline, measured in the same run, is the floor any JSON service pays: ``json.loads`` plus
 ``json.dumps`` of the same bundles. Usage: ``python bench/verify.py [--bundles N] [--lines N]``;
 ``--smoke`` runs both once on 1,000 bundles (what ``make test`` does); timings are then not judged.
+It ends with a cProfile summary of ``verify()``: the functions holding the most of its own time, with
+calls per bundle (deterministic, unlike the timings: the first thing to compare between two commits).
 """
 
 from __future__ import annotations
 
 import argparse
+import cProfile
 import json
 import os
 import platform
+import pstats
 import subprocess
 import sys
 import threading
@@ -79,6 +83,43 @@ def per_item(fn: Callable[[Any], Any], items: Sequence[Any], repeat: int = 3) ->
             fn(item)
         best = min(best, (time.perf_counter() - started) / len(items))
     return best
+
+
+def profile_summary(count: int, top: int = 15) -> list[str]:
+    """cProfile of ``verify()`` over ``count`` read bundles: the ``top`` functions by own time.
+
+    The profiler's cost per call inflates call-heavy functions, so the shares are indicative; calls
+    per bundle are exact and are what a change to the rules' structure moves.
+    """
+    service = VerificationService(REGISTRY)
+    bundles = [service.read(strict_loads(json.dumps(o).encode())) for o in generate(count)]
+    for bundle in bundles[:100]:  # warm the place and number memos as a long run has them
+        service.verify_bundle(bundle, NOW)
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for bundle in bundles:
+        service.verify_bundle(bundle, NOW)
+    profiler.disable()
+    stats: dict[Any, Any] = pstats.Stats(profiler).stats  # type: ignore[attr-defined]
+    rows = [(tt, nc, fn) for fn, (_, nc, tt, _, _) in stats.items()]
+    total_time = sum(tt for tt, _, _ in rows)
+    total_calls = sum(nc for _, nc, _ in rows)
+    out = [
+        f"profile of verify() (cProfile, {count:,} bundles): {total_calls / count:.0f} calls per bundle",
+        "  own time  calls/bundle  function",
+    ]
+    for tt, nc, (path, line, name) in sorted(rows, key=lambda r: r[0], reverse=True)[:top]:
+        where = name if path == "~" else f"{_short(path)}:{line}({name})"
+        out.append(f"  {100 * tt / total_time:6.1f}%  {nc / count:12.2f}  {where}")
+    return out
+
+
+def _short(path: str) -> str:
+    """A profiled file's path relative to the checkout (or the standard library's name)."""
+    try:
+        return str(Path(path).resolve().relative_to(ROOT))
+    except ValueError:
+        return Path(path).name
 
 
 def bench_in_process(count: int) -> dict[str, float]:
@@ -228,6 +269,7 @@ def report(bundles: int, lines: int, smoke: bool) -> str:
     ]
     if smoke:
         out.append("  (smoke run: sizes too small to judge the targets)")
+    out += ["", *profile_summary(min(bundles, 3_000))]
     return "\n".join(out)
 
 
