@@ -86,3 +86,58 @@ def test_default_is_every_cpu_this_process_may_use() -> None:
 @pytest.mark.parametrize("workers", [1, 2])
 def test_empty_input_answers_nothing(workers: int) -> None:
     assert list(ParallelVerifier(RECIPE, workers).verify_lines([], NOW)) == []
+
+
+_OWNER = """
+import json, sys, threading
+from datetime import UTC, datetime
+from tests.support import bundle
+from trace_verify.config import Settings
+from trace_verify.services.parallel import ParallelVerifier
+from trace_verify.startup import VerifierRecipe
+threading.Thread(target=lambda: None).start()  # a threaded owner (a web server): forkserver workers
+line = json.dumps(bundle("direct-met")).encode()
+engine = ParallelVerifier(VerifierRecipe(Settings()), 2, chunk_lines=1)
+for n, _ in enumerate(engine.verify_lines(iter(lambda: line, None), datetime(2026, 3, 5, tzinfo=UTC))):
+    if n == 5:
+        print("running", flush=True)
+"""
+
+
+@pytest.mark.slow
+def test_workers_leave_when_the_owner_is_killed_mid_job() -> None:
+    """A service killed mid-job (SIGKILL: no clean-up runs) leaves no pool worker or forkserver behind."""
+    import os
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+
+    marker = f"TV_OWNER_TEST={os.getpid()}-{time.monotonic_ns()}"
+
+    def marked() -> set[int]:
+        """Processes started under this test's environment marker (they inherit it)."""
+        found: set[int] = set()
+        for entry in Path("/proc").iterdir():
+            try:
+                if entry.name.isdigit() and marker.encode() + b"\0" in (entry / "environ").read_bytes():
+                    found.add(int(entry.name))
+            except OSError:
+                continue
+        return found
+
+    root = Path(__file__).resolve().parents[2]
+    name, value = marker.split("=")
+    env = {**os.environ, name: value, "PYTHONPATH": str(root)}
+    owner = subprocess.Popen([sys.executable, "-c", _OWNER], env=env, stdout=subprocess.PIPE, cwd=root)
+    assert owner.stdout is not None and owner.stdout.readline() == b"running\n"
+    helpers = marked() - {owner.pid}
+    assert len(helpers) >= 2, helpers  # the forkserver and the two workers (and a resource tracker)
+    owner.kill()
+    owner.wait()
+    owner.stdout.close()
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline and any(Path(f"/proc/{p}").exists() for p in helpers):
+        time.sleep(0.2)
+    alive = [p for p in helpers if Path(f"/proc/{p}").exists()]
+    assert not alive, f"left behind: {alive}"

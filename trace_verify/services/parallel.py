@@ -16,6 +16,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import threading
+import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -55,9 +56,31 @@ _worker_service: LineVerifier | None = None
 _Item = tuple[int, bytes | JsonlOutcome]
 
 
-def _init_worker(recipe: Recipe) -> None:
+#: Seconds between a worker's looks at whether the process that owns the pool is still alive.
+OWNER_CHECK_SECONDS = 1.0
+
+
+def _init_worker(recipe: Recipe, owner: int) -> None:
     global _worker_service
     _worker_service = recipe.build()
+    threading.Thread(target=_leave_with, args=(owner,), name="owner-watch", daemon=True).start()
+
+
+def _leave_with(owner: int) -> None:
+    """Exit when the pool's owner is gone (a service stopped mid-job by SIGTERM/SIGKILL).
+
+    A pool worker holds both ends of its own call queue and (forkserver) the server's liveness pipe,
+    so without this it would wait forever for work and keep the forkserver, and whatever pipes they
+    inherited, alive after the service died.
+    """
+    while True:
+        time.sleep(OWNER_CHECK_SECONDS)
+        try:
+            os.kill(owner, 0)
+        except ProcessLookupError:
+            os._exit(1)
+        except PermissionError:  # pragma: no cover - a pid reused by another user's process
+            os._exit(1)
 
 
 def _verify_chunk(items: list[_Item], now: datetime) -> list[JsonlOutcome]:
@@ -168,7 +191,10 @@ class ParallelVerifier:
             yield from self._in_process(items, now, on_chunk)
             return
         with ProcessPoolExecutor(
-            self.workers, mp_context=_context(), initializer=_init_worker, initargs=(self.recipe,)
+            self.workers,
+            mp_context=_context(),
+            initializer=_init_worker,
+            initargs=(self.recipe, os.getpid()),
         ) as pool:
             pending: deque[tuple[int, Future[list[JsonlOutcome]]]] = deque()
             for chunk in _chunks(items, self.chunk_lines, self.chunk_bytes):
