@@ -102,6 +102,45 @@ def test_slow_clients_hold_no_thread_and_are_closed_in_bounded_time(port: int) -
     assert max(c for c in closed if c is not None) < REQUEST_TIMEOUT + 2.0
 
 
+DEMO_PLATFORM_KEY = "tvk_demo_platform_0f3b9c2e7a4d4815b6e2c9a1f07d53e8"
+
+
+def _upload_head(length: int) -> bytes:
+    return (
+        f"POST /api/v1/validations HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {DEMO_PLATFORM_KEY}\r\n"
+        f"Content-Type: application/x-ndjson\r\nContent-Length: {length}\r\n\r\n"
+    ).encode()
+
+
+def test_a_steady_bulk_upload_may_outlast_the_request_timeout(port: int) -> None:
+    """A bulk upload sent at 1.25 MiB/s for about twice the request timeout is received whole (202):
+    each MiB it sends earns it a second (1 MiB/s is the least it must keep up)."""
+    line = b'{"pad": "' + b"x" * 1000 + b'"}\n'
+    body = line * (5 * 1024 * 1024 // len(line))
+    piece = 256 * 1024
+    started = time.monotonic()
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+        sock.sendall(_upload_head(len(body)))
+        for offset in range(0, len(body), piece):
+            sock.sendall(body[offset : offset + piece])
+            time.sleep(0.2)
+        assert time.monotonic() - started > REQUEST_TIMEOUT + 1
+        answer = sock.recv(65536)
+    assert answer.split(b" ", 2)[1] == b"202", answer[:300]
+
+
+def test_a_dripping_bulk_upload_is_still_closed(port: int) -> None:
+    """The bulk path's allowance is earned by bytes: one byte every 0.3 s earns nothing."""
+    started = time.monotonic()
+    with socket.create_connection(("127.0.0.1", port), timeout=2) as sock:
+        sock.sendall(_upload_head(100_000))
+        with pytest.raises(OSError):
+            while time.monotonic() - started < REQUEST_TIMEOUT + 6:
+                sock.sendall(b" ")
+                time.sleep(0.3)
+    assert time.monotonic() - started < REQUEST_TIMEOUT + 3.0
+
+
 def test_an_idle_connection_is_closed_after_the_idle_timeout(port: int) -> None:
     with socket.create_connection(("127.0.0.1", port), timeout=IDLE_TIMEOUT + 4) as sock:
         started = time.monotonic()
