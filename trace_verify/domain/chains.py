@@ -55,7 +55,8 @@ def handover_links(shipments: tuple[Shipment, ...]) -> set[tuple[int, int]]:
 def build_chains(shipments: tuple[Shipment, ...], timeline: Timeline) -> tuple[Chain, ...]:
     """Group shipments into chains; legs ordered by hand-over, then by their first event."""
     if len(shipments) == 1:  # the common case: one leg, one chain, nothing to link
-        return (Chain((0,), _untie(timeline, list(timeline.by_shipment[0]))),)
+        events = timeline.by_shipment[0]
+        return (Chain((0,), events if timeline.distinct_times else _untie(timeline, list(events))),)
     links = handover_links(shipments)
     parent = list(range(len(shipments)))
 

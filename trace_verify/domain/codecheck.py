@@ -8,17 +8,16 @@ a genuine code of the order's merchant counts with the registry's record, whatev
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from trace_verify.domain.bundle import Bundle, TraceCodeRecord
 from trace_verify.domain.findings import finding
+from trace_verify.domain.model import value_object
 from trace_verify.domain.registry import CodeRegistry, RegisteredCode
 from trace_verify.domain.verdict import EvidenceRef, Finding, PointerRef, RegistryRef
 
 REGISTRY_NAME = "trace_code"
 
 
-@dataclass(frozen=True, slots=True)
+@value_object
 class CodeCheck:
     """The records that count for the order, and what the registry said against the others."""
 

@@ -18,6 +18,9 @@ class Timeline:
 
     events: tuple[Event, ...]
     by_shipment: tuple[tuple[int, ...], ...]
+    #: Known that no two events share an instant (then nothing needs tie-breaking); False when
+    #: not known.
+    distinct_times: bool = False
 
 
 def build_timeline(shipments: tuple[Shipment, ...]) -> Timeline:
@@ -64,4 +67,4 @@ def _single_leg(events: tuple[Event, ...]) -> Timeline | None:
         ordered = events[::-1]
     else:
         return None
-    return Timeline(ordered, (tuple(range(len(events))),))
+    return Timeline(ordered, (tuple(range(len(events))),), distinct_times=True)

@@ -21,6 +21,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
+from trace_verify.domain.model import value_object
 from trace_verify.domain.numbers.carrier_map import CarrierNumbers
 from trace_verify.domain.numbers.checksums import s10_check_digit
 from trace_verify.domain.numbers.definitions import MAX_NUMBER_LENGTH, Definition
@@ -31,7 +32,7 @@ Status = Literal["valid", "invalid", "unrecognised", "no_formats"]
 _S10_SHAPE = re.compile(r"[A-Z]{2}([0-9]{8})([0-9])([A-Z]{2})", re.ASCII)
 
 
-@dataclass(frozen=True, slots=True)
+@value_object
 class Assessment:
     """The verdict on one number for one carrier; ``services`` names the formats that decided it."""
 

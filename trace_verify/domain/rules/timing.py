@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import datetime
 from itertools import pairwise
 from operator import lt
 
@@ -60,8 +61,8 @@ def _speed_problem(ctx: Context, chain: Chain) -> tuple[str, list[TimelineRef]] 
     """
     events, places = ctx.events, ctx.places
     located = [(i, p) for i in chain.events if (p := places[i]) is not None and p.lat is not None]
-    times = [events[i].occurred_at for i, _ in located]
-    if all(map(lt, times, times[1:])):  # the common case, each at its own instant: neighbours only
+    if ctx.timeline.distinct_times or _distinct([events[i].occurred_at for i, _ in located]):
+        # the common case, each located event at its own instant: compare neighbours only
         for (a, place_a), (b, place_b) in pairwise(located):
             if place_a.key != place_b.key:
                 problem = _too_fast(ctx, a, place_a, b, place_b)
@@ -86,6 +87,11 @@ def _speed_problem(ctx: Context, chain: Chain) -> tuple[str, list[TimelineRef]] 
                     if problem is not None:
                         return problem
     return None
+
+
+def _distinct(times: list[datetime]) -> bool:
+    """No two of these time-ordered instants are equal."""
+    return all(map(lt, times, times[1:]))
 
 
 #: Distances between place keys already computed (places repeat across shipments); bounded.
