@@ -95,26 +95,32 @@ class PlaceMemo(Generic[_V]):
 
     Why: carriers name the same few facilities on every event of every document, and turning a name
     into a Location (splitting, suffix stripping, gazetteer look-ups) cost more than reading the event.
-    The key is the place text exactly as read, and an answer is kept per gazetteer object (held while
-    its answers are, so an injected test gazetteer never sees another's). Bounded: cleared when full.
+    The key is the place text exactly as read; the answers are those of one gazetteer (the last one
+    asked: another starts afresh, so an injected test gazetteer never sees another's), kept with it
+    in one tuple so that a thread never writes into another gazetteer's answers. Bounded: cleared
+    when full. A hit is one attribute read and one dict look-up (it runs once per event).
     """
 
-    __slots__ = ("_answers", "_limit")
+    __slots__ = ("_limit", "_state")
 
     def __init__(self, limit: int = 4096) -> None:
-        self._answers: dict[tuple[int, Hashable], tuple[object, _V]] = {}
+        self._state: tuple[object, dict[Hashable, _V]] = (None, {})
         self._limit = limit
 
     def get(self, places: object, key: Hashable, compute: Callable[[], _V]) -> _V:
         """The memoised answer for ``key`` from ``places``, computing it with ``compute`` the first time."""
-        slot = (id(places), key)
-        found = self._answers.get(slot)
-        if found is not None and found[0] is places:
-            return found[1]
+        owner, answers = self._state
+        if owner is not places:
+            answers = {}
+            self._state = (places, answers)
+        try:
+            return answers[key]
+        except KeyError:
+            pass
         value = compute()
-        if len(self._answers) >= self._limit:
-            self._answers.clear()
-        self._answers[slot] = (places, value)
+        if len(answers) >= self._limit:
+            answers.clear()
+        answers[key] = value
         return value
 
 

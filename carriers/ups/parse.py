@@ -25,19 +25,27 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from datetime import UTC, datetime, timezone
-from typing import Any, Final
+from datetime import datetime, timezone
+from typing import Any, Final, Literal
 
 from carriers._address import AddressReader, clean
 from carriers._common import PlaceIndex
 from carriers._fields import JsonFields
-from carriers._route import Scan, chronological, to_events
-from carriers._time import ResolvedTime, location_zone, parse_gmt_offset, resolve_time
+from carriers._route import Scan, in_order, to_events
+from carriers._time import (
+    ResolvedTime,
+    as_utc,
+    localize,
+    location_zone,
+    parse_gmt_offset,
+    resolve_time,
+)
 from carriers.base import load_json
 from carriers.ups import codes
 from trace_verify.domain.documents import (
     CarrierErrorCode,
     CarrierMessage,
+    DocumentRejected,
     ParsedShipment,
     ParseResult,
 )
@@ -131,13 +139,13 @@ def _package(raw: Mapping[str, Any], at: str, inquiry: str | None, places: Place
         raise _rejected(f"{at}/trackingNumber", "package has no tracking number")
     origin, destination = _route_countries(raw, at, places)
     activities = _list(raw, "activity", at) if raw.get("activity") is not None else []
-    scans = chronological(
-        [
-            _scan(_object(a, f"{at}/activity/{i}"), i, f"{at}/activity/{i}", places)
-            for i, a in enumerate(activities)
-        ],
-        lambda s: s.at,
-    )
+    read = []
+    for i, a in enumerate(activities):
+        scan = _plain_scan(a, i, places)
+        if scan is None:  # something to refuse or to read tolerantly: the checked reader decides
+            scan = _scan(_object(a, f"{at}/activity/{i}"), i, f"{at}/activity/{i}", places)
+        read.append(scan)
+    scans = in_order(read, [s.at for s in read])
     handover_at, handover = _handover(raw, at, scans)
     events = to_events(
         CARRIER, number, scans, origin, destination, handover=handover, handover_at=handover_at
@@ -178,6 +186,82 @@ def _scan(raw: Mapping[str, Any], index: int, at: str, places: PlaceIndex) -> Sc
     )
 
 
+def _plain_scan(raw: object, index: int, places: PlaceIndex) -> Scan | None:
+    """:func:`_scan` for an activity whose fields all have their documented types; None for any other.
+
+    The per-event cost of a parse (issue 16): fields are read once, without building a JSON pointer
+    for an error that will not happen or calling a typed accessor per field. An activity this declines
+    goes through :func:`_scan`, which refuses it with the pointer or reads it as before.
+    """
+    if raw.__class__ is not dict:
+        return None
+    get = raw.get
+    status = get("status") or {}
+    if status.__class__ is not dict:
+        return None
+    texts = tuple(map(status.get, _STATUS_KEYS)) + tuple(map(get, _TIME_KEYS))
+    if not all(map(_TEXT_OR_NULL.__contains__, map(type, texts))):
+        return None
+    status_type, code, status_code, description, simplified, date, clock, gmt_date, gmt_time, offset = texts
+    value = get("location")
+    if value is None:
+        location, place = _NOWHERE, None
+    else:
+        address = value.get("address") or {} if value.__class__ is dict else None
+        if address.__class__ is not dict:
+            return None
+        try:
+            location, place = _ADDRESS.location(address, "", places)
+        except DocumentRejected:  # a field of the wrong type: the checked reader names it
+            return None
+    local, utc = _plain_wall(date, clock), _plain_wall(gmt_date, gmt_time)
+    if local is False or utc is False or (local is None and utc is None):
+        return None
+    try:
+        zone = parse_gmt_offset(offset)
+    except ValueError:
+        return None
+    return Scan.timed(
+        index,
+        _resolved(local, utc, zone, location, place),
+        location,
+        codes.classify(status_type, code, status_code),
+        code or status_code,
+        (description or "").strip() or (simplified or "").strip() or code or "",
+    )
+
+
+def _plain_wall(date_text: str | None, clock_text: str | None) -> datetime | Literal[False] | None:
+    """:func:`_wall` without the pointer: None when both are absent, False for what it would refuse."""
+    if not date_text and not clock_text:
+        return None
+    day_text, clock = (date_text or "").strip(), (clock_text or "").strip()
+    if len(day_text) == 8 and len(clock) == 6 and (day_text + clock).isdigit() and clock.isascii():
+        try:  # YYYYMMDD and HHMMSS, the form UPS sends: ISO 8601's basic format, read in C
+            return datetime.fromisoformat(f"{day_text}T{clock}")
+        except ValueError:
+            return False
+    date_match = _DATE.fullmatch(day_text)
+    clock_match = _CLOCK.fullmatch(clock)
+    if date_match is None or clock_match is None:
+        return False
+    year, month, day = date_match.groups()
+    hour, minute, second = clock_match.groups()
+    try:
+        return datetime(int(year), int(month), int(day), int(hour), int(minute), int(second))
+    except ValueError:
+        return False
+
+
+#: ``status`` fields, then the activity's time fields, in the order :func:`_plain_scan` reads them.
+_STATUS_KEYS: Final = ("type", "code", "statusCode", "description", "simplifiedTextDescription")
+_TIME_KEYS: Final = ("date", "time", "gmtDate", "gmtTime", "gmtOffset")
+#: JSON value types a plain field holds.
+_TEXT_OR_NULL: Final = frozenset({str, type(None)})
+#: An activity without a location.
+_NOWHERE: Final = Location()
+
+
 # --- time ----------------------------------------------------------------------------------------------
 
 
@@ -188,14 +272,25 @@ def _time(raw: Mapping[str, Any], at: str, location: Location, place: Place | No
     offset = _offset(raw, at)
     if local is None and utc is None:
         raise _rejected(at, "activity has neither date and time nor gmtDate and gmtTime")
+    return _resolved(local, utc, offset, location, place)
+
+
+def _resolved(
+    local: datetime | None,
+    utc: datetime | None,
+    offset: timezone | None,
+    location: Location,
+    place: Place | None,
+) -> ResolvedTime:
+    """The instant from the walls read (at least one given) and the offset (module docstring)."""
     if utc is not None:
-        reported = local.replace(tzinfo=offset) if local and offset else None
+        reported = localize(local, offset) if local and offset else None
         if reported is None and offset is not None:
-            reported = utc.replace(tzinfo=UTC).astimezone(offset)
+            reported = as_utc(utc).astimezone(offset)
         return resolve_time(reported, utc=utc)
     assert local is not None
     if offset is not None:
-        return resolve_time(local.replace(tzinfo=offset))
+        return resolve_time(localize(local, offset))
     zone = place.tz if place is not None else location_zone(location, local)
     return resolve_time(local, place_zone=zone)
 

@@ -58,6 +58,7 @@ def test_place_memo_answers_once_per_gazetteer_and_key() -> None:
     assert memo.get(second, ("SHANGHAI", "CN"), lambda: compute("c")) == "c"  # another gazetteer
     assert memo.get(first, ("SHANGHAI", None), lambda: compute("d")) == "d"  # another key
     assert calls == ["a", "c", "d"]
+    assert memo.get(second, ("SHANGHAI", "CN"), lambda: compute("e")) == "e"  # only the last one's kept
 
 
 def test_place_memo_keeps_no_failure_and_is_bounded() -> None:
@@ -72,4 +73,4 @@ def test_place_memo_keeps_no_failure_and_is_bounded() -> None:
     assert memo.get(places, "x", lambda: 1) == 1  # the failure was not remembered
     for i in range(5):
         memo.get(places, i, lambda i=i: i)  # type: ignore[misc]
-    assert len(memo._answers) <= 2
+    assert len(memo._state[1]) <= 2
