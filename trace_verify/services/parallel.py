@@ -27,6 +27,8 @@ from trace_verify.contract.jsonio import dumps_bytes
 from trace_verify.errors import ServiceError
 from trace_verify.services.verification import JsonlOutcome
 
+#: Modules the forkserver imports once, so each job's workers start with them loaded (~1.4 s each).
+FORKSERVER_PRELOAD = ["trace_verify.startup", "trace_verify.services.bulk_rows", "carriers"]
 #: Lines per task: large enough that pickling and scheduling cost little per bundle.
 CHUNK_LINES = 128
 #: Bytes per task (a chunk closes early when its lines add up to this).
@@ -150,7 +152,9 @@ def _context() -> multiprocessing.context.BaseContext:
     if "fork" in methods and threading.active_count() == 1:
         return multiprocessing.get_context("fork")
     if "forkserver" in methods:
-        return multiprocessing.get_context("forkserver")
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(FORKSERVER_PRELOAD)  # no effect once it runs
+        return context
     return multiprocessing.get_context("spawn")  # pragma: no cover - not POSIX
 
 
