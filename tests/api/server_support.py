@@ -116,10 +116,12 @@ def _wait_ready(port: int, process: subprocess.Popen[bytes], log: IO[bytes]) -> 
             with socket.create_connection(("127.0.0.1", port), timeout=1):
                 pass
             connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-            connection.request("GET", "/healthz")
-            if connection.getresponse().status == 200:
+            try:  # closed on every path: a slow-booting worker times out here on a loaded machine
+                connection.request("GET", "/healthz")
+                if connection.getresponse().status == 200:
+                    return
+            finally:
                 connection.close()
-                return
         except OSError:
             pass
         time.sleep(0.2)
