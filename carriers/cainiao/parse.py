@@ -38,7 +38,14 @@ from carriers._route import (
     events_of,
     settle_reported,
 )
-from carriers._time import ResolvedTime, location_zone, parse_gmt_offset, parse_timestamp, resolve_time
+from carriers._time import (
+    ResolvedTime,
+    localize,
+    location_zone,
+    parse_gmt_offset,
+    parse_timestamp,
+    resolve_time,
+)
 from carriers.base import load_json
 from carriers.cainiao import codes
 from trace_verify.domain.documents import CarrierMessage, ParsedShipment, ParseResult
@@ -151,7 +158,7 @@ def _time(raw: Mapping[str, Any], at: str, location: Location) -> ResolvedTime:
     except ValueError:
         raise _rejected(f"{at}/timeStr", "not a 'YYYY-MM-DD HH:MM:SS' time") from None
     if offset is not None and local.tzinfo is None:
-        return resolve_time(local.replace(tzinfo=offset))
+        return resolve_time(localize(local, offset))
     return resolve_time(local, place_zone=location_zone(location, local) if local.tzinfo is None else None)
 
 

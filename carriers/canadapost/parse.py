@@ -27,7 +27,7 @@ from lxml import etree
 
 from carriers._common import PlaceIndex
 from carriers._route import Scan, as_milestone, to_event
-from carriers._time import location_zone, resolve_time
+from carriers._time import localize, location_zone, resolve_time
 from carriers._xml import parse_xml
 from carriers._xmltree import child_index, children_named, local_name, namespace_of, stripped_text
 from carriers.canadapost import codes
@@ -134,21 +134,24 @@ def _scan(occurrence: etree._Element, index: int, pin: str, places: PlaceIndex) 
     local = _local_time(fields)
     label = (stripped_text(fields, "event-time-zone") or "").upper()
     if label in ZONE_OFFSETS:
-        resolved = resolve_time(local.replace(tzinfo=timezone(timedelta(minutes=ZONE_OFFSETS[label]))))
+        resolved = resolve_time(localize(local, timezone(timedelta(minutes=ZONE_OFFSETS[label]))))
     else:
         zone = place.tz if place is not None else location_zone(location, local)
         resolved = resolve_time(local, place_zone=zone)
     code = codes.normalize(identifier) if identifier else None
     return Scan(
-        index=index,
-        at=resolved.occurred_at,
-        basis=resolved.time_basis,
-        offset=resolved.local_offset_minutes,
-        location=location,
-        kind=codes.milestone_for(identifier),
-        code=identifier,
-        description=stripped_text(fields, "event-description") or "",
-        handed_over=code in codes.HANDOVER_CODES and bool(_S10.match(pin)),
+        index,
+        resolved.occurred_at,
+        resolved.time_basis,
+        resolved.local_offset_minutes,
+        location,
+        codes.milestone_for(identifier),
+        identifier,
+        stripped_text(fields, "event-description") or "",
+        None,
+        None,
+        None,
+        code in codes.HANDOVER_CODES and bool(_S10.match(pin)),
     )
 
 

@@ -154,16 +154,19 @@ def _scan(
     texts = tuple(t for t in (description, status, remark, _str(raw, "nextSteps", at)) if t)
     kind = _kind(description, status, remark, status_code)
     return Scan(
-        index=index,
-        at=resolved.occurred_at,
-        basis=resolved.time_basis,
-        offset=resolved.local_offset_minutes,
-        location=location,
-        kind=_route_kind(kind),
-        code=status_code,
-        description=description or status or status_code or "",
-        handed_over=kind == "handed_over",
-        texts=texts,
+        index,
+        resolved.occurred_at,
+        resolved.time_basis,
+        resolved.local_offset_minutes,
+        location,
+        _route_kind(kind),
+        status_code,
+        description or status or status_code or "",
+        None,
+        None,
+        None,
+        kind == "handed_over",
+        texts,
     )
 
 

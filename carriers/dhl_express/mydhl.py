@@ -25,7 +25,7 @@ from typing import Any, Final
 from carriers._common import PlaceIndex, status_error
 from carriers._fields import JsonFields
 from carriers._route import Scan, to_events
-from carriers._time import country_zone, parse_date_clock, parse_gmt_offset, resolve_time
+from carriers._time import country_zone, localize, parse_date_clock, parse_gmt_offset, resolve_time
 from carriers.base import load_json
 from carriers.dhl_express import codes
 from carriers.dhl_express.service_area import ServiceArea, resolve_service_area
@@ -121,20 +121,20 @@ def _scan(raw: Mapping[str, Any], index: int, at: str, places: PlaceIndex) -> Sc
     area = _service_area(raw, at, places)
     offset = _offset(_str(raw, "GMTOffset", at), at)
     if offset is not None:
-        resolved = resolve_time(wall.replace(tzinfo=offset))
+        resolved = resolve_time(localize(wall, offset))
     else:
         resolved = resolve_time(wall, place_zone=area.zone or country_zone(area.location.country, wall))
     code = _str(raw, "typeCode", at)
     description = " ".join((_str(raw, "description", at) or "").split())
     return Scan(
-        index=index,
-        at=resolved.occurred_at,
-        basis=resolved.time_basis,
-        offset=resolved.local_offset_minutes,
-        location=area.location,
-        kind=codes.classify(code, description),
-        code=code,
-        description=description or code or "",
+        index,
+        resolved.occurred_at,
+        resolved.time_basis,
+        resolved.local_offset_minutes,
+        area.location,
+        codes.classify(code, description),
+        code,
+        description or code or "",
     )
 
 

@@ -137,14 +137,14 @@ def _scan(index: int, event: etree._Element, places: PlaceIndex) -> Scan:
     zone = area.zone or country_zone(area.location.country, wall)
     resolved = resolve_time(wall, place_zone=zone)
     return Scan(
-        index=index,
-        at=resolved.occurred_at,
-        basis=resolved.time_basis,
-        offset=resolved.local_offset_minutes,
-        location=area.location,
-        kind=codes.classify(code, description),
-        code=code,
-        description=description or code or "",
+        index,
+        resolved.occurred_at,
+        resolved.time_basis,
+        resolved.local_offset_minutes,
+        area.location,
+        codes.classify(code, description),
+        code,
+        description or code or "",
     )
 
 

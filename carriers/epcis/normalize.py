@@ -30,7 +30,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, timedelta, timezone
 from typing import Final, Protocol
 
-from carriers._time import MAX_OFFSET_MINUTES, ResolvedTime, parse_timestamp
+from carriers._time import MAX_OFFSET_MINUTES, ResolvedTime, localize, parse_timestamp
 from carriers.epcis import vocabulary
 from carriers.epcis.identifiers import bol_number, location_key, object_number, site_key
 from carriers.epcis.model import EpcisEvent, MasterData
@@ -112,7 +112,7 @@ def event_instant(event: EpcisEvent, what: str) -> ResolvedTime:
     if stamp.tzinfo is None:
         if offset is None:
             raise rejected(what, at, "eventTime has no zone and there is no eventTimeZoneOffset")
-        stamp = stamp.replace(tzinfo=timezone(timedelta(minutes=offset)))
+        stamp = localize(stamp, timezone(timedelta(minutes=offset)))
     elif offset is None:
         own = stamp.utcoffset()
         if event.event_time.strip().endswith(("Z", "z")) or own is None:

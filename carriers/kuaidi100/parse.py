@@ -178,17 +178,18 @@ def _scan(
     status_code, status_name = _scalar(raw, "statusCode", at), _scalar(raw, "status", at)
     kind = _kind(status_code, status_name, text)
     return Scan(
-        index=index,
-        at=resolved.occurred_at,
-        basis=resolved.time_basis,
-        offset=resolved.local_offset_minutes,
-        location=_location(raw, at, text, places),
-        kind=_route_kind(kind),
-        code=status_code or status_name,
-        description=text,
-        operator=com,
-        number=number,
-        handed_over=kind == "handed_over",
+        index,
+        resolved.occurred_at,
+        resolved.time_basis,
+        resolved.local_offset_minutes,
+        _location(raw, at, text, places),
+        _route_kind(kind),
+        status_code or status_name,
+        text,
+        None,
+        com,
+        number,
+        kind == "handed_over",
     )
 
 

@@ -125,14 +125,14 @@ def _scan(raw: Mapping[str, Any], index: int, at: str, places: PlaceIndex) -> Sc
         op_code, _str(raw, "firstStatusCode", at), _str(raw, "secondaryStatusCode", at), names
     )
     return Scan(
-        index=index,
-        at=resolved.occurred_at,
-        basis=resolved.time_basis,
-        offset=resolved.local_offset_minutes,
-        location=_location(_str(raw, "acceptAddress", at), places),
-        kind=kind,
-        code=op_code,
-        description=remark or (names[0] if names else op_code or ""),
+        index,
+        resolved.occurred_at,
+        resolved.time_basis,
+        resolved.local_offset_minutes,
+        _location(_str(raw, "acceptAddress", at), places),
+        kind,
+        op_code,
+        remark or (names[0] if names else op_code or ""),
     )
 
 

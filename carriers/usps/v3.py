@@ -24,7 +24,7 @@ from typing import Any, Final
 from carriers._common import PlaceIndex, status_error
 from carriers._fields import JsonFields
 from carriers._route import Scan, to_events
-from carriers._time import location_zone, parse_gmt_offset, parse_timestamp, resolve_time
+from carriers._time import localize, location_zone, parse_gmt_offset, parse_timestamp, resolve_time
 from carriers.base import load_json
 from carriers.usps import codes
 from carriers.usps.places import resolve_usps_place
@@ -118,14 +118,14 @@ def _scan(raw: Mapping[str, Any], index: int, at: str, places: PlaceIndex) -> Sc
         raise _rejected(at, "event has neither eventTimestamp nor GMTTimestamp")
     code, text = _str(raw, "eventCode", at), _text(raw.get("eventType"))
     return Scan(
-        index=index,
-        at=resolved.occurred_at,
-        basis=resolved.time_basis,
-        offset=resolved.local_offset_minutes,
-        location=place.location,
-        kind=codes.classify(code, text),
-        code=code,
-        description=text or code or "",
+        index,
+        resolved.occurred_at,
+        resolved.time_basis,
+        resolved.local_offset_minutes,
+        place.location,
+        codes.classify(code, text),
+        code,
+        text or code or "",
     )
 
 
@@ -138,7 +138,7 @@ def _times(raw: Mapping[str, Any], at: str) -> tuple[datetime | None, datetime |
         raise _rejected(f"{at}/GMTOffset", str(exc)) from None
     local = _timestamp(local_text, f"{at}/eventTimestamp") if local_text else None
     if local is not None and local.tzinfo is None and offset is not None:
-        local = local.replace(tzinfo=offset)
+        local = localize(local, offset)
     utc = _timestamp(utc_text, f"{at}/GMTTimestamp") if utc_text else None
     if utc is not None and utc.tzinfo is None:
         raise _rejected(f"{at}/GMTTimestamp", "GMT timestamp without Z or offset")

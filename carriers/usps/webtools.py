@@ -138,14 +138,14 @@ def _scan(index: int, element: etree._Element, places: PlaceIndex) -> Scan:
     resolved = resolve_time(wall, place_zone=zone)
     code, text = _field(fields, "EventCode"), _field(fields, "Event")
     return Scan(
-        index=index,
-        at=resolved.occurred_at,
-        basis=resolved.time_basis,
-        offset=resolved.local_offset_minutes,
-        location=place.location,
-        kind=codes.classify(code, text),
-        code=code,
-        description=text or code or "",
+        index,
+        resolved.occurred_at,
+        resolved.time_basis,
+        resolved.local_offset_minutes,
+        place.location,
+        codes.classify(code, text),
+        code,
+        text or code or "",
     )
 
 
