@@ -10,7 +10,6 @@ from operator import lt
 from trace_verify.domain.chains import Chain
 from trace_verify.domain.context import Context
 from trace_verify.domain.findings import finding
-from trace_verify.domain.model import Event
 from trace_verify.domain.places import Place, distance_km
 from trace_verify.domain.verdict import Finding, TimelineRef
 
@@ -31,22 +30,19 @@ def timeline_impossible(ctx: Context) -> Iterator[Finding]:
 
 
 def _order_problem(ctx: Context, chain: Chain) -> tuple[str, list[TimelineRef]] | None:
-    events = ctx.events
-    # the departures and the milestones of _ORDER_RULES, each in chain order
-    by_milestone: dict[str, list[int]] = {
-        "departed_origin": [],
-        "delivered": [],
-        "arrived_destination_country": [],
-    }
-    for i in chain.events:
-        found = by_milestone.get(events[i].milestone)
-        if found is not None:
-            found.append(i)
-    departures = by_milestone["departed_origin"]
-    if not departures:
+    """The first (in chain order) event of ``_ORDER_RULES`` that surely precedes a departure.
+
+    Chain order is time order, so an event listed after a departure is not earlier than it: only the
+    events before the last departure are compared (the same pairs that can match, in the same order).
+    """
+    events, indexes = ctx.events, chain.events
+    milestones = [events[i].milestone for i in indexes]
+    if "departed_origin" not in milestones:
         return None
+    end = len(milestones) - milestones[::-1].index("departed_origin")
+    departures = [indexes[k] for k in range(end) if milestones[k] == "departed_origin"]
     for early_milestone, text in _ORDER_RULES:
-        for e in by_milestone[early_milestone]:
+        for e in [indexes[k] for k in range(end) if milestones[k] == early_milestone]:
             for later in departures:
                 if ctx.surely_ordered(events[e], events[later]):
                     return f"The parcel {text}.", [TimelineRef(e), TimelineRef(later)]
@@ -114,7 +110,12 @@ def _too_fast(ctx: Context, a: int, pa: Place, b: int, pb: Place) -> tuple[str, 
     km = _distance(pa, pb)
     if km is None or km < policy.min_checked_distance_km:
         return None
-    hours = _hours_between(ctx, ctx.events[a], ctx.events[b])
+    earlier, later = ctx.events[a], ctx.events[b]
+    # elapsed hours, at least the policy's minimum interval, widened by the assumed-UTC margin
+    elapsed = max(abs(later.occurred_at - earlier.occurred_at), policy.min_interval)
+    if earlier.time_basis == "assumed_utc" or later.time_basis == "assumed_utc":
+        elapsed += policy.assumed_utc_margin
+    hours = elapsed.total_seconds() / 3600
     if km / hours <= policy.max_speed_kmh:
         return None
     first, second = sorted((a, b))
@@ -122,14 +123,6 @@ def _too_fast(ctx: Context, a: int, pa: Place, b: int, pb: Place) -> tuple[str, 
         f"A move of {km:.0f} km in {hours * 60:.0f} minutes is faster than {policy.max_speed_kmh:.0f} km/h.",
         [TimelineRef(first), TimelineRef(second)],
     )
-
-
-def _hours_between(ctx: Context, a: Event, b: Event) -> float:
-    """Elapsed hours, at least the policy's minimum interval, widened by the assumed-UTC margin."""
-    elapsed = max(abs(b.occurred_at - a.occurred_at), ctx.policy.min_interval)
-    if "assumed_utc" in (a.time_basis, b.time_basis):
-        elapsed += ctx.policy.assumed_utc_margin
-    return elapsed.total_seconds() / 3600
 
 
 def destination_mismatch(ctx: Context) -> Iterator[Finding]:
