@@ -6,14 +6,16 @@ from __future__ import annotations
 import csv
 import io
 import json
+from datetime import datetime
 from typing import Any
 
-from tests.api.support import MERCHANT_A, World
+from tests.api.support import MERCHANT_A, NOW, World
 from tests.api.test_validations import CSV_HEADER, _bundle, _lines, _results, _run, _submit, manual
 from tests.support import BUNDLES
 from trace_verify.services.validations import ValidationService
 
 __all__ = ["manual"]  # the fixture, used by name
+NOW_AT = datetime.fromisoformat(NOW)
 
 LABEL = {
     "occurred_at": "2026-03-01T08:00:00Z",
@@ -97,3 +99,33 @@ def test_a_csv_upload_of_labels_only_gets_the_missing_column(world: World, manua
         csv.DictReader(io.StringIO(_results(world, job["id"], query="?format=csv").data.decode()))
     )
     assert cells["missing"].startswith("direct_international: custody_abroad departed_origin")
+
+
+def test_a_chunk_reads_stored_evidence_with_a_bounded_number_of_queries(world: World) -> None:
+    """Rows without events take their number's stored events: one query per chunk, not per row."""
+    import sqlalchemy as sa
+
+    from trace_verify.config import Settings
+    from trace_verify.startup import BulkRecipe
+
+    judge = BulkRecipe(Settings(), world.database.url, MERCHANT_A).build()
+    statements: list[str] = []
+
+    def count(*args: Any) -> None:
+        statements.append(str(args[2])[:60])
+
+    lines = []
+    for n in range(40):
+        bare = _bundle(f"ORD-A-STORED-{n}", number="4829105735")  # merchant A's stored number
+        bare["shipments"][0].pop("events")
+        lines.append((n + 1, json.dumps(bare).encode()))
+    engine = judge.database.engine  # type: ignore[union-attr]
+    sa.event.listen(engine, "before_cursor_execute", count)
+    try:
+        outcomes = judge.verify_chunk(lines, NOW_AT)
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", count)
+        judge.close()
+    rows = [json.loads(o.data) for o in outcomes if o is not None]
+    assert len(rows) == 40 and all("NOT_DELIVERED" not in r["codes"] for r in rows), rows[0]
+    assert len(statements) <= 12, statements  # evidence (3), owners, history, codes: never 40 of any

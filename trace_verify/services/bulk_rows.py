@@ -16,12 +16,14 @@ A results row (JSON; the CSV form has the same columns, see :data:`RESULT_COLUMN
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Final
 
 from trace_verify.contract.jsonio import dumps_bytes, strict_loads
 from trace_verify.domain.bundle import Bundle
 from trace_verify.domain.history import TrackingHistory
+from trace_verify.domain.numbers import normalize_number
 from trace_verify.domain.readiness import missing_by_path
 from trace_verify.errors import Forbidden, ServiceError, TooLarge
 from trace_verify.services.verification import JsonlOutcome
@@ -64,9 +66,12 @@ class BulkRowJudge:
         return self.verify_chunk([(number, raw)], now)[0]
 
     def verify_chunk(self, items: list[tuple[int, bytes]], now: datetime) -> list[JsonlOutcome | None]:
-        """The results rows of a chunk of lines, in order; the stored history of every bundle of the
-        chunk is read with one query (a query per row cost most of a row's time)."""
-        read: list[tuple[int, Bundle] | JsonlOutcome | None] = [self._read(n, raw) for n, raw in items]
+        """The results rows of a chunk of lines, in order. The stored evidence of the chunk's bare
+        shipments and the stored history of its bundles are read with one query each for the whole
+        chunk (a query per row cost most of a row's time)."""
+        decoded = [self._decode(number, raw) for number, raw in items]
+        self._add_stored_evidence([entry for entry in decoded if isinstance(entry, _Decoded)])
+        read = [self._read(entry) if isinstance(entry, _Decoded) else entry for entry in decoded]
         bundles = [entry[1] for entry in read if isinstance(entry, tuple)]
         histories = iter(self._histories(bundles))
         out: list[JsonlOutcome | None] = []
@@ -78,21 +83,24 @@ class BulkRowJudge:
                 out.append(entry)
         return out
 
-    def _read(self, number: int, raw: bytes) -> tuple[int, Bundle] | JsonlOutcome | None:
+    def _decode(self, number: int, raw: bytes) -> _Decoded | JsonlOutcome | None:
         if not raw.strip():
             return None
-        order_id: str | None = None
         try:
             if len(raw) > self.service.max_bundle_bytes:
                 raise TooLarge("BODY_TOO_LARGE", "bundle too large")
             obj = strict_loads(raw)
-            order_id = _order_id(obj)
-            self._add_stored_evidence(obj, order_id)
-            bundle = self.service.read(obj)
+        except ServiceError as exc:
+            return _error(number, None, exc)
+        return _Decoded(number, obj, _order_id(obj))
+
+    def _read(self, entry: _Decoded) -> tuple[int, Bundle] | JsonlOutcome:
+        try:
+            bundle = self.service.read(entry.obj)
             self._check_tenant(bundle.order.merchant_id)
         except ServiceError as exc:
-            return _error(number, order_id, exc)
-        return number, bundle
+            return _error(entry.number, entry.order_id, exc)
+        return entry.number, bundle
 
     def _histories(self, bundles: list[Bundle]) -> list[TrackingHistory | None]:
         if self.database is None or not bundles:
@@ -140,35 +148,27 @@ class BulkRowJudge:
         if self.merchant_id is not None and merchant_id != self.merchant_id:
             raise Forbidden("FORBIDDEN", "a merchant key validates orders of its own merchant only")
 
-    def _add_stored_evidence(self, obj: Any, order_id: str | None) -> None:
-        """Give each shipment that carries no events and no documents the stored ones of its number.
+    def _add_stored_evidence(self, entries: list[_Decoded]) -> None:
+        """Give each shipment that carries no events and no documents the stored ones of its number,
+        read with one query for the whole chunk.
 
         The stored shipment of the same order is preferred, else the first one stored; a merchant's
         job reads only that merchant's shipments. Carriers are never called.
         """
-        shipments = obj.get("shipments") if isinstance(obj, dict) else None
-        if self.database is None or not isinstance(shipments, list):
+        if self.database is None:
             return
-        bare = [
-            s
-            for s in shipments
-            if isinstance(s, dict)
-            and not s.get("events")
-            and not s.get("documents")
-            and isinstance(s.get("carrier"), str)
-            and isinstance(s.get("tracking_number"), str)
-        ]
+        bare = [(entry.order_id, s) for entry in entries for s in _bare_shipments(entry.obj)]
         if not bare:
             return
-        from trace_verify.db.repositories import shipment_bundle_json, shipments_tracking
+        from trace_verify.db.repositories import shipment_bundle_json
 
         with self.database.transaction() as session:
-            for shipment in bare:
-                stored_ones = shipments_tracking(session, shipment["carrier"], shipment["tracking_number"])
+            stored = _stored_shipments(session, {_tracking_key(s) for _, s in bare})
+            for order_id, shipment in bare:
                 found = [
-                    stored
-                    for stored in stored_ones
-                    if self.merchant_id is None or stored.order.merchant_id == self.merchant_id
+                    candidate
+                    for candidate in stored.get(_tracking_key(shipment), ())
+                    if self.merchant_id is None or candidate.order.merchant_id == self.merchant_id
                 ]
                 if not found:
                     continue
@@ -177,6 +177,56 @@ class BulkRowJudge:
                 for name in ("events", "documents"):
                     if name in evidence:
                         shipment[name] = evidence[name]
+
+
+@dataclass(frozen=True, slots=True)
+class _Decoded:
+    """A line decoded to JSON, not yet read as a bundle (stored evidence is added in between)."""
+
+    number: int
+    obj: Any
+    order_id: str | None
+
+
+def _bare_shipments(obj: Any) -> list[dict[str, Any]]:
+    """The shipments of a decoded bundle that carry no events and no documents."""
+    shipments = obj.get("shipments") if isinstance(obj, dict) else None
+    if not isinstance(shipments, list):
+        return []
+    return [
+        s
+        for s in shipments
+        if isinstance(s, dict)
+        and not s.get("events")
+        and not s.get("documents")
+        and isinstance(s.get("carrier"), str)
+        and isinstance(s.get("tracking_number"), str)
+        and "\x00" not in s["carrier"] + s["tracking_number"]  # no stored row can hold a NUL
+    ]
+
+
+def _tracking_key(shipment: dict[str, Any]) -> tuple[str, str]:
+    return shipment["carrier"], normalize_number(shipment["tracking_number"])
+
+
+def _stored_shipments(session: Any, keys: set[tuple[str, str]]) -> dict[tuple[str, str], list[Any]]:
+    """Stored shipments (with their order, documents and events) by (carrier, tracking key), oldest
+    first: one query for every key."""
+    import sqlalchemy as sa
+    from sqlalchemy.orm import joinedload, selectinload
+
+    from trace_verify.db.models import Shipment
+
+    statement = (
+        sa.select(Shipment)
+        .where(sa.tuple_(Shipment.carrier, Shipment.tracking_key).in_(sorted(keys)))
+        .options(joinedload(Shipment.order), selectinload(Shipment.documents), selectinload(Shipment.events))
+        .order_by(Shipment.id)
+    )
+    found: dict[tuple[str, str], list[Any]] = {}
+    for shipment in session.scalars(statement).unique():
+        found.setdefault((shipment.carrier, shipment.tracking_key), []).append(shipment)
+    return found
 
 
 def _error(number: int, order_id: str | None, exc: ServiceError) -> JsonlOutcome:
