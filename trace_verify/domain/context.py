@@ -16,7 +16,7 @@ from trace_verify.domain.bundle import Bundle, Path, Shipment, TraceCodeRecord
 from trace_verify.domain.chains import Chain, build_chains
 from trace_verify.domain.codecheck import CodeCheck, check_codes
 from trace_verify.domain.history import TrackingHistory
-from trace_verify.domain.model import MAINLAND, Event, Location
+from trace_verify.domain.model import MAINLAND, NON_CUSTODY, Event, Location
 from trace_verify.domain.numbers.carrier_map import CarrierNumbers
 from trace_verify.domain.places import Gazetteer, Place
 from trace_verify.domain.policy import Policy
@@ -156,7 +156,7 @@ class Context:
         self.countries: tuple[str | None, ...] = ()
         self.mainland: tuple[bool | None, ...] = ()
         if situated:
-            self.places, self.countries, self.mainland = zip(*situated, strict=True)
+            self.places, self.countries, self.mainland = zip(*situated)  # noqa: B905 - 3-tuples
         #: Who vouches for each piece of stored evidence (rules.md §8); None offline and for /verify.
         self.sources = sources
         #: Merchant events the carrier's own record contradicts (rules.md §8.2), and every event no
@@ -207,7 +207,8 @@ class Context:
 
     def custody(self, indexes: tuple[int, ...]) -> list[int]:
         """The custody events among ``indexes`` (rules.md §1, terms)."""
-        return [i for i in indexes if self.events[i].is_custody]
+        events = self.events
+        return [i for i in indexes if events[i].milestone not in NON_CUSTODY]
 
     # -- places ----------------------------------------------------------------------------------
 

@@ -242,8 +242,8 @@ class Gazetteer:
         """What the verifier needs of each scan location ``(city, country, region, facility)``: its
         place (:meth:`locate`), its country (as given, else its place's) and whether that is Mainland
         China (None: unknown). One call for a whole timeline, answers read from a memo."""
-        memo = self._situated
-        return [memo[key] if key in memo else self._situate(key) for key in keys]
+        known = self._situated.get  # an answer is a 3-tuple, never empty: ``or`` means "not known"
+        return [known(key) or self._situate(key) for key in keys]
 
     def _situate(self, key: LocationKey) -> Situated:
         place = self.locate(*key)
