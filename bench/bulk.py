@@ -80,6 +80,15 @@ def _hwm_mb(pid: int) -> float:
     return 0.0
 
 
+def _cpu_s(pid: int) -> float:
+    """CPU seconds (user + system) ``pid`` has used so far."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        return 0.0
+
+
 def _name(pid: int, server: int) -> str:
     """What a process of the run is: the server, the forkserver, a verify worker, a helper."""
     if pid == server:
@@ -109,6 +118,7 @@ class PeakMemory:
         self.pid = pid
         self.peaks: dict[int, float] = {}
         self.names: dict[int, str] = {}
+        self.cpu: dict[int, float] = {}
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
@@ -130,6 +140,7 @@ class PeakMemory:
             peak = _hwm_mb(pid)
             if peak:
                 self.peaks[pid] = max(self.peaks.get(pid, 0.0), peak)
+                self.cpu[pid] = max(self.cpu.get(pid, 0.0), _cpu_s(pid))
                 self.names.setdefault(pid, _name(pid, self.pid))
 
     def worst(self) -> float:
@@ -206,6 +217,8 @@ def run(rows: int, workers: int | None, show_progress: bool) -> dict[str, Any]:
         early: dict[int, float] = {}
         try:
             with PeakMemory(server.pid) as memory:
+                memory.sample()
+                cpu_before = sum(memory.cpu.values())
                 started = time.perf_counter()
                 submitted = requests.post(
                     f"{base}/api/v1/validations?now={NOW}",
@@ -248,6 +261,7 @@ def run(rows: int, workers: int | None, show_progress: bool) -> dict[str, Any]:
         "processes": [(memory.names.get(pid, "?"), pid, peak, early.get(pid)) for pid, peak in final.items()],
         "progress_samples": len(progress),
         "loads": loads,
+        "cpu_s": sum(memory.cpu.values()) - cpu_before,
     }
 
 
@@ -299,6 +313,8 @@ def report(rows: int, workers: int | None, smoke: bool) -> str:
         f"      (upload {first['upload_s']:.1f} s, job {first['job_s']:.1f} s; "
         f"{first['rows'] / first['wall_s']:,.0f} rows/s end to end; "
         f"{first['progress_samples']} progress reads)",
+        f"      (CPU of the server and its workers: {first['cpu_s']:.1f} s = "
+        f"{first['cpu_s'] * 100_000 / rows / 2:.1f} s per 100,000 rows spread over 2 idle cores)",
         f"  peak RSS of any process               {first['rss_mb']:>8.1f} MB  < {TARGET_RSS_MB:.0f} MB   "
         f"{verdict(first['rss_mb'], TARGET_RSS_MB, higher_is_better=False)}",
         f"  constant memory (peak at 20% of the rows = peak at the end)        {constant}",
