@@ -27,7 +27,7 @@ from collections.abc import Mapping
 from typing import Any, Final
 
 from carriers import _placetext as placetext
-from carriers._common import PlaceIndex, status_error
+from carriers._common import PlaceIndex, PlaceMemo, status_error
 from carriers._fields import JsonFields
 from carriers._route import Route, Scan, as_milestone, domestic_border, to_event
 from carriers._time import country_zone, is_utc_stamp, parse_timestamp, resolve_time
@@ -139,7 +139,10 @@ def _shipment(piece: Mapping[str, Any], at: str, places: PlaceIndex) -> ParsedSh
     else:
         scans = []
     sides = {"origin": origin, "destination": destination}
-    read = [_scan(raw_event, where, i, sides, route, places) for i, (raw_event, where) in enumerate(scans)]
+    read = [
+        _plain_scan(raw_event, i, sides, route, places) or _scan(raw_event, where, i, sides, route, places)
+        for i, (raw_event, where) in enumerate(scans)
+    ]
     # Royal Mail lists newest first: reverse, then a stable sort keeps same-instant events in order.
     ordered = sorted(reversed(read), key=lambda s: s.at)
     events = tuple(to_event(CARRIER, number, scan, as_milestone(scan.kind)) for scan in ordered)
@@ -175,8 +178,59 @@ def _scan(
     return Scan.timed(index, resolved, location, milestone, code, name or code or "")
 
 
+def _plain_scan(
+    raw: Mapping[str, Any], index: int, sides: Mapping[str, str], route: Route, places: PlaceIndex
+) -> Scan | None:
+    """:func:`_scan` for an event whose fields are strings (or absent) and whose time reads; None for
+    any other, which :func:`_scan` refuses with its pointer or reads as before (numbers as digits).
+
+    The per-event cost of a parse (issue 16): no typed accessor per field.
+    """
+    get = raw.get
+    code, name, place_name, stamp = (
+        get("eventCode"),
+        get("eventName"),
+        get("locationName"),
+        get("eventDateTime"),
+    )
+    if not (
+        (code is None or code.__class__ is str)
+        and (name is None or name.__class__ is str)
+        and (place_name is None or place_name.__class__ is str)
+        and stamp.__class__ is str
+    ):
+        return None
+    code, name, stamp = (code and code.strip()) or None, (name and name.strip()) or None, stamp.strip()
+    if not stamp:
+        return None
+    try:
+        local = parse_timestamp(stamp)
+    except ValueError:
+        return None
+    milestone, side = codes.classify(code, name)
+    location, place = _location((place_name and place_name.strip()) or None, sides[side], places)
+    if stamp.endswith(("Z", "z")):  # is_utc_stamp
+        resolved = resolve_time(utc=local)
+    else:
+        zone = place.tz if place is not None else country_zone(location.country, local)
+        resolved = resolve_time(local, place_zone=zone)
+    return Scan.timed(index, resolved, location, domestic_border(milestone, route), code, name or code or "")
+
+
 def _location(name: str | None, side_country: str, places: PlaceIndex) -> tuple[Location, Place | None]:
-    """A country name is a country; a place is looked up in the country of the event's side of the border."""
+    """A country name is a country; a place is looked up in the country of the event's side of the border.
+
+    Memoised (:data:`_LOCATIONS`): Royal Mail names the same few offices on every event.
+    """
+    return _LOCATIONS.get(places, (name, side_country), lambda: _read_location(name, side_country, places))
+
+
+#: Locations per (location name, side country), per gazetteer (carriers._common.PlaceMemo).
+_LOCATIONS: Final[PlaceMemo[tuple[Location, Place | None]]] = PlaceMemo()
+
+
+def _read_location(name: str | None, side_country: str, places: PlaceIndex) -> tuple[Location, Place | None]:
+    """:func:`_location`, computed (pure in its arguments, so it may be memoised)."""
     if not name:
         return Location(country=side_country), None
     named = places.country_code(name)
