@@ -14,7 +14,7 @@ export TEST_POSTGRES_URL
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/10
 export TEST_REDIS_URL
 
-.PHONY: run test test-fast lint bench bench-verify bench-parse bench-assess bench-tracecodes bench-bulk bench-slow-clients bench-tenancy karrio-envs install clean
+.PHONY: run test test-fast lint bench bench-verify bench-parse bench-assess bench-tracecodes bench-bulk bench-slow-clients bench-tenancy bench-http karrio-envs install clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -40,7 +40,7 @@ lint: $(STAMP)
 	$(BIN)/lint-imports
 
 ## Full benchmarks; each prints machine, commit, date, figures and PASS/MISS per target
-bench: bench-verify bench-parse bench-assess bench-tracecodes bench-bulk bench-slow-clients bench-tenancy
+bench: bench-verify bench-parse bench-assess bench-tracecodes bench-bulk bench-slow-clients bench-tenancy bench-http
 
 ## Tracking-number assessment: µs per assess() call against its 10 µs target
 bench-assess: $(STAMP)
@@ -60,6 +60,11 @@ bench-verify: $(STAMP)
 bench-tracecodes: $(STAMP)
 	command -v hey >/dev/null || { apt-get update -qq && apt-get install -y -qq hey; }
 	$(BIN)/python bench/tracecodes.py
+
+## The API's per-request cost: POST /api/v1/verify against /healthz under trace-verify serve (hey: peak, p99 at 200 req/s)
+bench-http: $(STAMP)
+	command -v hey >/dev/null || { apt-get update -qq && apt-get install -y -qq hey; }
+	$(BIN)/python bench/http_api.py
 
 ## Bulk pre-validation over HTTP: 100,000 rows upload → results, then 1,000,000 rows (constant memory)
 bench-bulk: $(STAMP)

@@ -4,7 +4,7 @@
     URLs (no cache hit), against ``qrcode``'s defaults (``make(fit=True)`` + PIL PNG); target ≥ 500/s.
 (b) Bulk registration: 100,000 codes as one CSV through ``POST /api/v1/trace-codes`` (the WSGI app,
     in process), on SQLite and PostgreSQL; target < 30 s.
-(c) The scan page ``/t/…`` served by ``trace-verify serve`` (gunicorn) on loopback at a fixed 200 req/s
+(c) The scan page ``/t/…`` served by ``trace-verify serve`` (waitress) on loopback at a fixed 200 req/s
     for 60 s (``hey -c 10 -q 20``, Debian's hey), every response 2xx, p99 ≤ 2 × the p99 of ``/healthz``
     in the same run, on SQLite and PostgreSQL.
 
@@ -18,23 +18,19 @@ import argparse
 import io
 import json
 import os
-import re
 import secrets
 import shutil
-import socket
-import subprocess
 import sys
 import tempfile
 import time
 import urllib.request
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.served import databases, hey, server, verdict  # noqa: E402
 from bench.verify import commit, machine  # noqa: E402
 
 TARGET_PNG_PER_S = 500
@@ -52,10 +48,6 @@ CSV_HEADER = (
 CSV_ROW = (
     "3760123450010,Médoc 2019,FR,FR,2201,220120261000045871,上海蓝庭酒业有限公司,91310115MA1K3A2B4M,0110\n"
 )
-
-
-def verdict(ok: bool) -> str:
-    return "PASS" if ok else "MISS"
 
 
 # -- (a) QR PNG ------------------------------------------------------------------------------------
@@ -106,35 +98,6 @@ def _qrcode_defaults(urls: list[str]) -> float | None:
 
 
 # -- databases ---------------------------------------------------------------------------------------
-
-
-@contextmanager
-def databases(directory: Path, want_postgres: bool) -> Iterator[list[tuple[str, str]]]:
-    """(name, URL) of a fresh SQLite file and, when reachable, a throw-away PostgreSQL database."""
-    found = [("SQLite", f"sqlite+pysqlite:///{directory / 'bench.sqlite3'}")]
-    postgres = os.environ.get("TEST_POSTGRES_URL") if want_postgres else None
-    name = "tv_bench_" + secrets.token_hex(5)
-    engine = None
-    if postgres:
-        import sqlalchemy as sa
-
-        try:
-            engine = sa.create_engine(postgres, isolation_level="AUTOCOMMIT")
-            with engine.connect() as conn:
-                conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-            found.append(("PostgreSQL", sa.make_url(postgres).set(database=name).render_as_string(False)))
-        except Exception as exc:
-            print(f"  PostgreSQL skipped: {str(exc).splitlines()[0]}")
-            engine = None
-    try:
-        yield found
-    finally:
-        if engine is not None:
-            import sqlalchemy as sa
-
-            with engine.connect() as conn:
-                conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            engine.dispose()
 
 
 def prepare(url: str) -> None:
@@ -206,59 +169,6 @@ def bench_bulk(count: int, smoke: bool, directory: Path) -> bool:
 # -- (c) the scan page under a fixed rate ----------------------------------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-@contextmanager
-def server(url: str, directory: Path) -> Iterator[str]:
-    """``trace-verify serve`` (gunicorn, 2 workers × 4 threads) on a free loopback port."""
-    port = _free_port()
-    env = {
-        **os.environ,
-        "DATABASE_URL": "" if url.startswith("sqlite") else url,
-        "TRACE_VERIFY_DATA_DIR": str(directory),
-        "TRACE_VERIFY_SIGNING_SECRET": SECRET,
-        "PUBLIC_BASE_URL": f"http://127.0.0.1:{port}",
-    }
-    if url.startswith("sqlite"):
-        env.pop("DATABASE_URL")
-        shutil.copy(url.removeprefix("sqlite+pysqlite:///"), directory / "trace_verify.sqlite3")
-    command = [
-        str(Path(sys.executable).parent / "trace-verify"),
-        "serve",
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(port),
-    ]
-    # The server logs a JSON line per request: to a file, never a pipe nobody drains (it would block).
-    log = open(directory / "server.log", "wb")  # noqa: SIM115 - closed in the finally below
-    process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(base + "/healthz", timeout=1).read()
-                break
-            except OSError:
-                time.sleep(0.1)
-        else:
-            log.flush()
-            error = (directory / "server.log").read_bytes()[-2000:]
-            raise RuntimeError("the server did not start: " + error.decode("utf-8", "replace"))
-        yield base
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-        log.close()
-
-
 def _scan_path(url: str, directory: Path) -> str:
     client = _app(url, directory).test_client()
     response = client.post(
@@ -270,25 +180,8 @@ def _scan_path(url: str, directory: Path) -> str:
     return code_url[code_url.index("/t/") :]
 
 
-def hey(target: str, seconds: int) -> tuple[float, dict[str, int]]:
-    """p99 seconds and the status counts of ``hey -c 10 -q 20 -z {seconds}s``."""
-    out = subprocess.run(
-        ["hey", "-c", "10", "-q", "20", "-z", f"{seconds}s", target],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    p99 = re.search(r"99%+ in ([0-9.]+) secs", out)
-    statuses = {m[0]: int(m[1]) for m in re.findall(r"\[(\d{3})\]\s+(\d+) responses", out)}
-    if p99 is None:
-        raise RuntimeError("hey printed no latency distribution:\n" + out[-2000:])
-    return float(p99[1]), statuses
-
-
 def bench_scan(seconds: int, smoke: bool, directory: Path) -> bool:
-    print(
-        f"(c) scan page /t/… at 200 req/s for {seconds} s (hey -c 10 -q 20), gunicorn 2 workers × 4 threads"
-    )
+    print(f"(c) scan page /t/… at 200 req/s for {seconds} s (hey -c 10 -q 20), trace-verify serve (waitress)")
     have_hey = shutil.which("hey") is not None
     if not have_hey and not smoke:
         print("  hey is not installed (apt-get install hey; `make bench` does): MISS")
@@ -299,7 +192,7 @@ def bench_scan(seconds: int, smoke: bool, directory: Path) -> bool:
             prepare(url)
             path = _scan_path(url, directory)
             run_dir = Path(tempfile.mkdtemp(dir=directory))
-            with server(url, run_dir) as base:
+            with server(url, run_dir, {"TRACE_VERIFY_SIGNING_SECRET": SECRET}) as base:
                 if smoke or not have_hey:
                     for target in (base + "/healthz", base + path):
                         for _ in range(5):
@@ -307,17 +200,14 @@ def bench_scan(seconds: int, smoke: bool, directory: Path) -> bool:
                     assert b"banner genuine" in body, body[:300]
                     print(f"  {name:<11} smoke: /healthz and a genuine /t/ page answered (not timed)")
                     continue
-                health_p99, health_status = hey(base + "/healthz", seconds)
-                scan_p99, scan_status = hey(base + path, seconds)
-            all_2xx = all(code.startswith("2") for code in scan_status) and all(
-                code.startswith("2") for code in health_status
-            )
-            ratio = scan_p99 / health_p99 if health_p99 else float("inf")
-            good = all_2xx and ratio <= TARGET_P99_RATIO
+                health = hey(base + "/healthz", seconds)
+                scan = hey(base + path, seconds)
+            ratio = scan.p99 / health.p99 if health.p99 else float("inf")
+            good = health.all_2xx and scan.all_2xx and ratio <= TARGET_P99_RATIO
             ok = ok and good
             print(
-                f"  {name:<11} /healthz p99 {health_p99 * 1000:7.1f} ms {json.dumps(health_status)}   "
-                f"/t/ p99 {scan_p99 * 1000:7.1f} ms {json.dumps(scan_status)}   ratio {ratio:4.2f}  "
+                f"  {name:<11} /healthz p99 {health.p99 * 1000:7.1f} ms {json.dumps(health.statuses)}   "
+                f"/t/ p99 {scan.p99 * 1000:7.1f} ms {json.dumps(scan.statuses)}   ratio {ratio:4.2f}  "
                 f"target ≤ {TARGET_P99_RATIO:.0f}× and all 2xx: {verdict(good)}"
             )
     return ok
