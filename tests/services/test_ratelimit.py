@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
 from tests.redis_support import flushed, redis_url
 from trace_verify.errors import Unavailable
-from trace_verify.services.ratelimit import RateLimiter, storage_uri
+from trace_verify.services.ratelimit import RateLimiter, SweptMemoryStorage, storage_uri
 
 
 @pytest.fixture
@@ -51,3 +53,29 @@ def test_an_unreachable_redis_is_503_at_once_not_unlimited() -> None:
         limiter.acquire("key")
     assert caught.value.code == "RATE_LIMITS_UNAVAILABLE"
     assert time.monotonic() - started < 5  # not redis-py's default back-off of several seconds a try
+
+
+def test_in_memory_counting_starts_no_thread_per_request(monkeypatch: pytest.MonkeyPatch) -> None:
+    """limits' own memory storage starts a Timer thread whenever its last one has finished (10 ms):
+    on a busy server that was most requests, each waiting for the new thread to get the GIL."""
+    limiter = RateLimiter(6000, 1000)
+    started: list[Any] = []
+    real = threading.Timer
+
+    def counting(*args: Any, **kwargs: Any) -> threading.Timer:
+        started.append(args)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(threading, "Timer", counting)
+    for _ in range(5):
+        assert limiter.acquire("k") is None
+        time.sleep(0.02)  # longer than limits' 10 ms timer: unswept, each hit would start a new one
+    assert started == []
+
+
+def test_in_memory_expired_entries_are_still_dropped() -> None:
+    storage = SweptMemoryStorage()
+    assert storage.acquire_entry("old", 10, 0)  # expires at once
+    storage._next_sweep = 0.0  # a sweep is due
+    assert storage.acquire_entry("new", 10, 60)
+    assert not storage.events.get("old") and storage.events["new"]

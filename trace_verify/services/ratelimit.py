@@ -6,6 +6,13 @@ behind a load balancer give a key its rate once, not twice; without Redis the co
 process (the embedded default). A key may make ``rate_per_minute`` requests in any minute, and at
 most ``burst`` of them in the time the rate would take to earn them (``60 × burst / rate`` seconds),
 which is what the former token bucket allowed.
+
+In memory, ``limits``' own storage starts a new ``threading.Timer`` (10 ms) to drop expired counts
+whenever the previous one has finished, i.e. on nearly every request of a busy process: each
+``Thread.start()`` waits for the new thread to get the GIL, which under load was a visible share of
+every API request's time (issue 15, HTTP speed). :class:`SweptMemoryStorage` drops them in the
+request's own thread instead, at most once per ``SWEEP_SECONDS``; the counting is unchanged (a moving
+window judges by each entry's time, not by whether it was swept yet).
 """
 
 from __future__ import annotations
@@ -16,13 +23,34 @@ from typing import Any, Final
 
 from limits import RateLimitItem, RateLimitItemPerMinute, RateLimitItemPerSecond
 from limits.errors import StorageError
-from limits.storage import Storage, storage_from_string
+from limits.storage import MemoryStorage, Storage, storage_from_string
 from limits.strategies import MovingWindowRateLimiter
 
 from trace_verify.errors import Unavailable
 
 #: The namespace of the counters (a Redis shared with other applications keeps them apart).
 NAMESPACE: Final = "trace_verify:api-key"
+#: How often the in-memory counts drop their expired entries (bounds memory only, never the count).
+SWEEP_SECONDS: Final = 1.0
+
+
+class SweptMemoryStorage(MemoryStorage):
+    """``limits``' memory storage, its expired entries dropped by the callers at most once per
+    ``SWEEP_SECONDS`` rather than by a new timer thread every 10 ms (see the module's note).
+
+    ``limits`` 5.8 schedules its sweep through the private ``__schedule_expiry``; this class replaces
+    that one method (tests/services/test_ratelimit.py fails if a new ``limits`` stops calling it).
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._next_sweep = 0.0
+
+    def _MemoryStorage__schedule_expiry(self) -> None:
+        now = time.monotonic()
+        if now >= self._next_sweep:
+            self._next_sweep = now + SWEEP_SECONDS
+            self._MemoryStorage__expire_events()  # type: ignore[attr-defined]
 
 
 class RateLimiter:
@@ -31,7 +59,11 @@ class RateLimiter:
     def __init__(self, rate_per_minute: int, burst: int, storage_uri: str = "memory://") -> None:
         if rate_per_minute < 1 or burst < 1:
             raise ValueError("rate and burst must be positive")
-        storage = storage_from_string(storage_uri, wrap_exceptions=True, **_client_options(storage_uri))
+        storage = (
+            SweptMemoryStorage()
+            if storage_uri == "memory://"
+            else storage_from_string(storage_uri, wrap_exceptions=True, **_client_options(storage_uri))
+        )
         if not isinstance(storage, Storage):  # an asyncio storage URI (async+redis://…)
             raise ValueError(f"not a synchronous limits storage: {storage_uri.split(':', 1)[0]}")
         self.storage = storage
