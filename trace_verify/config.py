@@ -16,6 +16,8 @@ Everything else receives a :class:`Settings`. Variables (all optional):
 ``TRACE_VERIFY_DEMO_DIR``      demo bundles the front page lists (the repository's fixtures/bundles)
 ``TRACE_VERIFY_RATE_PER_MINUTE`` requests per API key per minute and process (120)
 ``TRACE_VERIFY_RATE_BURST``    requests a key may make at once before the rate applies (60)
+``TRACE_VERIFY_KEY_CACHE_SECONDS`` seconds a process trusts an API key it found valid without looking
+                               it up again: a revocation made elsewhere shows within this (5; 0: never)
 ``TRACE_VERIFY_REFRESH_BUDGET`` seconds a re-verification waits for all its carrier calls (10)
 ``TRACE_VERIFY_BULK_DIR``      where bulk validation uploads and results are kept (``<data dir>/validations``;
                                shared storage when several machines serve the API)
@@ -85,6 +87,7 @@ class Settings:
     demo_dir: Path | None = None
     rate_per_minute: int = 120
     rate_burst: int = 60
+    key_cache_seconds: float = 5.0
     refresh_budget_seconds: float = 10.0
     # -- the HTTP server (web/http_server.py) --
     threads: int = 8
@@ -151,6 +154,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         demo_dir=Path(env["TRACE_VERIFY_DEMO_DIR"]) if env.get("TRACE_VERIFY_DEMO_DIR") else _REPO_DEMO_DIR,
         rate_per_minute=int(env.get("TRACE_VERIFY_RATE_PER_MINUTE", "120")),
         rate_burst=int(env.get("TRACE_VERIFY_RATE_BURST", "60")),
+        key_cache_seconds=float(env.get("TRACE_VERIFY_KEY_CACHE_SECONDS", "5")),
         refresh_budget_seconds=float(env.get("TRACE_VERIFY_REFRESH_BUDGET", "10")),
         threads=int(env.get("TRACE_VERIFY_THREADS", "8")),
         request_timeout_seconds=float(env.get("TRACE_VERIFY_REQUEST_TIMEOUT", "30")),

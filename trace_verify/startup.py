@@ -207,7 +207,7 @@ def build_services(
     bulk.queue = queue = job_queue(settings, jobs)
     return Services(
         verification=verifier,
-        keys=KeyService(database),
+        keys=KeyService(database, settings.key_cache_seconds),
         merchants=MerchantService(database),
         orders=OrderService(database, ports.documents),
         verdicts=VerdictService(database, verifier, ports, on_carrier_news=news),

@@ -7,6 +7,7 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
+import sqlalchemy as sa
 from werkzeug.test import EnvironBuilder
 
 from tests.api.support import (
@@ -19,7 +20,7 @@ from tests.api.support import (
     merchant_body,
     order_body,
 )
-from trace_verify.db.models import Role
+from trace_verify.db.models import ApiKey, Role
 from trace_verify.services.keys import KeyService
 from trace_verify.services.ratelimit import RateLimiter
 
@@ -56,6 +57,34 @@ def test_revoked_and_expired_keys_are_refused(world: World) -> None:
     assert call(world.client, "GET", "/api/v1/orders", "staff").status_code == 200
     assert keys.revoke("t-staff", now)
     assert call(world.client, "GET", "/api/v1/orders", "staff").status_code == 401
+
+
+def test_a_key_revoked_elsewhere_is_refused_once_the_cache_time_has_passed(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another process (``trace-verify keys revoke``, another instance) revokes by writing the row; this
+    process trusts the key it found valid for ``key_cache_seconds`` at most, then looks again."""
+    keys = world.app.extensions["trace_verify.services"].keys
+    clock = [1000.0]
+    monkeypatch.setattr(keys.cache, "clock", lambda: clock[0])
+    assert call(world.client, "GET", "/api/v1/orders", "staff").status_code == 200  # looked up, remembered
+    with world.database.transaction() as session:
+        session.execute(sa.update(ApiKey).where(ApiKey.id == "t-staff").values(revoked_at=datetime.now(UTC)))
+    clock[0] += keys.cache_seconds - 0.5
+    assert call(world.client, "GET", "/api/v1/orders", "staff").status_code == 200  # still remembered
+    clock[0] += 0.5
+    assert call(world.client, "GET", "/api/v1/orders", "staff").status_code == 401
+    clock[0] += 60
+    assert call(world.client, "GET", "/api/v1/orders", "staff").status_code == 401  # never remembered
+
+
+def test_a_remembered_key_still_expires_on_time(world: World) -> None:
+    keys = world.app.extensions["trace_verify.services"].keys
+    now = datetime.now(UTC)
+    issued = keys.create(Role.STAFF, now, expires_in_days=1)
+    assert keys.authenticate(issued.secret, now) is not None  # remembered from here on
+    assert keys.authenticate(issued.secret, now + timedelta(days=1)) is None
+    assert keys.authenticate(issued.secret, now + timedelta(hours=23)) is not None
 
 
 def test_keys_are_stored_as_digests_only(world: World) -> None:

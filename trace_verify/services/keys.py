@@ -3,6 +3,17 @@
 A key is ``tvk_`` and 43 URL-safe characters (256 random bits): a digest cannot be reversed and an
 unsalted hash is enough for a secret with that much entropy. The public ``id`` names a key for
 ``keys revoke`` and in logs; the secret never appears in either.
+
+Every API request authenticates, so a key found valid is remembered (:class:`KeyCache`, per process and
+database) for ``cache_seconds`` instead of being looked up on each request (issue 15, HTTP speed: the
+lookup was a quarter of ``POST /verify``'s time). What that costs, and how it is bounded:
+
+* a revocation made in this process (``KeyService.revoke``) takes effect at once: it drops the entry;
+* a revocation made elsewhere (``trace-verify keys revoke``, another instance) takes effect within
+  ``cache_seconds`` (``TRACE_VERIFY_KEY_CACHE_SECONDS``, 5; ``0`` looks every key up every time);
+* expiry is exact: the cached ``expires_at`` is compared with the request's time on every use;
+* only valid keys are remembered (an unknown or revoked key is looked up each time and never fills
+  the cache), at most ``MAX_CACHED_KEYS`` of them, the oldest dropped first.
 """
 
 from __future__ import annotations
@@ -10,6 +21,10 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+import threading
+import time
+import weakref
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -23,6 +38,9 @@ from trace_verify.services.access import Principal
 
 PREFIX = "tvk_"
 MAX_KEY_LENGTH = 200
+#: Seconds a valid key is trusted without a lookup (a revocation elsewhere shows within this).
+DEFAULT_CACHE_SECONDS = 5.0
+MAX_CACHED_KEYS = 10_000
 
 
 def digest(secret: str) -> str:
@@ -47,11 +65,71 @@ class IssuedKey:
     expires_at: datetime | None
 
 
+@dataclass(frozen=True, slots=True)
+class _Known:
+    """A valid key as looked up at ``checked`` (the cache's clock)."""
+
+    principal: Principal
+    expires_at: datetime | None
+    checked: float
+
+
+class KeyCache:
+    """Valid keys by digest, with when each was last looked up; shared by every :class:`KeyService` of
+    one :class:`Database` in this process (so a revocation through any of them is seen by all)."""
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        self.clock = clock
+        self._known: dict[str, _Known] = {}
+        self._lock = threading.Lock()
+        #: Counts revocations: a lookup that began before one is not remembered (it may predate it).
+        self.generation = 0
+
+    def get(self, wanted: str, max_age: float) -> _Known | None:
+        """The entry for ``wanted`` if it was looked up less than ``max_age`` seconds ago."""
+        found = self._known.get(wanted)
+        if found is None or self.clock() - found.checked >= max_age:
+            return None
+        return found
+
+    def put(self, wanted: str, principal: Principal, expires_at: datetime | None, generation: int) -> None:
+        """Remember a key looked up while the cache was at ``generation``."""
+        with self._lock:
+            if generation != self.generation:
+                return
+            self._known.pop(wanted, None)
+            while len(self._known) >= MAX_CACHED_KEYS:  # dicts keep insertion order: oldest first
+                del self._known[next(iter(self._known))]
+            self._known[wanted] = _Known(principal, expires_at, self.clock())
+
+    def forget(self, key_id: str) -> None:
+        """Drop the key ``key_id`` (revoked), and whatever lookups still running would remember."""
+        with self._lock:
+            self.generation += 1
+            for wanted in [d for d, k in self._known.items() if k.principal.key_id == key_id]:
+                del self._known[wanted]
+
+
+_CACHES: weakref.WeakKeyDictionary[Database, KeyCache] = weakref.WeakKeyDictionary()
+_CACHES_LOCK = threading.Lock()
+
+
+def cache_of(db: Database) -> KeyCache:
+    """The process's key cache for ``db``."""
+    with _CACHES_LOCK:
+        found = _CACHES.get(db)
+        if found is None:
+            found = _CACHES[db] = KeyCache()
+        return found
+
+
 class KeyService:
     """Creates, revokes and checks API keys."""
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, cache_seconds: float = DEFAULT_CACHE_SECONDS) -> None:
         self.db = db
+        self.cache_seconds = cache_seconds
+        self.cache = cache_of(db)
 
     def create(
         self,
@@ -107,7 +185,8 @@ class KeyService:
             if key.revoked_at is None:
                 key.revoked_at = now
                 audit.append(session, "key.revoked", "operator", f"key:{key_id}", {}, now)
-            return True
+        self.cache.forget(key_id)  # after the commit, so no lookup can remember the key as it was
+        return True
 
     def list(self) -> list[ApiKey]:
         """Every key (digests only), oldest first."""
@@ -115,17 +194,31 @@ class KeyService:
             return list(session.scalars(sa.select(ApiKey).order_by(ApiKey.created_at, ApiKey.id)))
 
     def authenticate(self, secret: str, now: datetime) -> Principal | None:
-        """The key's holder, or None for an unknown, revoked or expired key."""
+        """The key's holder, or None for an unknown, revoked or expired key (see the module's note on
+        how long a valid key is remembered)."""
         if not secret.startswith(PREFIX) or len(secret) > MAX_KEY_LENGTH:
             return None
         wanted = digest(secret)
+        known = self.cache.get(wanted, self.cache_seconds) if self.cache_seconds > 0 else None
+        if known is None:
+            known = self._look_up(wanted)
+            if known is None:
+                return None
+        if known.expires_at is not None and known.expires_at <= now:
+            return None
+        return known.principal
+
+    def _look_up(self, wanted: str) -> _Known | None:
+        """The key with digest ``wanted`` from the database, remembered when it is valid."""
+        generation = self.cache.generation
         with self.db.transaction() as session:
             key = session.scalars(sa.select(ApiKey).where(ApiKey.digest == wanted)).one_or_none()
-        if key is None or not hmac.compare_digest(key.digest, wanted):
+        if key is None or not hmac.compare_digest(key.digest, wanted) or key.revoked_at is not None:
             return None
-        if key.revoked_at is not None or (key.expires_at is not None and key.expires_at <= now):
-            return None
-        return Principal(key.id, key.role, key.merchant_id, key.consumer_id)
+        principal = Principal(key.id, key.role, key.merchant_id, key.consumer_id)
+        if self.cache_seconds > 0:
+            self.cache.put(wanted, principal, key.expires_at, generation)
+        return _Known(principal, key.expires_at, 0.0)
 
 
 def _check_tenant(role: Role, merchant_id: str | None, consumer_id: str | None) -> None:
