@@ -385,19 +385,26 @@ SOURCE_NAMES: dict[EvidenceSource, Source] = {
 }
 
 
-def tracking_history(session: Session, bundle: Bundle, *, stored: bool = True) -> TrackingHistory:
+def tracking_history(
+    session: Session, bundle: Bundle, *, stored: bool = True, owner: str | None = None
+) -> TrackingHistory:
     """What the database knows of the bundle's tracking numbers: when this order stored each, who else has it.
 
     Other orders are described by their consumer and first storage time only (rules.md §6a), so nothing
     the verifier is given can name another order. ``stored=False`` judges the bundle as an order not
     stored at all (a merchant naming an order id that is not its own): every stored row is another
-    order's, exactly as if the id were absent.
+    order's, exactly as if the id were absent. ``owner`` (a merchant caller's id) does the same in the
+    same query: the bundle's order id counts as stored only when that merchant owns it.
     """
-    return tracking_histories(session, [bundle], stored=[stored])[0]
+    return tracking_histories(session, [bundle], stored=[stored], owner=owner)[0]
 
 
 def tracking_histories(
-    session: Session, bundles: Sequence[Bundle], *, stored: Sequence[bool] | None = None
+    session: Session,
+    bundles: Sequence[Bundle],
+    *,
+    stored: Sequence[bool] | None = None,
+    owner: str | None = None,
 ) -> list[TrackingHistory]:
     """:func:`tracking_history` of each bundle, with one query for all of them (bulk jobs' chunks)."""
     stored = [True] * len(bundles) if stored is None else stored
@@ -410,16 +417,24 @@ def tracking_histories(
     if not every:
         return [TrackingHistory() for _ in bundles]
     rows = session.execute(
-        sa.select(Shipment.tracking_key, Shipment.order_id, Order.consumer_id, Shipment.created_at)
+        sa.select(
+            Shipment.tracking_key,
+            Shipment.order_id,
+            Order.consumer_id,
+            Shipment.created_at,
+            Order.merchant_id,
+        )
         .join(Order, Order.id == Shipment.order_id)
         .where(Shipment.tracking_key.in_(sorted(every)))
     ).all()
     by_key: dict[str, list[Any]] = {}
     for row in rows:
-        by_key.setdefault(row[0], []).append(row)
+        by_key.setdefault(row[0], []).append(row[:4])
+    owned = {row[1] for row in rows if row[4] == owner} if owner is not None else None
     return [
         _history(
-            bundle.order.id if own else None, [row for key in sorted(keys) for row in by_key.get(key, ())]
+            bundle.order.id if own and (owned is None or bundle.order.id in owned) else None,
+            [row for key in sorted(keys) for row in by_key.get(key, ())],
         )
         for bundle, keys, own in zip(bundles, keys_of, stored, strict=True)
     ]
