@@ -13,7 +13,7 @@ import hashlib
 import json
 from collections.abc import Iterable, Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, Final
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
@@ -385,8 +385,24 @@ SOURCE_NAMES: dict[EvidenceSource, Source] = {
 }
 
 
+#: The stored rows of some tracking keys, each with its order's consumer and merchant. Built once: a
+#: module-level statement with an expanding parameter is compiled once and found in the cache by
+#: identity, not rebuilt and re-keyed on every request (POST /verify runs it on every call).
+_HISTORY_QUERY: Final = (
+    sa.select(
+        Shipment.tracking_key,
+        Shipment.order_id,
+        Order.consumer_id,
+        Shipment.created_at,
+        Order.merchant_id,
+    )
+    .join(Order, Order.id == Shipment.order_id)
+    .where(Shipment.tracking_key.in_(sa.bindparam("keys", expanding=True)))
+)
+
+
 def tracking_history(
-    session: Session, bundle: Bundle, *, stored: bool = True, owner: str | None = None
+    session: Session | sa.Connection, bundle: Bundle, *, stored: bool = True, owner: str | None = None
 ) -> TrackingHistory:
     """What the database knows of the bundle's tracking numbers: when this order stored each, who else has it.
 
@@ -400,13 +416,16 @@ def tracking_history(
 
 
 def tracking_histories(
-    session: Session,
+    session: Session | sa.Connection,
     bundles: Sequence[Bundle],
     *,
     stored: Sequence[bool] | None = None,
     owner: str | None = None,
 ) -> list[TrackingHistory]:
-    """:func:`tracking_history` of each bundle, with one query for all of them (bulk jobs' chunks)."""
+    """:func:`tracking_history` of each bundle, with one query for all of them (bulk jobs' chunks).
+
+    ``session`` may be a plain connection: a read that needs no ORM session (``POST /verify``) skips it.
+    """
     stored = [True] * len(bundles) if stored is None else stored
     # A NUL is never stored, and PostgreSQL refuses it in a query.
     keys_of = [
@@ -416,17 +435,7 @@ def tracking_histories(
     every = set().union(*keys_of)
     if not every:
         return [TrackingHistory() for _ in bundles]
-    rows = session.execute(
-        sa.select(
-            Shipment.tracking_key,
-            Shipment.order_id,
-            Order.consumer_id,
-            Shipment.created_at,
-            Order.merchant_id,
-        )
-        .join(Order, Order.id == Shipment.order_id)
-        .where(Shipment.tracking_key.in_(sorted(every)))
-    ).all()
+    rows = session.execute(_HISTORY_QUERY, {"keys": sorted(every)}).all()
     by_key: dict[str, list[Any]] = {}
     for row in rows:
         by_key.setdefault(row[0], []).append(row[:4])

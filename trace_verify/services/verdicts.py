@@ -69,8 +69,8 @@ class VerdictService:
         # One query: the stored rows of the bundle's numbers, each with its order's merchant, so a
         # merchant's own order is told from another's (or an absent one) without a second round trip.
         owner = who.merchant_id if who.role is Role.MERCHANT else None
-        with self.db.transaction() as session:
-            history = tracking_history(session, bundle, owner=owner)
+        with self.db.engine.connect() as connection:  # a read: no ORM session needed
+            history = tracking_history(connection, bundle, owner=owner)
         verdict = self.verification.verify_bundle(
             bundle, now, history, conceal_others=who.role is Role.MERCHANT
         )
