@@ -91,21 +91,21 @@ def measure(name: str, url: str, directory: Path, seconds: float, smoke: bool) -
     source = bundle_file()
     prepare(url, json.loads(source.read_bytes()))
     run_dir = Path(tempfile.mkdtemp(dir=directory))
-    verify_headers = (f"Authorization: Bearer {KEY}",)
-    with server(url, run_dir, RAISED_LIMITS) as base:
-        answered = check_answer(base, source.read_bytes())
-        health_url, verify_url = base + "/healthz", base + "/api/v1/verify"
+    headers = (f"Authorization: Bearer {KEY}",)
+    with server(url, run_dir, RAISED_LIMITS) as served:
+        answered = check_answer(served.base, source.read_bytes())
+        health_url, verify_url = served.base + "/healthz", served.base + "/api/v1/verify"
 
-        def run_verify(rate: int | None, length: float) -> HeyRun:
-            return hey(verify_url, length, rate=rate, method="POST", body=source, headers=verify_headers)
+        def run(url: str, rate: int | None, length: float) -> HeyRun:
+            if url == health_url:
+                return hey(url, length, rate=rate, pid=served.pid)
+            return hey(url, length, rate=rate, method="POST", body=source, headers=headers, pid=served.pid)
 
-        hey(health_url, min(seconds, 3))  # warm-up: imports, pools, first queries (not reported)
-        run_verify(20, min(seconds, 3))
+        run(health_url, 20, min(seconds, 3))  # warm-up: imports, pools, first queries (not reported)
+        run(verify_url, 20, min(seconds, 3))
         print(f"  {name}: verdict {answered!r}; {load()} before the runs")
-        peak_health = hey(health_url, seconds, rate=None)
-        peak_verify = run_verify(None, seconds)
-        fixed_health = hey(health_url, seconds)
-        fixed_verify = run_verify(20, seconds)
+        peak_health, peak_verify = run(health_url, None, seconds), run(verify_url, None, seconds)
+        fixed_health, fixed_verify = run(health_url, 20, seconds), run(verify_url, 20, seconds)
     share = peak_verify.per_second / peak_health.per_second if peak_health.per_second else 0.0
     ratio = fixed_verify.p99 / fixed_health.p99 if fixed_health.p99 else float("inf")
     all_2xx = all(run.all_2xx for run in (peak_health, peak_verify, fixed_health, fixed_verify))
@@ -119,6 +119,9 @@ def measure(name: str, url: str, directory: Path, seconds: float, smoke: bool) -
         f"      verify/healthz {share:6.1%}   target ≥ {TARGET_PEAK_SHARE:.0%} and all 2xx: "
         f"{verdict(peak_ok)}{judged}"
     )
+    cpu_health, cpu_verify = peak_health.cpu_per_response, peak_verify.cpu_per_response
+    if cpu_health and cpu_verify:  # what the share would be on an idle machine, the server CPU-bound
+        print(f"      server CPU per response: healthz/verify {cpu_health / cpu_verify:6.1%} (not judged)")
     print(f"    fixed rate, hey -c 10 -q 20 (200 req/s), {seconds:g} s each:")
     print(_line("/healthz", fixed_health))
     print(_line("POST /api/v1/verify", fixed_verify))
@@ -131,9 +134,10 @@ def measure(name: str, url: str, directory: Path, seconds: float, smoke: bool) -
 
 
 def _line(label: str, run: HeyRun) -> str:
+    cpu = f"  server CPU {run.cpu_per_response * 1e6:6.0f} µs/response" if run.cpu_per_response else ""
     return (
         f"      {label:<20} {run.per_second:8,.0f} req/s  p99 {run.p99 * 1000:7.1f} ms  "
-        f"{json.dumps(run.statuses)}"
+        f"{json.dumps(run.statuses)}{cpu}"
     )
 
 

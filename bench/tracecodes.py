@@ -192,7 +192,8 @@ def bench_scan(seconds: int, smoke: bool, directory: Path) -> bool:
             prepare(url)
             path = _scan_path(url, directory)
             run_dir = Path(tempfile.mkdtemp(dir=directory))
-            with server(url, run_dir, {"TRACE_VERIFY_SIGNING_SECRET": SECRET}) as base:
+            with server(url, run_dir, {"TRACE_VERIFY_SIGNING_SECRET": SECRET}) as served:
+                base = served.base
                 if smoke or not have_hey:
                     for target in (base + "/healthz", base + path):
                         for _ in range(5):
