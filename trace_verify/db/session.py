@@ -106,7 +106,13 @@ def writing() -> Iterator[None]:
         _IMMEDIATE.reset(token)
 
 
+#: Execution option of a connection whose statements run outside any transaction (``Database.reads``).
+_NO_TRANSACTION = "trace_verify_no_transaction"
+
+
 def _sqlite_begin(connection: Any) -> None:
+    if connection.get_execution_options().get(_NO_TRANSACTION):
+        return  # pysqlite is in autocommit mode (isolation_level None): each statement stands alone
     pending = _IMMEDIATE.get()
     if pending is not None and pending[0]:
         pending[0] = False
@@ -135,6 +141,21 @@ class Database:
         """A session in one transaction: committed when the block ends, rolled back when it raises."""
         with self.sessions.begin() as session:
             yield session
+
+    @contextmanager
+    def reads(self) -> Iterator[sa.Connection]:
+        """A connection for reads that are each one statement, outside any transaction (a single
+        statement is consistent by itself): no ``BEGIN`` and no ``ROLLBACK`` round trips around it.
+
+        For the hot read of ``POST /verify`` (the tracking history): on PostgreSQL the connection is
+        in autocommit for its checkout; on SQLite the explicit ``BEGIN`` is not sent. Nothing may be
+        written through it.
+        """
+        with self.engine.connect() as connection:
+            if self.dialect == "sqlite":
+                yield connection.execution_options(**{_NO_TRANSACTION: True})
+            else:
+                yield connection.execution_options(isolation_level="AUTOCOMMIT")
 
     @contextmanager
     def write_transaction(self) -> Iterator[Session]:

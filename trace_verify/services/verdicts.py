@@ -69,7 +69,7 @@ class VerdictService:
         # One query: the stored rows of the bundle's numbers, each with its order's merchant, so a
         # merchant's own order is told from another's (or an absent one) without a second round trip.
         owner = who.merchant_id if who.role is Role.MERCHANT else None
-        with self.db.engine.connect() as connection:  # a read: no ORM session needed
+        with self.db.reads() as connection:  # one statement: no ORM session, no transaction
             history = tracking_history(connection, bundle, owner=owner)
         verdict = self.verification.verify_bundle(
             bundle, now, history, conceal_others=who.role is Role.MERCHANT
