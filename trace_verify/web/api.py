@@ -9,7 +9,14 @@ from trace_verify.web.components import resource_schemas
 from trace_verify.web.context import principal, services
 from trace_verify.web.docs import DOCS_PAGE
 from trace_verify.web.openapi import Operation, build_document
-from trace_verify.web.routing import NOW_PARAMETER, answer, json_body, register, request_now
+from trace_verify.web.routing import (
+    NOW_PARAMETER,
+    answer,
+    json_body,
+    register,
+    request_now,
+    verdict_answer,
+)
 
 bp = Blueprint("api", __name__)
 
@@ -18,7 +25,7 @@ def verify() -> Response:
     """Verify the bundle in the body against the stored history; nothing is stored."""
     who = principal()
     bundle = json_body(services().verification.max_bundle_bytes)  # the limit the start-up decided
-    return answer(services().verdicts.verify(who, bundle, request_now()))
+    return verdict_answer(services().verdicts.verify(who, bundle, request_now()))
 
 
 def openapi() -> Response:

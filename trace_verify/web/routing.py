@@ -10,7 +10,7 @@ from typing import Any
 
 from flask import Blueprint, Response, current_app, g, jsonify, request
 
-from trace_verify.contract.jsonio import strict_loads
+from trace_verify.contract.jsonio import dumps_bytes, strict_loads
 from trace_verify.contract.text import refuse_nul_in, refuse_nul_in_json
 from trace_verify.errors import InvalidInput
 from trace_verify.web.body import read_body, require_json
@@ -104,3 +104,10 @@ def answer(body: Any, status: int = 200) -> Response:
     response = jsonify(body)
     response.status_code = status
     return response
+
+
+def verdict_answer(body: dict[str, Any]) -> Response:
+    """A verdict's JSON answer, written by orjson (as the command line writes verdicts): byte for byte
+    what :func:`answer` writes (compact, UTF-8, a final newline) in a fraction of the time, for the
+    API's hottest answer. Only for verdicts: they hold strings, integers, booleans and nulls only."""
+    return current_app.response_class(dumps_bytes(body) + b"\n", mimetype="application/json")
