@@ -194,3 +194,24 @@ def test_cli_bad_now_is_refused() -> None:
     result = run_cli("verify", "-", "--now", "2026-03-05 12:00", stdin=b"{}")
     assert result.status == 2
     assert result.stderr.startswith("error: INVALID_ARGUMENT: --now: ")
+
+
+@pytest.mark.parametrize("spelling", [b"540.0", b"5.4e2", b"54E1"])
+def test_an_integer_written_as_a_fraction_is_read_as_that_integer(
+    spelling: bytes, client: FlaskClient
+) -> None:
+    """JSON Schema counts 540.0 as an integer; it once reached the verdict writer as a Decimal (a crash)."""
+    base = bundle("direct-met")
+    base["order"].setdefault("items", [{"sku": "A"}])[0]["quantity"] = 2
+    plain = json.dumps(base).encode()
+    raw = plain.replace(b'"local_offset_minutes": 540', b'"local_offset_minutes": ' + spelling, 1)
+    raw = raw.replace(b'"quantity": 2', b'"quantity": 2.0', 1)
+    assert raw.count(spelling) == 1 and b'"quantity": 2.0' in raw
+    expected = run_cli("verify", "-", "--now", "2026-03-05T12:00:00Z", stdin=plain)
+    result = run_cli("verify", "-", "--now", "2026-03-05T12:00:00Z", stdin=raw)
+    assert result.status == expected.status == 0, result.stderr
+    assert result.stdout == expected.stdout  # the timeline echoes 540, as if it had been written so
+    response = client.post(
+        "/api/v1/verify?now=2026-03-05T12:00:00Z", data=raw, content_type="application/json"
+    )
+    assert response.status_code == 200, response.get_json()

@@ -196,7 +196,7 @@ class _BundleBuilder:
                 OrderLine(
                     sku=line.get("sku"),
                     gtin=line.get("gtin"),
-                    quantity=line.get("quantity", 1),
+                    quantity=int(line.get("quantity", 1)),  # 2.0 is an integer to JSON Schema
                     trace_codes=tuple(line.get("trace_codes") or ()),
                 )
                 for line in obj.get("items") or ()
@@ -238,34 +238,43 @@ class _BundleBuilder:
         )
 
     def events(self, items: Sequence[Json], where: str) -> tuple[Event, ...]:
-        return tuple(self.event(e, f"{where}/{i}") for i, e in enumerate(items))
+        return tuple([self.event(e, where, i) for i, e in enumerate(items)])
 
-    def event(self, obj: Json, where: str) -> Event:
+    def event(self, obj: Json, where: str, index: int) -> Event:
+        """One event. This runs for every event of every bundle (issue 16), so pointers are built only
+        for a refusal and the value classes are called positionally, in their fields' order."""
         loc = obj["location"]
+        moment = rfc3339_or_none(obj["occurred_at"])
+        if moment is None:
+            moment = self.time(obj["occurred_at"], f"{where}/{index}/occurred_at")  # raises, with the pointer
+        country = loc.get("country")
+        if country is not None and not is_assigned(country):
+            self.country(country, f"{where}/{index}/location/country")  # raises, with the pointer
         offset = obj.get("local_offset_minutes")
+        if offset is not None and type(offset) is not int:  # 90.0 or 9e1: an integer to JSON Schema
+            offset = int(offset)
+            obj = {**obj, "local_offset_minutes": offset}  # the timeline echoes an integer
         handover = obj.get("handover_to")
         return Event(
-            carrier=obj["carrier"],
-            tracking_number=obj["tracking_number"],
-            occurred_at=self.time(obj["occurred_at"], f"{where}/occurred_at").astimezone(UTC),
-            milestone=obj["milestone"],
-            location=Location(
-                city=loc.get("city"),
-                region=loc.get("region"),
-                postal_code=loc.get("postal_code"),
-                country=self.opt_country(loc.get("country"), f"{where}/location/country"),
-                facility=loc.get("facility"),
-                locode=loc.get("locode"),
+            obj["carrier"],
+            obj["tracking_number"],
+            moment.astimezone(UTC),
+            obj["milestone"],
+            Location(
+                loc.get("city"),
+                loc.get("region"),
+                loc.get("postal_code"),
+                country,
+                loc.get("facility"),
+                loc.get("locode"),
             ),
-            description=obj["description"],
-            time_basis=obj.get("time_basis") or ("carrier_offset" if offset is not None else "carrier_utc"),
-            local_offset_minutes=offset,
-            carrier_code=obj.get("carrier_code"),
-            handover_to=None
-            if handover is None
-            else Handover(tracking_number=handover["tracking_number"], carrier=handover.get("carrier")),
-            operator=obj.get("operator"),
-            source=obj,
+            obj["description"],
+            obj.get("time_basis") or ("carrier_offset" if offset is not None else "carrier_utc"),
+            offset,
+            obj.get("carrier_code"),
+            None if handover is None else Handover(handover["tracking_number"], handover.get("carrier")),
+            obj.get("operator"),
+            obj,
         )
 
     def customs(self, index: int, obj: Json) -> CustomsRecord:
