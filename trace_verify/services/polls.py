@@ -10,9 +10,12 @@ tested everywhere; it survives a Redis restart or eviction (an expired ``SET NX 
 number be polled again and locked); and the scheduler needs each number's last poll in the database
 anyway to find what is due.
 
-A poll the carrier did not answer (timeout, 5xx, breaker open: no document) releases its claim after
-:data:`RETRY_AFTER_FAILURE`, so an outage does not hold a complaint's evidence back for a whole
-interval; an answered poll (even a carrier's "not found") holds it for the interval.
+A poll the carrier did not answer (timeout, 5xx, breaker open: no document) releases its claim at
+once, so an outage does not hold a complaint's evidence back for a whole interval: a caller with its
+own back-off (a complaint's re-checks, a user's re-verification) may try again when it retries, while
+the schedule waits :data:`RETRY_AFTER_FAILURE` before it hands the number out again (the carrier's
+breaker and rate limits bound the calls either way). An answered poll (even a carrier's "not found")
+holds the number for the whole interval, and so does a poll still running.
 """
 
 from __future__ import annotations
@@ -33,20 +36,24 @@ from trace_verify.services.refresh import Fetched, Wanted, refresh
 
 #: ``carrier_polls.outcome`` of a poll the carrier answered.
 ANSWERED: Final = "ok"
-#: A number whose last poll got no answer may be polled again this long after it.
+#: Why a held number has no answer yet when its last poll is still running.
+RUNNING: Final = "another poll of it is running"
+#: The schedule hands a number whose last poll got no answer out again this long after it.
 RETRY_AFTER_FAILURE: Final = timedelta(minutes=1)
 _OUTCOME_LENGTH: Final = 64
 
 
-def due_clause(interval: timedelta, now: datetime) -> sa.ColumnElement[bool]:
+def due_clause(
+    interval: timedelta, now: datetime, retry_after: timedelta = timedelta(0)
+) -> sa.ColumnElement[bool]:
     """A ``carrier_polls`` row whose number may be polled again at ``now``: its interval is over, or
-    its last poll got no answer more than :data:`RETRY_AFTER_FAILURE` ago."""
+    its last poll got no answer more than ``retry_after`` ago."""
     return sa.or_(
         CarrierPoll.polled_at <= now - interval,
         sa.and_(
             CarrierPoll.outcome.is_not(None),
             CarrierPoll.outcome != ANSWERED,
-            CarrierPoll.polled_at <= now - RETRY_AFTER_FAILURE,
+            CarrierPoll.polled_at <= now - retry_after,
         ),
     )
 
@@ -56,7 +63,7 @@ class Held:
     """A number not polled now because it was polled within its carrier's interval."""
 
     wanted: Wanted
-    #: Why that last poll gave nothing, or None when it was answered (or is still running).
+    #: Why that last poll gave nothing (yet: it may still be running), or None when it was answered.
     failure: str | None
 
 
@@ -101,7 +108,8 @@ class Polls:
             session.connection().execute(statement, rows)
 
     def last_failures(self, wanted: Iterable[Wanted]) -> dict[tuple[str, str], str]:
-        """(carrier, key) → why its last poll gave nothing, for the numbers whose last poll failed."""
+        """(carrier, key) → why its last poll gave nothing yet, for the numbers whose last poll failed
+        or is still running (another caller's: its answer is not stored yet)."""
         keys = {(w.carrier, normalize_number(w.tracking_number)) for w in wanted}
         if not keys:
             return {}
@@ -111,7 +119,7 @@ class Polls:
                     sa.tuple_(CarrierPoll.carrier, CarrierPoll.tracking_key).in_(sorted(keys))
                 )
             ).all()
-        return {(c, k): o for c, k, o in rows if o is not None and o != ANSWERED}
+        return {(c, k): o or RUNNING for c, k, o in rows if o != ANSWERED}
 
     def refresh(
         self,
@@ -136,12 +144,11 @@ class Polls:
 
 
 def held_failures(held: Iterable[Held]) -> list[Fetched]:
-    """Held numbers whose last poll failed, as failed refreshes: the verdict must not read the stored
-    evidence as the carrier's latest word when the carrier did not answer (it says CARRIER_UNAVAILABLE)."""
+    """Held numbers whose last poll failed or is still running, as failed refreshes: the verdict must not
+    read the stored evidence as the carrier's latest word when the carrier has not answered (it says
+    CARRIER_UNAVAILABLE, and a complaint waits for a re-check)."""
     return [
-        Fetched(
-            h.wanted.index, h.wanted.carrier, None, f"last poll failed ({h.failure}); not polled again yet"
-        )
+        Fetched(h.wanted.index, h.wanted.carrier, None, f"no answer yet: {h.failure}")
         for h in held
         if h.failure is not None
     ]

@@ -2,8 +2,9 @@
 
 The platform keeps tracking fresh for thousands of open orders without a user asking. :meth:`due` finds
 the tracking numbers of open shipments (no ``delivered`` or ``returned`` event yet, created within
-:data:`MAX_AGE`) whose last poll is older than their carrier's ``min_poll_interval`` (or that were never
-polled), for carriers with a live client; the schedule enqueues one ``refresh`` job per number.
+:data:`MAX_AGE`) whose last poll is older than their carrier's ``min_poll_interval`` (or failed more
+than a minute ago, or never happened), for carriers with a live client; the schedule enqueues one
+``refresh`` job per number.
 :meth:`refresh` claims the number (``services.polls``: no two workers or instances poll it inside the
 interval), polls it once and stores the answer as evidence on every open shipment with that number,
 as a re-verification would; new carrier evidence asks for the order's complaint re-checks (§8.1).
@@ -22,7 +23,7 @@ from trace_verify.db.repositories import load_order
 from trace_verify.db.session import Database
 from trace_verify.services.conflicts import retrying
 from trace_verify.services.news import CarrierNews, NewsWatch
-from trace_verify.services.polls import Polls, due_clause
+from trace_verify.services.polls import RETRY_AFTER_FAILURE, Polls, due_clause
 from trace_verify.services.ports import CarrierPorts
 from trace_verify.services.refresh import Fetched, Wanted, refresh
 
@@ -73,7 +74,7 @@ class TrackingRefresh:
                         _open(now),
                         sa.or_(
                             CarrierPoll.polled_at.is_(None),
-                            due_clause(self.ports.poll_interval(carrier), now),
+                            due_clause(self.ports.poll_interval(carrier), now, RETRY_AFTER_FAILURE),
                         ),
                     )
                     .distinct()
