@@ -112,25 +112,30 @@ def measure(name: str, url: str, directory: Path, seconds: float, smoke: bool) -
     peak_ok = all_2xx and share >= TARGET_PEAK_SHARE
     p99_ok = all_2xx and ratio <= TARGET_P99_RATIO
     judged = "  (smoke: not judged)" if smoke else ""
-    print(f"    peak, hey -c 10 unthrottled, {seconds:g} s each:")
-    print(_line("/healthz", peak_health))
-    print(_line("POST /api/v1/verify", peak_verify))
-    print(
-        f"      verify/healthz {share:6.1%}   target ≥ {TARGET_PEAK_SHARE:.0%} and all 2xx: "
-        f"{verdict(peak_ok)}{judged}"
-    )
+    peak_figure = f"verify/healthz {share:6.1%}   target ≥ {TARGET_PEAK_SHARE:.0%}"
+    _phase(f"peak, hey -c 10 unthrottled, {seconds:g} s each", peak_health, peak_verify, peak_figure)
+    print(f"{verdict(peak_ok)}{judged}")
     cpu_health, cpu_verify = peak_health.cpu_per_response, peak_verify.cpu_per_response
     if cpu_health and cpu_verify:  # what the share would be on an idle machine, the server CPU-bound
         print(f"      server CPU per response: healthz/verify {cpu_health / cpu_verify:6.1%} (not judged)")
-    print(f"    fixed rate, hey -c 10 -q 20 (200 req/s), {seconds:g} s each:")
-    print(_line("/healthz", fixed_health))
-    print(_line("POST /api/v1/verify", fixed_verify))
-    print(
-        f"      p99 verify/healthz {ratio:5.2f}×   target ≤ {TARGET_P99_RATIO:g}× and all 2xx: "
-        f"{verdict(p99_ok)}{judged}"
+    fixed_figure = f"p99 verify/healthz {ratio:5.2f}×   target ≤ {TARGET_P99_RATIO:g}×"
+    _phase(
+        f"fixed rate, hey -c 10 -q 20 (200 req/s), {seconds:g} s each",
+        fixed_health,
+        fixed_verify,
+        fixed_figure,
     )
+    print(f"{verdict(p99_ok)}{judged}")
     print(f"    {load()} after the runs")
     return peak_ok and p99_ok
+
+
+def _phase(title: str, health: HeyRun, verify: HeyRun, figure: str) -> None:
+    """One phase's two lines and its figure, up to its verdict (printed by the caller)."""
+    print(f"    {title}:")
+    print(_line("/healthz", health))
+    print(_line("POST /api/v1/verify", verify))
+    print(f"      {figure} and all 2xx: ", end="")
 
 
 def _line(label: str, run: HeyRun) -> str:
