@@ -384,19 +384,7 @@ def events_of(
     """Events of scans whose milestones are settled; ``handover`` goes on the scan at ``handover_at``."""
     return tuple(
         [
-            Event(
-                carrier,
-                scan.number or number,
-                scan.at,
-                milestone,
-                scan.location,
-                scan.description,
-                scan.basis,
-                scan.offset,
-                scan.code,
-                handover if i == handover_at else None,
-                scan.operator,
-            )  # to_event, written out
+            to_event(carrier, number, scan, milestone, handover if i == handover_at else None)
             for i, (scan, milestone) in enumerate(zip(scans, milestones, strict=True))
         ]
     )

@@ -22,13 +22,14 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
+from datetime import datetime
 from functools import lru_cache
 from typing import Any, Final
 
 from carriers._common import PlaceIndex, PlaceMemo, status_error
 from carriers._fields import JsonFields
 from carriers._route import Kind, Scan, in_order, to_events
-from carriers._time import is_utc_stamp, location_zone, parse_timestamp, resolve_time
+from carriers._time import ResolvedTime, is_utc_stamp, location_zone, parse_timestamp, resolve_time
 from carriers.base import load_json
 from carriers.dhl import codes
 from trace_verify.domain.documents import (
@@ -146,12 +147,32 @@ def _scan(
     except ValueError:
         raise _rejected(f"{at}/timestamp", "not an ISO 8601 timestamp") from None
     location, zone = _event_place(raw, at, places, shipment)
-    if zone is None and local.tzinfo is None:
-        zone = location_zone(location, local)
-    resolved = resolve_time(utc=local) if is_utc_stamp(stamp) else resolve_time(local, place_zone=zone)
+    resolved = _resolved(stamp, local, location, zone)
     status_code = _str(raw, "statusCode", at)
     description, status, remark = (_str(raw, k, at) for k in ("description", "status", "remark"))
-    texts = tuple(t for t in (description, status, remark, _str(raw, "nextSteps", at)) if t)
+    return _built(
+        index, resolved, location, status_code, description, status, remark, _str(raw, "nextSteps", at)
+    )
+
+
+def _resolved(stamp: str, local: datetime, location: Location, zone: str | None) -> ResolvedTime:
+    """The instant: a ``Z`` stamp is UTC, else the wall time at the place's zone (or its country's)."""
+    if zone is None and local.tzinfo is None:
+        zone = location_zone(location, local)
+    return resolve_time(utc=local) if is_utc_stamp(stamp) else resolve_time(local, place_zone=zone)
+
+
+def _built(
+    index: int,
+    resolved: ResolvedTime,
+    location: Location,
+    status_code: str | None,
+    description: str | None,
+    status: str | None,
+    remark: str | None,
+    next_steps: str | None,
+) -> Scan:
+    """The Scan of an event whose fields are read (by :func:`_scan` or :func:`_plain_scan`)."""
     kind = _kind(description, status, remark, status_code)
     return Scan(
         index,
@@ -166,7 +187,7 @@ def _scan(
         None,
         None,
         kind == "handed_over",
-        texts,
+        tuple([t for t in (description, status, remark, next_steps) if t]),
     )
 
 
@@ -205,28 +226,8 @@ def _plain_scan(
     except ValueError:
         return None
     location, zone = where
-    if zone is None and local.tzinfo is None:
-        zone = location_zone(location, local)
-    if stamp.strip().endswith(("Z", "z")):  # is_utc_stamp
-        resolved = resolve_time(utc=local)
-    else:
-        resolved = resolve_time(local, place_zone=zone)
-    kind = _kind(description, status, remark, status_code)
-    return Scan(
-        index,
-        resolved.occurred_at,
-        resolved.time_basis,
-        resolved.local_offset_minutes,
-        location,
-        _route_kind(kind),
-        status_code,
-        description or status or status_code or "",
-        None,
-        None,
-        None,
-        kind == "handed_over",
-        tuple([t for t in (description, status, remark, next_steps) if t]),
-    )
+    resolved = _resolved(stamp, local, location, zone)
+    return _built(index, resolved, location, status_code, description, status, remark, next_steps)
 
 
 def _plain_place(

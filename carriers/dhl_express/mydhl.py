@@ -126,15 +126,8 @@ def _scan(raw: Mapping[str, Any], index: int, at: str, places: PlaceIndex) -> Sc
         resolved = resolve_time(wall, place_zone=area.zone or country_zone(area.location.country, wall))
     code = _str(raw, "typeCode", at)
     description = " ".join((_str(raw, "description", at) or "").split())
-    return Scan(
-        index,
-        resolved.occurred_at,
-        resolved.time_basis,
-        resolved.local_offset_minutes,
-        area.location,
-        codes.classify(code, description),
-        code,
-        description or code or "",
+    return Scan.timed(
+        index, resolved, area.location, codes.classify(code, description), code, description or code or ""
     )
 
 

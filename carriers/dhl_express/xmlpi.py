@@ -136,15 +136,8 @@ def _scan(index: int, event: etree._Element, places: PlaceIndex) -> Scan:
     )
     zone = area.zone or country_zone(area.location.country, wall)
     resolved = resolve_time(wall, place_zone=zone)
-    return Scan(
-        index,
-        resolved.occurred_at,
-        resolved.time_basis,
-        resolved.local_offset_minutes,
-        area.location,
-        codes.classify(code, description),
-        code,
-        description or code or "",
+    return Scan.timed(
+        index, resolved, area.location, codes.classify(code, description), code, description or code or ""
     )
 
 

@@ -117,16 +117,7 @@ def _scan(raw: Mapping[str, Any], index: int, at: str, places: PlaceIndex) -> Sc
     else:
         raise _rejected(at, "event has neither eventTimestamp nor GMTTimestamp")
     code, text = _str(raw, "eventCode", at), _text(raw.get("eventType"))
-    return Scan(
-        index,
-        resolved.occurred_at,
-        resolved.time_basis,
-        resolved.local_offset_minutes,
-        place.location,
-        codes.classify(code, text),
-        code,
-        text or code or "",
-    )
+    return Scan.timed(index, resolved, place.location, codes.classify(code, text), code, text or code or "")
 
 
 def _times(raw: Mapping[str, Any], at: str) -> tuple[datetime | None, datetime | None]:

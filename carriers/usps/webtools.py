@@ -137,16 +137,7 @@ def _scan(index: int, element: etree._Element, places: PlaceIndex) -> Scan:
     zone = place.zone or location_zone(place.location, wall)
     resolved = resolve_time(wall, place_zone=zone)
     code, text = _field(fields, "EventCode"), _field(fields, "Event")
-    return Scan(
-        index,
-        resolved.occurred_at,
-        resolved.time_basis,
-        resolved.local_offset_minutes,
-        place.location,
-        codes.classify(code, text),
-        code,
-        text or code or "",
-    )
+    return Scan.timed(index, resolved, place.location, codes.classify(code, text), code, text or code or "")
 
 
 def _wall_time(day_text: str | None, clock: str | None, index: int) -> datetime:
