@@ -21,6 +21,7 @@ EXPECTED_STATUS = {
     errors.Forbidden: 403,
     errors.NotFound: 404,
     errors.Conflict: 409,
+    errors.Gone: 410,
     errors.TooLarge: 413,
     errors.UnsupportedMedia: 415,
     errors.Unprocessable: 422,
