@@ -115,12 +115,14 @@ def loads(raw: bytes | str, *, duplicate_keys: str = "refuse") -> Any:
     """Decode UTF-8 JSON (a BOM tolerated): no duplicate keys, no NaN, floats as Decimal, bounded depth.
 
     ``duplicate_keys="last"`` keeps the last of repeated keys instead of refusing the document; only
-    carrier formats whose own published examples need it use that.
+    carrier formats whose own published examples need it use that; it always takes the exact path,
+    because a repeated member the fast path drops could hide a number the exact path refuses.
     """
-    try:
-        return _fast_loads(raw, refuse_duplicates=duplicate_keys != "last")
-    except (_Unproven, ValueError, TypeError, RecursionError):  # msgspec/orjson errors are ValueErrors
-        pass
+    if duplicate_keys != "last":
+        try:
+            return _fast_loads(raw)
+        except (_Unproven, ValueError, TypeError, RecursionError):  # msgspec/orjson errors are ValueErrors
+            pass
     if isinstance(raw, bytes):
         try:
             raw = raw.decode("utf-8-sig")
@@ -154,17 +156,16 @@ def _colon_free(value: Any) -> Any:
 _FAST_DECODER: Final = msgspec.json.Decoder(float_hook=_fast_decimal)
 
 
-def _fast_loads(raw: bytes | str, *, refuse_duplicates: bool) -> Any:
+def _fast_loads(raw: bytes | str) -> Any:
     """The document when it provably decodes as the exact path would; raises otherwise."""
     obj = _FAST_DECODER.decode(raw)
     written = orjson.dumps(obj, default=_colon_free)  # refuses ints past 64 bits, depth past 254
-    if refuse_duplicates:
-        if isinstance(raw, bytes):
-            colons, escaped = raw.count(b":"), b"\\u003" in raw
-        else:
-            colons, escaped = raw.count(":"), "\\u003" in raw
-        if escaped or written.count(b":") != colons:
-            raise _Unproven
+    if isinstance(raw, bytes):
+        colons, escaped = raw.count(b":"), b"\\u003" in raw
+    else:
+        colons, escaped = raw.count(":"), "\\u003" in raw
+    if escaped or written.count(b":") != colons:
+        raise _Unproven
     return obj
 
 
